@@ -1,0 +1,3 @@
+// Not implemented yet: this package is a typed stub until its issue lands.
+export const packageName = '@modelship/provider-metaflow';
+export const packageVersion = '0.0.0';

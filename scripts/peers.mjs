@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Installs the test peers (real third-party tools the tests talk to) into project-local
+// Python virtual environments under .peers/. Idempotent: a stamp keyed by the pinned list
+// makes a second run a no-op.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Each group gets its own venv, so heavy clients with strict pins cannot break the others. */
+export const peerGroups = {
+  main: [
+    'moto[server]==5.2.5',
+    'metaflow==2.19.39',
+    'kubernetes==37.0.2',
+    'nbconvert==7.17.2',
+    'ipykernel==7.4.0',
+    'algorithmia==2.0.5',
+    'pytest==9.2.0',
+    'scikit-learn==1.9.1',
+    'cryptography==50.0.2',
+  ],
+};
+
+export function venvDir(group = 'main') {
+  return join(repoRoot, '.peers', group);
+}
+
+export function venvBin(name, group = 'main') {
+  return join(venvDir(group), 'bin', name);
+}
+
+function ensureGroup(group, requirements) {
+  const dir = venvDir(group);
+  const stampPath = join(dir, '.modelship-stamp');
+  const stamp = createHash('sha256').update(JSON.stringify(requirements)).digest('hex');
+  if (existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp) return false;
+  mkdirSync(dirname(dir), { recursive: true });
+  const python = process.env.MODELSHIP_PEERS_PYTHON ?? 'python3';
+  if (!existsSync(join(dir, 'bin', 'python'))) {
+    console.log(`peers: creating ${dir}`);
+    execFileSync(python, ['-m', 'venv', dir], { stdio: 'inherit' });
+  }
+  console.log(`peers: installing into .peers/${group}: ${requirements.join(' ')}`);
+  execFileSync(
+    join(dir, 'bin', 'python'),
+    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...requirements],
+    {
+      stdio: 'inherit',
+    },
+  );
+  writeFileSync(stampPath, stamp);
+  return true;
+}
+
+export function ensurePeers(groups = Object.keys(peerGroups)) {
+  for (const group of groups) {
+    const requirements = peerGroups[group];
+    if (!requirements)
+      throw new Error(`peers: unknown group "${group}"; known: ${Object.keys(peerGroups).join(', ')}`);
+    ensureGroup(group, requirements);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const requested = process.argv.slice(2);
+  ensurePeers(requested.length > 0 ? requested : undefined);
+  console.log('peers: ready');
+}

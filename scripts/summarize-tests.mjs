@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Prints the closing line `N passed, N failed` from vitest's JSON report and pytest's JUnit XML.
+import { existsSync, readFileSync } from 'node:fs';
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+
+if (existsSync('.reports/vitest.json')) {
+  const report = JSON.parse(readFileSync('.reports/vitest.json', 'utf8'));
+  passed += report.numPassedTests ?? 0;
+  const failedTests = report.numFailedTests ?? 0;
+  // A suite that failed to load has no failed tests of its own; count it once so it is seen.
+  const brokenSuites = failedTests === 0 ? (report.numFailedTestSuites ?? 0) : 0;
+  failed += failedTests + brokenSuites;
+  skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+} else {
+  failed += 1; // no report means vitest never finished
+}
+
+if (existsSync('.reports/pytest.xml')) {
+  const xml = readFileSync('.reports/pytest.xml', 'utf8');
+  for (const match of xml.matchAll(/<testsuite\b([^>]*)>/g)) {
+    const attr = (name) => Number(new RegExp(`\\b${name}="(\\d+)"`).exec(match[1])?.[1] ?? 0);
+    const total = attr('tests');
+    const bad = attr('failures') + attr('errors');
+    const skip = attr('skipped');
+    passed += total - bad - skip;
+    failed += bad;
+    skipped += skip;
+  }
+}
+
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

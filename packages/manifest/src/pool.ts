@@ -1,0 +1,118 @@
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import type { DigestAlgorithm } from './algorithms.js';
+import type { FileDigests, HashFilesOptions } from './hash.js';
+import type { HashBatchRequest } from './hash-worker.js';
+
+/** Below this much work, starting workers (~20 ms each) costs more than it saves. */
+const minPoolBytes = 32 << 20;
+const minPoolFiles = 256;
+/** Few files per batch keeps the workers balanced; at most this many keeps messages rare. */
+const maxBatchFiles = 256;
+
+let workerFile: string | null | undefined;
+
+/**
+ * The worker entry exists only in the built package (dist/hash-worker.js). Running from
+ * TypeScript sources (tests, bundlers that inline us) falls back to hashing in this thread.
+ */
+export function resolveWorkerFile(): string | null {
+  if (workerFile === undefined) {
+    const candidate = new URL('./hash-worker.js', import.meta.url);
+    workerFile = candidate.protocol === 'file:' && existsSync(candidate) ? fileURLToPath(candidate) : null;
+  }
+  return workerFile;
+}
+
+export function defaultConcurrency(): number {
+  return availableParallelism();
+}
+
+export function shouldUsePool(count: number, sizes?: readonly number[], concurrency?: number): boolean {
+  if ((concurrency ?? defaultConcurrency()) <= 1 || count < 2 || resolveWorkerFile() === null) return false;
+  if (count >= minPoolFiles) return true;
+  const known = sizes ?? [];
+  let total = 0;
+  for (const size of known) total += size;
+  return total >= minPoolBytes;
+}
+
+/** Stats the files only when the caller did not: needed to decide whether a pool pays off. */
+export function sizesOf(paths: readonly string[]): number[] | undefined {
+  if (paths.length >= minPoolFiles) return undefined;
+  try {
+    return paths.map((path) => statSync(path).size);
+  } catch {
+    return undefined;
+  }
+}
+
+function batchesOf(count: number, workers: number): number[][] {
+  const perBatch = Math.max(1, Math.min(maxBatchFiles, Math.ceil(count / (workers * 8))));
+  const batches: number[][] = [];
+  for (let start = 0; start < count; start += perBatch) {
+    batches.push(Array.from({ length: Math.min(perBatch, count - start) }, (_, i) => start + i));
+  }
+  return batches;
+}
+
+function workerError(error: { message: string; code?: string; path?: string }): Error {
+  return Object.assign(new Error(error.message), { code: error.code, path: error.path });
+}
+
+/** Hashes `paths` on a pool of worker threads; resolves null when no worker file is available. */
+export async function hashInPool(
+  paths: readonly string[],
+  algorithms: DigestAlgorithm[],
+  options: HashFilesOptions,
+): Promise<FileDigests[] | null> {
+  const file = resolveWorkerFile();
+  if (file === null) return null;
+  const { Worker } = await import('node:worker_threads');
+  const concurrency = Math.max(1, options.concurrency ?? defaultConcurrency());
+  const batches = batchesOf(paths.length, concurrency);
+  const workers: Worker[] = Array.from(
+    { length: Math.min(concurrency, batches.length) },
+    () => new Worker(file),
+  );
+  const results: FileDigests[] = new Array(paths.length);
+  let next = 0;
+  try {
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const send = () => {
+              const batch = batches[next];
+              if (batch === undefined) return resolve();
+              const request: HashBatchRequest = {
+                id: next++,
+                paths: batch.map((index) => paths[index]!),
+                algorithms,
+              };
+              worker.postMessage(request);
+            };
+            worker.on('message', (message) => {
+              if (message.type === 'progress') return options.onProgress?.(message.bytes);
+              if (message.type === 'error') return reject(workerError(message.error));
+              const batch = batches[message.id]!;
+              batch.forEach((index, i) => {
+                results[index] = message.results[i];
+              });
+              send();
+            });
+            worker.on('error', reject);
+            worker.on('exit', (code) => {
+              if (code !== 0) reject(new Error(`hash worker exited with code ${code}`));
+            });
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+  return results;
+}

@@ -1,4 +1,166 @@
-// Placeholder replaced by the CLI implementation.
-export async function runManifestCli(_argv: readonly string[]): Promise<number> {
-  return 2;
+// The `modelship-manifest` command as a library: the bin is a shim, and the `modelship` CLI
+// reuses runManifestCli. Heavy work (zod, hashing) is imported only by the command that needs it.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import {
+  argvToManifestCommand,
+  type CreateCommand,
+  manifestCliUsage,
+  type VerifyCommand,
+} from './cli-args.js';
+import { algorithmiaManifestFileName, modelshipManifestFileName } from './constants.js';
+import { ManifestError, ManifestErrorCode, ManifestInputError, ModelIntegrityError } from './errors.js';
+import { createProgress, type ProgressStream } from './progress.js';
+import { detectFormat } from './validate.js';
+
+export { argvToManifestCommand, type ManifestCommand, manifestCliUsage } from './cli-args.js';
+
+export interface ManifestCliIo {
+  stdout: ProgressStream;
+  stderr: ProgressStream;
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+}
+
+export const manifestExitCode = { verified: 0, integrityFailure: 1, badInput: 2 } as const;
+
+function readKey(value: string, what: string, cwd: string): string {
+  const path = resolve(cwd, value);
+  if (existsSync(path)) {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new ManifestInputError(ManifestErrorCode.INVALID_OPTIONS, `cannot read ${what} ${path}`, {
+        cause: error,
+      });
+    }
+  }
+  if (/^[A-Za-z0-9+/]{43}=$/.test(value)) return value;
+  throw new ManifestInputError(
+    ManifestErrorCode.INVALID_OPTIONS,
+    `${what} ${path} does not exist; pass a PEM file (or base64 of a raw ed25519 public key)`,
+  );
+}
+
+/** Keys of an Algorithmia manifest being overwritten, kept even if the old file no longer validates. */
+function existingAlgorithmiaKeys(path: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8'));
+    return detectFormat(value) === 'algorithmia' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function create(command: CreateCommand, io: ManifestCliIo, cwd: string): Promise<number> {
+  const api = await import('./index.js');
+  const path = resolve(cwd, command.path);
+  const progress = createProgress(io.stderr, 'hashing');
+  const { manifest, root } = await api.createManifest({
+    path,
+    algorithms:
+      command.format === 'algorithmia'
+        ? ['md5', ...command.algorithms.filter((a) => a !== 'md5')]
+        : command.algorithms,
+    name: command.name,
+    version: command.version,
+    storageUri: command.uri,
+    signKey: command.signKey ? readKey(command.signKey, '--sign-key', cwd) : undefined,
+    env: io.env ?? process.env,
+    cwd,
+    onStart: progress.start,
+    onProgress: progress.advance,
+  });
+  progress.finish();
+  const defaultName =
+    command.format === 'algorithmia' ? algorithmiaManifestFileName : modelshipManifestFileName;
+  const out = command.out
+    ? resolve(cwd, command.out)
+    : join(statSync(path).isDirectory() ? path : dirname(path), defaultName);
+  let written: Parameters<typeof api.writeManifest>[1] = manifest;
+  if (command.format === 'algorithmia') {
+    written = api.toAlgorithmiaManifest(manifest, { base: existingAlgorithmiaKeys(out) });
+  }
+  await api.writeManifest(out, written);
+  if (command.json)
+    io.stdout.write(`${JSON.stringify({ ok: true, out, root, manifest: written }, null, 2)}\n`);
+  else {
+    const digest =
+      command.format === 'algorithmia'
+        ? `md5 ${manifest.files[0]!.md5}`
+        : `${manifest.digest.algorithm} ${manifest.digest.value}`;
+    io.stdout.write(
+      `wrote ${out}: ${manifest.files.length} file(s), ${digest}${manifest.signature ? ', signed' : ''}\n`,
+    );
+  }
+  return manifestExitCode.verified;
+}
+
+async function verify(command: VerifyCommand, io: ManifestCliIo, cwd: string): Promise<number> {
+  const { verifyModel } = await import('./verify.js');
+  const progress = createProgress(io.stderr, 'verifying');
+  const report = await verifyModel({
+    manifest: resolve(cwd, command.manifest),
+    root: command.root ? resolve(cwd, command.root) : undefined,
+    model: command.model ? resolve(cwd, command.model) : undefined,
+    algorithm: command.algorithm,
+    publicKey: command.publicKey ? readKey(command.publicKey, '--public-key', cwd) : undefined,
+    strict: command.strict,
+    cache: command.cache ? resolve(cwd, command.cache) : undefined,
+    onStart: progress.start,
+    onProgress: progress.advance,
+  });
+  progress.finish();
+  if (command.json) {
+    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    for (const file of report.files) {
+      const digests = file.algorithms.map((name) => `${name} ${file[name]}`).join(' ');
+      io.stdout.write(`ok  ${file.path}  ${digests}${file.fromCache ? ' (cached)' : ''}\n`);
+    }
+    const signature = report.signature === 'unsigned' ? '' : `, signature ${report.signature}`;
+    io.stdout.write(`verified ${report.files.length} file(s) against ${report.manifestPath}${signature}\n`);
+  }
+  return manifestExitCode.verified;
+}
+
+function report(error: unknown, io: ManifestCliIo, json: boolean): number {
+  const exit = ModelIntegrityError.isInstance(error)
+    ? manifestExitCode.integrityFailure
+    : manifestExitCode.badInput;
+  if (json && ManifestError.isInstance(error)) {
+    const { code, message } = error;
+    const issues = ModelIntegrityError.isInstance(error) ? error.issues : undefined;
+    const jsonPath = (error as { jsonPath?: string }).jsonPath;
+    io.stdout.write(`${JSON.stringify({ ok: false, code, message, jsonPath, issues }, null, 2)}\n`);
+  }
+  const prefix = exit === manifestExitCode.integrityFailure ? 'INTEGRITY FAILURE' : 'error';
+  const code = ManifestError.isInstance(error) ? ` [${error.code}]` : '';
+  io.stderr.write(`modelship-manifest: ${prefix}${code}: ${(error as Error)?.message ?? String(error)}\n`);
+  return exit;
+}
+
+/** Runs `modelship-manifest <argv>`; resolves the exit code (0 verified, 1 integrity failure, 2 bad input). */
+export async function runManifestCli(
+  argv: readonly string[],
+  io: ManifestCliIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  const cwd = io.cwd ?? process.cwd();
+  let json = argv.includes('--json');
+  try {
+    const command = argvToManifestCommand(argv);
+    if (command.command === 'help') {
+      io.stdout.write(`${manifestCliUsage}\n`);
+      return 0;
+    }
+    if (command.command === 'version') {
+      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+      io.stdout.write(`${pkg.version}\n`);
+      return 0;
+    }
+    json = command.json;
+    return command.command === 'create' ? await create(command, io, cwd) : await verify(command, io, cwd);
+  } catch (error) {
+    return report(error, io, json);
+  }
 }

@@ -58,6 +58,8 @@ export interface HashFilesOptions {
   concurrency?: number;
   /** Called with the bytes hashed since the last call. */
   onProgress?: HashProgress;
+  /** Diagnostics: called with the number of worker threads when a pool is started. */
+  onWorkers?: (count: number) => void;
 }
 
 /**

@@ -75,8 +75,10 @@ export async function hashInPool(
   const batches = batchesOf(paths.length, concurrency);
   const workers: Worker[] = Array.from(
     { length: Math.min(concurrency, batches.length) },
-    () => new Worker(file),
+    // execArgv: [] — flags of the parent such as --input-type or --eval would stop a file worker.
+    () => new Worker(file, { execArgv: [] }),
   );
+  options.onWorkers?.(workers.length);
   const results: FileDigests[] = new Array(paths.length);
   let next = 0;
   try {

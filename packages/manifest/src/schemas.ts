@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { algorithmiaManifestFileName, modelshipManifestFileName, modelshipSchemaId } from './constants.js';
+import { unsafePathReason } from './paths.js';
 
 // The zod schemas are the documented contract (exported, and turned into JSON Schema files under
 // schema/). The light `verify` entry validates with the hand-written twin in validate.ts, which the
@@ -12,10 +13,18 @@ export { algorithmiaManifestFileName, modelshipManifestFileName, modelshipSchema
 
 export const manifestFileSchema = z
   .looseObject({
-    path: z.string().min(1).describe('POSIX path relative to the model root; no "..", not absolute'),
+    path: z
+      .string()
+      .min(1)
+      .refine((path) => unsafePathReason(path) === null, 'must be relative and stay inside the model root')
+      .describe('POSIX path relative to the model root; no "..", not absolute'),
     size: z.number().int().nonnegative().describe('size in bytes'),
     md5: md5Hex.optional(),
     sha256: sha256Hex.optional(),
+  })
+  .refine((file) => file.md5 !== undefined || file.sha256 !== undefined, {
+    message: 'a file entry needs at least one digest',
+    path: ['sha256'],
   })
   .describe('One file of the model; at least one of md5 and sha256 is present');
 export type ManifestFile = z.infer<typeof manifestFileSchema>;
@@ -56,7 +65,10 @@ export const modelshipManifestSchema = z.looseObject({
   schema: z.literal(modelshipSchemaId),
   name: z.string().min(1),
   version: z.string().min(1),
-  files: z.array(manifestFileSchema).min(1),
+  files: z
+    .array(manifestFileSchema)
+    .min(1)
+    .refine((files) => new Set(files.map((file) => file.path)).size === files.length, 'paths must be unique'),
   digest: aggregateDigestSchema,
   provenance: provenanceSchema,
   storage: z.looseObject({ uri: z.string().min(1) }).optional(),

@@ -1,0 +1,126 @@
+import { parseArgs } from 'node:util';
+import { ManifestErrorCode, ManifestInputError } from './errors.js';
+
+export const manifestCliUsage = `Usage:
+  modelship-manifest create <file|dir> [--out F] [--format modelship|algorithmia]
+                            [--algorithms md5,sha256] [--name N] [--model-version V] [--uri U]
+                            [--sign-key K] [--json]
+  modelship-manifest verify <manifest> [--root DIR | --model FILE]
+                            [--algorithm md5|sha256|all|strongest] [--public-key K] [--strict]
+                            [--cache F] [--json]
+
+Exit codes: 0 verified (or created), 1 integrity failure, 2 bad input.`;
+
+export interface CreateCommand {
+  command: 'create';
+  path: string;
+  out?: string;
+  format: 'modelship' | 'algorithmia';
+  algorithms: string[];
+  name?: string;
+  version?: string;
+  uri?: string;
+  signKey?: string;
+  json: boolean;
+}
+
+export interface VerifyCommand {
+  command: 'verify';
+  manifest: string;
+  root?: string;
+  model?: string;
+  algorithm: string;
+  publicKey?: string;
+  strict: boolean;
+  cache?: string;
+  json: boolean;
+}
+
+export type ManifestCommand = CreateCommand | VerifyCommand | { command: 'help' } | { command: 'version' };
+
+function usage(problem: string): ManifestInputError {
+  return new ManifestInputError(ManifestErrorCode.INVALID_OPTIONS, `${problem}\n\n${manifestCliUsage}`);
+}
+
+function oneTarget(positionals: string[], what: string): string {
+  if (positionals.length !== 1) throw usage(`expected exactly one ${what}, got ${positionals.length}`);
+  return positionals[0]!;
+}
+
+/** Pure argv → command mapping; throws ManifestInputError (exit 2) on bad usage. */
+export function argvToManifestCommand(argv: readonly string[]): ManifestCommand {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    return { command: 'help' };
+  }
+  if (command === '--version') return { command: 'version' };
+  try {
+    if (command === 'create') {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          out: { type: 'string', short: 'o' },
+          format: { type: 'string', default: 'modelship' },
+          algorithms: { type: 'string', default: 'md5,sha256' },
+          name: { type: 'string' },
+          'model-version': { type: 'string' },
+          uri: { type: 'string' },
+          'sign-key': { type: 'string' },
+          json: { type: 'boolean', default: false },
+        },
+      });
+      if (values.format !== 'modelship' && values.format !== 'algorithmia') {
+        throw usage(`--format must be modelship or algorithmia, got "${values.format}"`);
+      }
+      if (values.format === 'algorithmia' && values['sign-key']) {
+        throw usage('--sign-key needs --format modelship: the Algorithmia format has no signature field');
+      }
+      return {
+        command,
+        path: oneTarget(positionals, 'model file or directory'),
+        out: values.out,
+        format: values.format,
+        algorithms: values.algorithms.split(',').map((name) => name.trim()),
+        name: values.name,
+        version: values['model-version'],
+        uri: values.uri,
+        signKey: values['sign-key'],
+        json: values.json,
+      };
+    }
+    if (command === 'verify') {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          root: { type: 'string' },
+          model: { type: 'string' },
+          algorithm: { type: 'string', default: 'strongest' },
+          'public-key': { type: 'string' },
+          strict: { type: 'boolean', default: false },
+          cache: { type: 'string' },
+          json: { type: 'boolean', default: false },
+        },
+      });
+      if (values.root !== undefined && values.model !== undefined) {
+        throw usage('give --root DIR or --model FILE, not both');
+      }
+      return {
+        command,
+        manifest: oneTarget(positionals, 'manifest path'),
+        root: values.root,
+        model: values.model,
+        algorithm: values.algorithm,
+        publicKey: values['public-key'],
+        strict: values.strict,
+        cache: values.cache,
+        json: values.json,
+      };
+    }
+  } catch (error) {
+    if (ManifestInputError.isInstance(error)) throw error;
+    throw usage((error as Error).message);
+  }
+  throw usage(`unknown command "${command}"`);
+}

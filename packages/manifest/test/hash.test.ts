@@ -1,0 +1,82 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hashFile, hashFiles, ManifestErrorCode } from '../src/index.js';
+import { distIndex, ensureBuilt } from './dist.js';
+import { temporaryDir } from './helpers.js';
+
+const expected = (bytes: Buffer) => ({
+  size: bytes.length,
+  md5: createHash('md5').update(bytes).digest('hex'),
+  sha256: createHash('sha256').update(bytes).digest('hex'),
+});
+
+describe('hashFile', () => {
+  it('computes every requested digest in one pass across 1 MiB buffer boundaries', async () => {
+    const dir = await temporaryDir();
+    for (const size of [0, 1, (1 << 20) - 1, 1 << 20, (3 << 20) + 17]) {
+      const bytes = Buffer.alloc(size);
+      for (let i = 0; i < size; i += 1) bytes[i] = (i * 7) & 0xff;
+      await writeFile(join(dir, `f${size}`), bytes);
+      expect(await hashFile(join(dir, `f${size}`), ['md5', 'sha256'])).toEqual(expected(bytes));
+    }
+  });
+
+  it('hashes only what is asked and rejects unknown algorithms', async () => {
+    const dir = await temporaryDir();
+    await writeFile(join(dir, 'a'), 'abc');
+    expect(await hashFile(join(dir, 'a'), ['md5'])).toEqual({
+      size: 3,
+      md5: '900150983cd24fb0d6963f7d28e17f72',
+    });
+    await expect(hashFile(join(dir, 'a'), ['sha1' as 'md5'])).rejects.toMatchObject({
+      code: ManifestErrorCode.UNKNOWN_ALGORITHM,
+    });
+  });
+});
+
+describe('hashFiles on the worker_threads pool (built package, separate process)', () => {
+  beforeAll(ensureBuilt, 120_000);
+
+  it('returns the same digests as in-thread hashing, in input order, using several workers', async () => {
+    const dir = await temporaryDir();
+    const paths: string[] = [];
+    for (let i = 0; i < 300; i += 1) {
+      await mkdir(join(dir, String(i % 7)), { recursive: true });
+      const path = join(dir, String(i % 7), `f${i}.bin`);
+      await writeFile(path, Buffer.alloc(i * 97 + (i % 3 === 0 ? 1 << 20 : 0), i & 0xff));
+      paths.push(path);
+    }
+    await writeFile(join(dir, 'paths.json'), JSON.stringify(paths));
+    const script = `
+      import { hashFiles } from ${JSON.stringify(distIndex)};
+      import { readFileSync } from 'node:fs';
+      const paths = JSON.parse(readFileSync(${JSON.stringify(join(dir, 'paths.json'))}, 'utf8'));
+      let workers = 0;
+      const results = await hashFiles(paths, ['md5', 'sha256'], { concurrency: 3, onWorkers: (n) => { workers = n; } });
+      process.stdout.write(JSON.stringify({ workers, results }));
+    `;
+    const output = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }),
+    );
+    expect(output.workers).toBe(3);
+    const inThread = await hashFiles(paths, ['md5', 'sha256'], { concurrency: 1 });
+    expect(output.results).toEqual(inThread);
+  });
+
+  it('reports a missing file from a worker as an error with its path', async () => {
+    const dir = await temporaryDir();
+    const paths = Array.from({ length: 300 }, (_, i) => join(dir, `f${i}`));
+    for (const path of paths.slice(1)) await writeFile(path, 'x');
+    const script = `
+      import { hashFiles } from ${JSON.stringify(distIndex)};
+      hashFiles(${JSON.stringify(paths)}, ['md5']).then(() => process.exit(3), (e) => { console.log(e.code, e.path); });
+    `;
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(output.trim()).toBe(`ENOENT ${paths[0]}`);
+  });
+});

@@ -97,7 +97,13 @@ export type ManifestFormat = 'modelship' | 'algorithmia';
 /** JSON Schema (draft 2020-12) of both formats, as committed under packages/manifest/schema/. */
 export function manifestJsonSchemas(): Record<ManifestFormat, Record<string, unknown>> {
   return {
-    modelship: z.toJSONSchema(modelshipManifestSchema, { io: 'input' }) as Record<string, unknown>,
-    algorithmia: z.toJSONSchema(algorithmiaManifestSchema, { io: 'input' }) as Record<string, unknown>,
+    modelship: {
+      title: `modelship manifest (${modelshipManifestFileName}, ${modelshipSchemaId})`,
+      ...z.toJSONSchema(modelshipManifestSchema, { io: 'input' }),
+    },
+    algorithmia: {
+      title: `Algorithmia ${algorithmiaManifestFileName} (Deploy to Algorithmia GitHub Action 1.x)`,
+      ...z.toJSONSchema(algorithmiaManifestSchema, { io: 'input' }),
+    },
   };
 }

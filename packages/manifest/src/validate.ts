@@ -36,7 +36,9 @@ class Checker {
   }
 
   nonEmpty(value: unknown, jsonPath: string): string {
-    return this.string(value, jsonPath, /./, 'a non-empty string');
+    if (typeof value !== 'string' || value.length === 0)
+      this.fail(jsonPath, 'must be a non-empty string', value);
+    return value;
   }
 
   nullableString(value: unknown, jsonPath: string): string | null {

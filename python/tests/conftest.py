@@ -1,0 +1,8 @@
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PYTHON_DIR = os.path.dirname(HERE)
+SPEC_DIR = os.path.join(os.path.dirname(PYTHON_DIR), "spec", "manifest")
+if PYTHON_DIR not in sys.path:
+    sys.path.insert(0, PYTHON_DIR)

@@ -1,7 +1,9 @@
 import { createHash, type Hash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { assertDigestAlgorithms, type DigestAlgorithm } from './algorithms.js';
 import { readBufferSize } from './constants.js';
+import { hashFileSync } from './hash-sync.js';
 import { hashInPool, shouldUsePool, sizesOf } from './pool.js';
 
 export { readBufferSize };
@@ -77,7 +79,17 @@ export async function hashFiles(
     const pooled = await hashInPool(paths, names, options);
     if (pooled) return pooled;
   }
+  // In this thread: small files synchronously (one read, one hash call), large ones with async
+  // reads so the event loop stays responsive.
+  const sizes = options.sizes ?? paths.map((path) => statSync(path).size);
+  const buffer = Buffer.allocUnsafe(readBufferSize);
   const results: FileDigests[] = [];
-  for (const path of paths) results.push(await hashFile(path, names, options.onProgress));
+  for (const [index, path] of paths.entries()) {
+    results.push(
+      sizes[index]! < readBufferSize
+        ? hashFileSync(path, names, buffer, options.onProgress)
+        : await hashFile(path, names, options.onProgress),
+    );
+  }
   return results;
 }

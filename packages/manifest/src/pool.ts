@@ -3,7 +3,9 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import type { DigestAlgorithm } from './algorithms.js';
+import { readBufferSize } from './constants.js';
 import type { FileDigests, HashFilesOptions } from './hash.js';
+import { hashFileSync } from './hash-sync.js';
 import type { HashBatchRequest } from './hash-worker.js';
 
 /** Below this much work, starting workers (~20 ms each) costs more than it saves. */
@@ -81,9 +83,22 @@ export async function hashInPool(
   options.onWorkers?.(workers.length);
   const results: FileDigests[] = new Array(paths.length);
   let next = 0;
+  let online = 0;
+  for (const worker of workers) worker.once('online', () => online++);
+  // Starting a worker takes tens of milliseconds; this thread hashes batches until one is up,
+  // yielding between batches so the workers' messages get through.
+  const helpWhileStarting = async () => {
+    const buffer = Buffer.allocUnsafe(readBufferSize);
+    while (online === 0 && next < batches.length) {
+      for (const index of batches[next++]!) {
+        results[index] = hashFileSync(paths[index]!, algorithms, buffer, options.onProgress);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
   try {
-    await Promise.all(
-      workers.map(
+    await Promise.all([
+      ...workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
             const send = () => {
@@ -112,7 +127,8 @@ export async function hashInPool(
             send();
           }),
       ),
-    );
+      helpWhileStarting(),
+    ]);
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }

@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+// `npm run bench:manifest`: @modelship/manifest hashing against md5sum/sha256sum, measured in one
+// run on the same (page-cached) files, plus the import cost of @modelship/manifest/verify.
+// Data lives in a temporary directory under /tmp that is removed at the end.
+import { spawnSync } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { hashFile, hashFiles } from '@modelship/manifest';
+
+const MiB = 1 << 20;
+const repeats = Number(process.env.BENCH_REPEATS ?? 3);
+const dir = mkdtempSync(join(tmpdir(), 'modelship-bench-'));
+const cleanup = () => rmSync(dir, { recursive: true, force: true });
+process.on('SIGINT', () => {
+  cleanup();
+  process.exit(130);
+});
+
+function writeFile(path, bytes) {
+  const chunk = randomFillSync(Buffer.allocUnsafe(Math.min(bytes, MiB)));
+  const fd = openSync(path, 'w');
+  for (let written = 0; written < bytes; written += chunk.length) {
+    chunk.writeUInt32LE(written / MiB, 0); // no two chunks alike
+    writeSync(fd, chunk, 0, Math.min(chunk.length, bytes - written));
+  }
+  closeSync(fd);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function time(fn) {
+  const samples = [];
+  for (let i = 0; i < repeats; i += 1) {
+    const start = performance.now();
+    await fn();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+function tool(command, paths) {
+  return () => {
+    const result = spawnSync(command, paths, { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
+    if (result.status !== 0) throw new Error(`${command} failed`);
+  };
+}
+
+const rows = [];
+function row(scenario, baselineName, baselineMs, oursName, oursMs, bytes, goal) {
+  const ratio = baselineMs / oursMs;
+  rows.push({
+    scenario,
+    baseline: `${baselineName} ${baselineMs.toFixed(0)} ms${bytes ? ` (${((bytes / MiB / baselineMs) * 1000).toFixed(0)} MiB/s)` : ''}`,
+    ours: `${oursName} ${oursMs.toFixed(0)} ms${bytes ? ` (${((bytes / MiB / oursMs) * 1000).toFixed(0)} MiB/s)` : ''}`,
+    speedup: `${ratio.toFixed(2)}x`,
+    goal: goal ? `${goal.text}: ${goal.ok(ratio) ? 'met' : 'NOT met'}` : '',
+  });
+}
+
+try {
+  console.log(`preparing data in ${dir} ...`);
+  const big = join(dir, 'one-gib.bin');
+  writeFile(big, 1024 * MiB);
+  mkdirSync(join(dir, 'eight'));
+  const eight = Array.from({ length: 8 }, (_, i) => join(dir, 'eight', `part-${i}.bin`));
+  for (const path of eight) writeFile(path, 128 * MiB);
+  mkdirSync(join(dir, 'small'));
+  const small = Array.from({ length: 10_000 }, (_, i) => join(dir, 'small', `f${String(i).padStart(5, '0')}.bin`));
+  for (const path of small) writeFile(path, 4096);
+  // Warm the page cache so every contender reads from memory, not from the disk.
+  tool('cat', [big, ...eight])();
+  tool('md5sum', small)();
+
+  const md5sumBig = await time(tool('md5sum', [big]));
+  const oursMd5Big = await time(() => hashFile(big, ['md5']));
+  row('1 file x 1 GiB, md5', 'md5sum', md5sumBig, 'hashFile', oursMd5Big, 1024 * MiB, {
+    text: '>= 0.95x md5sum',
+    ok: (r) => r >= 0.95,
+  });
+  const sha256sumBig = await time(tool('sha256sum', [big]));
+  const oursShaBig = await time(() => hashFile(big, ['sha256']));
+  row('1 file x 1 GiB, sha256', 'sha256sum', sha256sumBig, 'hashFile', oursShaBig, 1024 * MiB);
+  const bothBig = await time(() => hashFile(big, ['md5', 'sha256']));
+  row('1 file x 1 GiB, md5+sha256', 'md5sum+sha256sum', md5sumBig + sha256sumBig, 'one pass', bothBig, 1024 * MiB);
+
+  const md5sumEight = await time(tool('md5sum', eight));
+  const oursEight = await time(() => hashFiles(eight, ['md5']));
+  row('8 files x 128 MiB, md5', 'md5sum (sequential)', md5sumEight, 'hashFiles (pool)', oursEight, 1024 * MiB, {
+    text: '>= 1.6x',
+    ok: (r) => r >= 1.6,
+  });
+  const sha256sumEight = await time(tool('sha256sum', eight));
+  const oursShaEight = await time(() => hashFiles(eight, ['sha256']));
+  row('8 files x 128 MiB, sha256', 'sha256sum (sequential)', sha256sumEight, 'hashFiles (pool)', oursShaEight, 1024 * MiB);
+
+  const md5sumSmall = await time(tool('md5sum', small));
+  const oursSmall = await time(() => hashFiles(small, ['md5']));
+  row('10,000 files x 4 KiB, md5', 'md5sum', md5sumSmall, 'hashFiles (pool)', oursSmall, 0, {
+    text: '>= 1.0x',
+    ok: (r) => r >= 1.0,
+  });
+
+  const importRuns = Math.max(repeats, 11);
+  const node = (code) => () => {
+    const result = spawnSync(process.execPath, ['-e', code], { stdio: 'inherit' });
+    if (result.status !== 0) throw new Error('node failed');
+  };
+  const bare = await (async () => {
+    const samples = [];
+    for (let i = 0; i < importRuns; i += 1) {
+      const start = performance.now();
+      node('')();
+      samples.push(performance.now() - start);
+    }
+    return median(samples);
+  })();
+  const withVerify = await (async () => {
+    const samples = [];
+    for (let i = 0; i < importRuns; i += 1) {
+      const start = performance.now();
+      node("import('@modelship/manifest/verify')")();
+      samples.push(performance.now() - start);
+    }
+    return median(samples);
+  })();
+  rows.push({
+    scenario: "node -e \"import('@modelship/manifest/verify')\"",
+    baseline: `bare node ${bare.toFixed(0)} ms`,
+    ours: `${withVerify.toFixed(0)} ms`,
+    speedup: `+${(withVerify - bare).toFixed(0)} ms`,
+    goal: `<= +30 ms: ${withVerify - bare <= 30 ? 'met' : 'NOT met'}`,
+  });
+
+  console.log(
+    `\n@modelship/manifest bench — ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ` +
+      `node ${process.version}, median of ${repeats} (imports: ${importRuns}), page-cached files\n`,
+  );
+  console.table(rows);
+} finally {
+  cleanup();
+}

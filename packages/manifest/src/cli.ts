@@ -8,10 +8,16 @@ import {
   manifestCliUsage,
   type VerifyCommand,
 } from './cli-args.js';
-import { algorithmiaManifestFileName, modelshipManifestFileName } from './constants.js';
-import { ManifestError, ManifestErrorCode, ManifestInputError, ModelIntegrityError } from './errors.js';
 import { createProgress, type ProgressStream } from './progress.js';
-import { detectFormat } from './validate.js';
+import {
+  algorithmiaManifestFileName,
+  detectFormat,
+  ManifestError,
+  ManifestErrorCode,
+  ManifestInputError,
+  ModelIntegrityError,
+  modelshipManifestFileName,
+} from './verify.js';
 
 export { argvToManifestCommand, type ManifestCommand, manifestCliUsage } from './cli-args.js';
 

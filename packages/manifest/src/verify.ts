@@ -25,7 +25,7 @@ export { type FileDigests, hashFile, hashFiles } from './hash.js';
 export { type LoadedManifest, readManifest } from './manifest-io.js';
 export type { AlgorithmiaManifest, ManifestFormat, ModelshipManifest } from './schemas.js';
 export { type KeyInput, type SignatureStatus, verifyManifestSignature } from './signature.js';
-export { parseManifestText, parseManifestValue } from './validate.js';
+export { detectFormat, parseManifestText, parseManifestValue } from './validate.js';
 export {
   assertModel,
   type VerifiedFile,

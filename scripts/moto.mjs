@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { ensurePeers, venvBin } from './peers.mjs';
+import { ensurePeers, peersReady, venvBin } from './peers.mjs';
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -35,7 +35,7 @@ async function waitForHttp(url, child, timeoutMs) {
 /** @returns {Promise<{ url: string, port: number, stop: () => Promise<void> }>} */
 export async function startMotoServer({ timeoutMs = 30_000 } = {}) {
   const bin = venvBin('moto_server');
-  if (!existsSync(bin)) ensurePeers(['main']);
+  if (!peersReady('main') || !existsSync(bin)) ensurePeers(['main']);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {

@@ -2,3 +2,4 @@ export const peerGroups: Record<string, string[]>;
 export function venvDir(group?: string): string;
 export function venvBin(name: string, group?: string): string;
 export function ensurePeers(groups?: string[]): void;
+export function peersReady(group?: string): boolean;

@@ -4,7 +4,7 @@
 // makes a second run a no-op.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,11 +18,12 @@ export const peerGroups = {
     'kubernetes==37.0.2',
     'nbconvert==7.17.2',
     'ipykernel==7.4.0',
-    'algorithmia==2.0.5',
     'pytest==9.2.0',
     'scikit-learn==1.9.1',
     'cryptography==50.0.2',
   ],
+  // The official Algorithmia client pins old dependencies that conflict with moto and kubernetes.
+  algorithmia: ['algorithmia==2.0.5'],
 };
 
 export function venvDir(group = 'main') {
@@ -33,10 +34,59 @@ export function venvBin(name, group = 'main') {
   return join(venvDir(group), 'bin', name);
 }
 
+function stampOf(requirements) {
+  return createHash('sha256').update(JSON.stringify(requirements)).digest('hex');
+}
+
+export function peersReady(group = 'main') {
+  const stampPath = join(venvDir(group), '.modelship-stamp');
+  return existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stampOf(peerGroups[group] ?? []);
+}
+
+function sleepSync(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+// Several test processes may ask at once; one installs, the others wait for it.
+function withInstallLock(fn) {
+  const lockDir = join(repoRoot, '.peers', '.install-lock');
+  mkdirSync(dirname(lockDir), { recursive: true });
+  const deadline = Date.now() + 30 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      writeFileSync(join(lockDir, 'pid'), String(process.pid));
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      let holder = 0;
+      try {
+        holder = Number(readFileSync(join(lockDir, 'pid'), 'utf8'));
+        process.kill(holder, 0);
+      } catch {
+        if (holder) rmSync(lockDir, { recursive: true, force: true }); // holder died
+      }
+      if (Date.now() > deadline)
+        throw new Error(`peers: ${lockDir} is held by pid ${holder}; remove it if stale`);
+      sleepSync(500);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
 function ensureGroup(group, requirements) {
+  if (peersReady(group)) return false;
+  return withInstallLock(() => installGroup(group, requirements));
+}
+
+function installGroup(group, requirements) {
   const dir = venvDir(group);
   const stampPath = join(dir, '.modelship-stamp');
-  const stamp = createHash('sha256').update(JSON.stringify(requirements)).digest('hex');
+  const stamp = stampOf(requirements);
   if (existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp) return false;
   mkdirSync(dirname(dir), { recursive: true });
   const python = process.env.MODELSHIP_PEERS_PYTHON ?? 'python3';

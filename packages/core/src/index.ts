@@ -1,3 +1,3 @@
-// Not implemented yet: this package is a typed stub until its issue lands.
+export * from './contract/index.js';
+
 export const packageName = '@modelship/core';
-export const packageVersion = '0.0.0';

@@ -1,0 +1,189 @@
+import type { Logger, ProgressReporter } from './logger.js';
+import type { Redactor } from './redact.js';
+import type { CommandRunner } from './runner.js';
+
+/** What every provider call receives besides its input. Built by `createProviderContext`. */
+export interface ProviderContext {
+  signal: AbortSignal;
+  logger: Logger;
+  progress: ProgressReporter;
+  redact: Redactor;
+  run: CommandRunner;
+  now: () => Date;
+}
+
+/** Platform states mapped onto one vocabulary; `raw` keeps what the platform said. */
+export type UnifiedStatus =
+  | 'pending'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'stopped'
+  | 'pending-approval'
+  | 'approved'
+  | 'rejected'
+  | 'deploying'
+  | 'deployed'
+  | 'unknown';
+
+export interface MappedStatus<Raw = string> {
+  unified: UnifiedStatus;
+  raw: Raw;
+}
+
+/**
+ * The platform's own identifiers for what a call made or touched, e.g.
+ * `{ runId: 'EvaluateNewModelFlow/1699', modelPackageArn: 'arn:aws:…', commit: 'a1b2…',
+ * storeUri: 'store://models/p/m:challenger', dataPath: 'data://u/algo/model_abc.pkl', endpoint: 'https://…' }`.
+ * Stored in the ledger, so values must never contain secrets.
+ */
+export type ProviderRefs = Record<string, string>;
+
+export interface ProviderWarning {
+  type: 'unsupported' | 'skipped' | 'other';
+  feature?: string;
+  message: string;
+}
+
+export interface ModelRef {
+  name: string;
+  /** The modelship version id; absent before a version is registered (e.g. `train`). */
+  version?: string;
+}
+
+interface CallInput {
+  /** A retried call with the same key must return the first result and change nothing. */
+  idempotencyKey?: string;
+}
+
+export interface UploadInput extends CallInput {
+  model: ModelRef;
+  /** A model file or directory on local disk. */
+  path: string;
+  /** Digest of the modelship manifest stamped for `path`, when the caller already made one. */
+  manifestDigest?: string;
+  metadata?: Record<string, string>;
+}
+
+export interface UploadResult {
+  /** Where the model now lives, in the platform's own URI form (s3://, data://, store://, repo@commit, file://). */
+  uri: string;
+  refs: ProviderRefs;
+  /** True when identical content was already there and nothing was transferred. */
+  skipped: boolean;
+  /** Digest of the manifest that was stored beside the model. */
+  manifestDigest?: string;
+  warnings: ProviderWarning[];
+}
+
+export interface TrainInput extends CallInput {
+  model: ModelRef;
+  params?: Record<string, string | number | boolean>;
+  tags?: string[];
+  /** Provider-specific knobs (e.g. a flow file, a pipeline name); documented by each provider. */
+  options?: Record<string, unknown>;
+}
+
+export interface TrainResult {
+  runId: string;
+  status: MappedStatus;
+  metrics: Record<string, number>;
+  /** Where the trained model is: a local path the caller can upload, or a platform URI. */
+  artifact?: string;
+  refs: ProviderRefs;
+  warnings: ProviderWarning[];
+}
+
+export interface TagInput extends CallInput {
+  model: ModelRef & { version: string };
+  stage: string;
+  /** e.g. `champion`, `challenger`, `deployment_candidate`, `approved`, `rejected`. */
+  tag: string;
+  action?: 'add' | 'remove';
+  /** Refs returned by earlier calls for this version. */
+  refs: ProviderRefs;
+  approval?: { by: string; reason?: string };
+}
+
+export interface TagResult {
+  refs: ProviderRefs;
+  warnings: ProviderWarning[];
+}
+
+export interface DeployInput extends CallInput {
+  model: ModelRef & { version: string };
+  stage: string;
+  refs: ProviderRefs;
+  /** What was deployed on this stage before; providers keep it restorable (blue/green). */
+  previous?: { version: string; refs: ProviderRefs };
+  /** True when this deploy restores `previous` (a rollback). */
+  rollback?: boolean;
+}
+
+export interface DeployResult {
+  status: MappedStatus;
+  endpoint?: string;
+  refs: ProviderRefs;
+  warnings: ProviderWarning[];
+}
+
+export interface StatusInput {
+  model: ModelRef;
+  stage?: string;
+  refs?: ProviderRefs;
+}
+
+export interface StatusResult {
+  status: MappedStatus;
+  endpoint?: string;
+  refs: ProviderRefs;
+}
+
+export interface UndeployInput extends CallInput {
+  model: ModelRef;
+  stage: string;
+  refs?: ProviderRefs;
+}
+
+export interface UndeployResult {
+  refs: ProviderRefs;
+  warnings: ProviderWarning[];
+}
+
+export interface ProviderDescription {
+  name: string;
+  /** Settings safe to show (secrets removed). */
+  settings: Record<string, unknown>;
+  capabilities: ProviderCapabilities;
+}
+
+export interface ProviderCapabilities {
+  upload: boolean;
+  train: boolean;
+  tag: boolean;
+  deploy: boolean;
+  status: boolean;
+  undeploy: boolean;
+  describe: boolean;
+  /** Deploy keeps the previous deployment restorable and accepts `rollback: true`. */
+  rollback: boolean;
+  /** Calls stop promptly when the context's signal aborts. */
+  abort: boolean;
+}
+
+/** Version 1 of the provider contract. Providers are thin factories: no side effects until called. */
+export interface ProviderV1 {
+  readonly specificationVersion: 'v1';
+  /** Short platform name: `local`, `sagemaker`, `metaflow`, … */
+  readonly name: string;
+  readonly capabilities: ProviderCapabilities;
+  upload(input: UploadInput, context: ProviderContext): Promise<UploadResult>;
+  train(input: TrainInput, context: ProviderContext): Promise<TrainResult>;
+  tag(input: TagInput, context: ProviderContext): Promise<TagResult>;
+  deploy(input: DeployInput, context: ProviderContext): Promise<DeployResult>;
+  status?(input: StatusInput, context: ProviderContext): Promise<StatusResult>;
+  undeploy?(input: UndeployInput, context: ProviderContext): Promise<UndeployResult>;
+  describe?(context: ProviderContext): Promise<ProviderDescription>;
+}
+
+export type Provider = ProviderV1;

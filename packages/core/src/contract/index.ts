@@ -5,3 +5,4 @@ export * from './provider.js';
 export * from './redact.js';
 export * from './runner.js';
 export * from './status.js';
+export * from './cli-spec.js';

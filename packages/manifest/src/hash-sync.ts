@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { DigestAlgorithm } from './algorithms.js';
 import type { FileDigests } from './hash.js';
 
@@ -7,9 +7,35 @@ import type { FileDigests } from './hash.js';
 const oneShot = (crypto as { hash?: (algorithm: string, data: Buffer, encoding: 'hex') => string }).hash;
 
 /**
- * Synchronous single-pass hashing, for worker threads (where blocking is free) and for small
- * files. A file that fits the buffer is read whole and hashed in one call; a larger one streams.
+ * Hashes a file that fits in `buffer` with one read and one hash call per algorithm. A larger
+ * file is not hashed: the result is `{ size, large: true }` so the caller can stream it elsewhere.
  */
+export function hashSmallFileSync(
+  path: string,
+  algorithms: readonly DigestAlgorithm[],
+  buffer: Buffer,
+): FileDigests | { size: number; large: true } {
+  const fd = openSync(path, 'r');
+  try {
+    const first = readSync(fd, buffer, 0, buffer.length, null);
+    // A regular file gives a short read only at its end; the extra read proves it (returns 0).
+    if (first < buffer.length && readSync(fd, buffer, first, buffer.length - first, null) === 0) {
+      const whole = buffer.subarray(0, first);
+      const result: FileDigests = { size: first };
+      for (const name of algorithms) {
+        result[name] = oneShot
+          ? oneShot(name, whole, 'hex')
+          : crypto.createHash(name).update(whole).digest('hex');
+      }
+      return result;
+    }
+    return { size: fstatSync(fd).size, large: true };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Synchronous single-pass hashing of a file of any size (worker threads, where blocking is free). */
 export function hashFileSync(
   path: string,
   algorithms: readonly DigestAlgorithm[],
@@ -18,24 +44,7 @@ export function hashFileSync(
 ): FileDigests {
   const fd = openSync(path, 'r');
   try {
-    const first = readSync(fd, buffer, 0, buffer.length, null);
-    if (first < buffer.length) {
-      // A regular file gives a short read only at its end; the extra read proves it (returns 0).
-      const more = readSync(fd, buffer, first, buffer.length - first, null);
-      if (more === 0) {
-        const whole = buffer.subarray(0, first);
-        const result: FileDigests = { size: first };
-        for (const name of algorithms) {
-          result[name] = oneShot
-            ? oneShot(name, whole, 'hex')
-            : crypto.createHash(name).update(whole).digest('hex');
-        }
-        onBytes?.(first);
-        return result;
-      }
-      return streamRest(fd, algorithms, buffer, first + more, onBytes);
-    }
-    return streamRest(fd, algorithms, buffer, first, onBytes);
+    return streamRest(fd, algorithms, buffer, readSync(fd, buffer, 0, buffer.length, null), onBytes);
   } finally {
     closeSync(fd);
   }

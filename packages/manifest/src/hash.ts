@@ -1,10 +1,9 @@
 import { createHash, type Hash } from 'node:crypto';
-import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { assertDigestAlgorithms, type DigestAlgorithm } from './algorithms.js';
 import { readBufferSize } from './constants.js';
-import { hashFileSync } from './hash-sync.js';
-import { hashInPool, shouldUsePool, sizesOf } from './pool.js';
+import { hashSmallFileSync } from './hash-sync.js';
+import { hashInPool, shouldUsePool } from './pool.js';
 
 export { readBufferSize };
 
@@ -64,9 +63,14 @@ export interface HashFilesOptions {
   onWorkers?: (count: number) => void;
 }
 
+/** Files this many at a time between yields of the event loop in the in-thread phase. */
+const yieldEvery = 256;
+
 /**
- * Hashes many files, in parallel on a worker_threads pool when there is enough work to repay
- * starting the workers. Results come back in the order of `paths`.
+ * Hashes many files; results come back in the order of `paths`. Files that fit in one 1 MiB read
+ * are hashed in this thread (for them syscalls dominate, and a fresh worker isolate is slower
+ * than this warm thread); larger files go to a worker_threads pool when there is enough work to
+ * repay starting it, else are streamed here.
  */
 export async function hashFiles(
   paths: readonly string[],
@@ -74,22 +78,53 @@ export async function hashFiles(
   options: HashFilesOptions & { sizes?: readonly number[] } = {},
 ): Promise<FileDigests[]> {
   const names = assertDigestAlgorithms(algorithms);
-  if (paths.length === 0) return [];
-  if (shouldUsePool(paths.length, options.sizes ?? sizesOf(paths), options.concurrency)) {
-    const pooled = await hashInPool(paths, names, options);
-    if (pooled) return pooled;
+  const results: FileDigests[] = new Array(paths.length);
+  const large: number[] = [];
+  const largeSizes: number[] = [];
+  let pooled: Promise<void> | undefined;
+  const startPool = () => {
+    if (!shouldUsePool(largeSizes, options.concurrency)) return undefined;
+    return hashInPool(
+      large.map((index) => paths[index]!),
+      names,
+      options,
+    ).then((digests) => {
+      if (!digests) return hashInThread(large);
+      large.forEach((index, i) => {
+        results[index] = digests[i]!;
+      });
+    });
+  };
+  const hashInThread = async (indices: number[]) => {
+    for (const index of indices) results[index] = await hashFile(paths[index]!, names, options.onProgress);
+  };
+
+  // Known sizes (createManifest, verifyModel): start the pool on the large files first, so it
+  // works while this thread hashes the small ones.
+  const sizes = options.sizes;
+  if (sizes) {
+    sizes.forEach((size, index) => {
+      if (size >= readBufferSize) {
+        large.push(index);
+        largeSizes.push(size);
+      }
+    });
+    pooled = startPool();
   }
-  // In this thread: small files synchronously (one read, one hash call), large ones with async
-  // reads so the event loop stays responsive.
-  const sizes = options.sizes ?? paths.map((path) => statSync(path).size);
   const buffer = Buffer.allocUnsafe(readBufferSize);
-  const results: FileDigests[] = [];
   for (const [index, path] of paths.entries()) {
-    results.push(
-      sizes[index]! < readBufferSize
-        ? hashFileSync(path, names, buffer, options.onProgress)
-        : await hashFile(path, names, options.onProgress),
-    );
+    if (sizes && sizes[index]! >= readBufferSize) continue;
+    const result = hashSmallFileSync(path, names, buffer);
+    if ('large' in result) {
+      large.push(index);
+      largeSizes.push(result.size);
+    } else {
+      results[index] = result;
+      options.onProgress?.(result.size);
+    }
+    if (index % yieldEvery === yieldEvery - 1) await new Promise((resolve) => setImmediate(resolve));
   }
+  if (!sizes) pooled = startPool();
+  await (pooled ?? hashInThread(large));
   return results;
 }

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
@@ -8,9 +8,8 @@ import type { FileDigests, HashFilesOptions } from './hash.js';
 import { hashFileSync } from './hash-sync.js';
 import type { HashBatchRequest } from './hash-worker.js';
 
-/** Below this much work, starting workers (~20 ms each) costs more than it saves. */
+/** Below this much work, starting workers (~20-50 ms each) costs more than it saves. */
 const minPoolBytes = 32 << 20;
-const minPoolFiles = 256;
 /** Few files per batch keeps the workers balanced; at most this many keeps messages rare. */
 const maxBatchFiles = 256;
 
@@ -32,23 +31,13 @@ export function defaultConcurrency(): number {
   return availableParallelism();
 }
 
-export function shouldUsePool(count: number, sizes?: readonly number[], concurrency?: number): boolean {
-  if ((concurrency ?? defaultConcurrency()) <= 1 || count < 2 || resolveWorkerFile() === null) return false;
-  if (count >= minPoolFiles) return true;
-  const known = sizes ?? [];
+/** Whether a pool pays off for files of these sizes (only files larger than one read reach it). */
+export function shouldUsePool(sizes: readonly number[], concurrency?: number): boolean {
+  if ((concurrency ?? defaultConcurrency()) <= 1 || sizes.length < 2 || resolveWorkerFile() === null)
+    return false;
   let total = 0;
-  for (const size of known) total += size;
+  for (const size of sizes) total += size;
   return total >= minPoolBytes;
-}
-
-/** Stats the files only when the caller did not: needed to decide whether a pool pays off. */
-export function sizesOf(paths: readonly string[]): number[] | undefined {
-  if (paths.length >= minPoolFiles) return undefined;
-  try {
-    return paths.map((path) => statSync(path).size);
-  } catch {
-    return undefined;
-  }
 }
 
 function batchesOf(count: number, workers: number): number[][] {

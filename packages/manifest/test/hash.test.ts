@@ -7,7 +7,7 @@ import { hashFile, hashFiles, ManifestErrorCode } from '../src/index.js';
 import { distIndex, ensureBuilt } from './dist.js';
 import { temporaryDir } from './helpers.js';
 
-const expected = (bytes: Buffer) => ({
+const expected = (bytes: Buffer): { size: number; md5?: string; sha256?: string } => ({
   size: bytes.length,
   md5: createHash('md5').update(bytes).digest('hex'),
   sha256: createHash('sha256').update(bytes).digest('hex'),
@@ -40,7 +40,7 @@ describe('hashFile', () => {
 describe('hashFiles on the worker_threads pool (built package, separate process)', () => {
   beforeAll(ensureBuilt, 120_000);
 
-  it('returns the same digests as in-thread hashing, in input order, using several workers', async () => {
+  it('returns the same digests as in-thread hashing, in input order, using several workers for large files', async () => {
     const dir = await temporaryDir();
     const paths: string[] = [];
     for (let i = 0; i < 300; i += 1) {
@@ -68,15 +68,41 @@ describe('hashFiles on the worker_threads pool (built package, separate process)
 
   it('reports a missing file from a worker as an error with its path', async () => {
     const dir = await temporaryDir();
-    const paths = Array.from({ length: 300 }, (_, i) => join(dir, `f${i}`));
-    for (const path of paths.slice(1)) await writeFile(path, 'x');
+    const paths = [join(dir, 'present.bin'), join(dir, 'absent.bin')];
+    await writeFile(paths[0]!, Buffer.alloc(20 << 20, 1));
     const script = `
       import { hashFiles } from ${JSON.stringify(distIndex)};
-      hashFiles(${JSON.stringify(paths)}, ['md5']).then(() => process.exit(3), (e) => { console.log(e.code, e.path); });
+      let workers = 0;
+      hashFiles(${JSON.stringify(paths)}, ['md5'], { sizes: [20 << 20, 20 << 20], onWorkers: (n) => { workers = n; } })
+        .then(() => process.exit(3), (e) => { console.log(workers, e.code, e.path); });
     `;
     const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
       encoding: 'utf8',
     });
-    expect(output.trim()).toBe(`ENOENT ${paths[0]}`);
+    expect(output.trim()).toBe(`2 ENOENT ${paths[1]}`);
+  });
+
+  it('keeps small files in this thread: no pool for 10,000 files of 4 KiB', async () => {
+    const dir = await temporaryDir();
+    const paths = Array.from({ length: 400 }, (_, i) => join(dir, `f${i}`));
+    for (const [i, path] of paths.entries()) await writeFile(path, `file ${i}`);
+    const script = `
+      import { hashFiles } from ${JSON.stringify(distIndex)};
+      let workers = 0;
+      let bytes = 0;
+      const results = await hashFiles(${JSON.stringify(paths)}, ['sha256'], {
+        onWorkers: (n) => { workers = n; },
+        onProgress: (n) => { bytes += n; },
+      });
+      console.log(JSON.stringify({ workers, bytes, first: results[0] }));
+    `;
+    const output = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }),
+    );
+    expect(output).toEqual({
+      workers: 0,
+      bytes: paths.reduce((sum, _path, i) => sum + `file ${i}`.length, 0),
+      first: { size: 6, sha256: expected(Buffer.from('file 0')).sha256 },
+    });
   });
 });

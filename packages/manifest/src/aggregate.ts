@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from './lazy-crypto.js';
 import type { DigestAlgorithm } from './algorithms.js';
 import { compareUtf8 } from './paths.js';
 
@@ -15,7 +15,7 @@ export interface DigestedPath {
  */
 export function aggregateDigest(files: readonly DigestedPath[], algorithm: DigestAlgorithm): string {
   const sorted = [...files].sort((a, b) => compareUtf8(a.path, b.path));
-  const hash = createHash(algorithm);
+  const hash = nodeCrypto().createHash(algorithm);
   for (const file of sorted) {
     const digest = file[algorithm];
     if (digest === undefined) throw new Error(`aggregateDigest: ${file.path} has no ${algorithm} digest`);

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FileDigests } from './hash.js';
+import { temporarySuffix } from './lazy-crypto.js';
 
 // Restart cache: digests keyed by (device, inode, size, mtime in ns). A file rewritten in place
 // changes mtime, so a hit means "same bytes" unless someone forged the mtime — which is why the
@@ -56,7 +56,7 @@ export class DigestCache {
     if (!this.dirty) return;
     try {
       await mkdir(dirname(this.path), { recursive: true });
-      const temporary = join(dirname(this.path), `.verify-cache.${randomBytes(6).toString('hex')}.tmp`);
+      const temporary = join(dirname(this.path), `.verify-cache.${temporarySuffix()}.tmp`);
       await writeFile(
         temporary,
         JSON.stringify({ schema: cacheSchema, entries: Object.fromEntries(this.entries) }),

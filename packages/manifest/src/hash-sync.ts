@@ -1,10 +1,9 @@
-import * as crypto from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { DigestAlgorithm } from './algorithms.js';
 import type { FileDigests } from './hash.js';
+import { nodeCrypto } from './lazy-crypto.js';
 
-// One-shot crypto.hash() (Node ≥ 20.12) skips the Hash object: a third cheaper for small files.
-const oneShot = (crypto as { hash?: (algorithm: string, data: Buffer, encoding: 'hex') => string }).hash;
+type OneShot = (algorithm: string, data: Buffer, encoding: 'hex') => string;
 
 /**
  * Hashes a file that fits in `buffer` with one read and one hash call per algorithm. A larger
@@ -22,6 +21,9 @@ export function hashSmallFileSync(
     if (first < buffer.length && readSync(fd, buffer, first, buffer.length - first, null) === 0) {
       const whole = buffer.subarray(0, first);
       const result: FileDigests = { size: first };
+      const crypto = nodeCrypto();
+      // One-shot crypto.hash() (Node ≥ 20.12) skips the Hash object: a third cheaper for small files.
+      const oneShot = (crypto as { hash?: OneShot }).hash;
       for (const name of algorithms) {
         result[name] = oneShot
           ? oneShot(name, whole, 'hex')
@@ -57,7 +59,7 @@ function streamRest(
   filled: number,
   onBytes?: (bytes: number) => void,
 ): FileDigests {
-  const hashes = algorithms.map((name) => [name, crypto.createHash(name)] as const);
+  const hashes = algorithms.map((name) => [name, nodeCrypto().createHash(name)] as const);
   let size = 0;
   let bytesRead = filled;
   while (bytesRead > 0) {

@@ -1,4 +1,5 @@
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { nodeCrypto } from './lazy-crypto.js';
 import { open } from 'node:fs/promises';
 import { assertDigestAlgorithms, type DigestAlgorithm } from './algorithms.js';
 import { readBufferSize } from './constants.js';
@@ -31,7 +32,7 @@ export async function hashFile(
   onProgress?: HashProgress,
 ): Promise<FileDigests> {
   const names = assertDigestAlgorithms(algorithms);
-  const hashes = new Map(names.map((name) => [name, createHash(name)] as const));
+  const hashes = new Map(names.map((name) => [name, nodeCrypto().createHash(name)] as const));
   const handle = await open(path, 'r');
   try {
     let buffers = [Buffer.allocUnsafe(readBufferSize), Buffer.allocUnsafe(readBufferSize)] as const;

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ManifestErrorCode, ManifestFormatError } from './errors.js';
+import { temporarySuffix } from './lazy-crypto.js';
 import type { AlgorithmiaManifest, ManifestFormat, ModelshipManifest } from './schemas.js';
 import { detectFormat, type ParsedManifest, parseManifestText, parseManifestValue } from './validate.js';
 
@@ -46,7 +46,7 @@ export async function writeManifest(
   manifest: ModelshipManifest | AlgorithmiaManifest,
 ): Promise<void> {
   const text = formatManifest(manifest);
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temporary = join(dirname(path), `.${basename(path)}.${temporarySuffix()}.tmp`);
   try {
     await writeFile(temporary, text, { flag: 'wx' });
     await rename(temporary, path);

@@ -1,4 +1,5 @@
-import { createPrivateKey, createPublicKey, KeyObject, sign, verify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { nodeCrypto } from './lazy-crypto.js';
 import { canonicalJson } from './canonical-json.js';
 import { ManifestErrorCode, ManifestInputError, ModelIntegrityError } from './errors.js';
 import type { ModelshipManifest } from './schemas.js';
@@ -17,6 +18,7 @@ function invalidKey(kind: string, cause: unknown): never {
 
 export function toPrivateKey(key: KeyInput): KeyObject {
   try {
+    const { KeyObject, createPrivateKey } = nodeCrypto();
     const object = key instanceof KeyObject ? key : createPrivateKey(key);
     if (object.asymmetricKeyType !== 'ed25519') throw new Error(`${object.asymmetricKeyType} key`);
     return object;
@@ -27,6 +29,7 @@ export function toPrivateKey(key: KeyInput): KeyObject {
 
 export function toPublicKey(key: KeyInput): KeyObject {
   try {
+    const { KeyObject, createPublicKey } = nodeCrypto();
     let object: KeyObject;
     if (key instanceof KeyObject) object = createPublicKey(key);
     else if (typeof key === 'string' && /^[A-Za-z0-9+/]{43}=$/.test(key.trim())) {
@@ -56,6 +59,7 @@ export function signingPayload(manifest: ModelshipManifest): Buffer {
 export function signManifest(manifest: ModelshipManifest, privateKey: KeyInput): ModelshipManifest {
   const key = toPrivateKey(privateKey);
   const { signature: _previous, ...unsigned } = manifest;
+  const { createPublicKey, sign } = nodeCrypto();
   const value = sign(null, signingPayload(unsigned as ModelshipManifest), key).toString('base64');
   return {
     ...unsigned,
@@ -83,7 +87,7 @@ export function verifyManifestSignature(manifest: ModelshipManifest, publicKey?:
   const key = toPublicKey(publicKey ?? signature.publicKey);
   let valid = false;
   try {
-    valid = verify(null, signingPayload(manifest), key, Buffer.from(signature.value, 'base64'));
+    valid = nodeCrypto().verify(null, signingPayload(manifest), key, Buffer.from(signature.value, 'base64'));
   } catch {
     valid = false;
   }

@@ -1,5 +1,5 @@
-import { nodeCrypto } from './lazy-crypto.js';
 import type { DigestAlgorithm } from './algorithms.js';
+import { nodeCrypto } from './lazy-crypto.js';
 import { compareUtf8 } from './paths.js';
 
 export interface DigestedPath {

@@ -1,9 +1,9 @@
 import type { Hash } from 'node:crypto';
-import { nodeCrypto } from './lazy-crypto.js';
 import { open } from 'node:fs/promises';
 import { assertDigestAlgorithms, type DigestAlgorithm } from './algorithms.js';
 import { readBufferSize } from './constants.js';
 import { hashSmallFileSync } from './hash-sync.js';
+import { nodeCrypto } from './lazy-crypto.js';
 import { hashInPool, shouldUsePool } from './pool.js';
 
 export { readBufferSize };

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
-import { nodeCrypto } from './lazy-crypto.js';
 import { canonicalJson } from './canonical-json.js';
 import { ManifestErrorCode, ManifestInputError, ModelIntegrityError } from './errors.js';
+import { nodeCrypto } from './lazy-crypto.js';
 import type { ModelshipManifest } from './schemas.js';
 
 /** A PEM string or buffer, a KeyObject, or (public keys only) base64 of the raw 32 bytes. */

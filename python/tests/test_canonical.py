@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from conftest import PYTHON_DIR, SPEC_DIR
+from manifest_test_paths import PYTHON_DIR, SPEC_DIR
 
 from modelship_manifest import canonical_json
 
@@ -35,7 +35,7 @@ def _run_without_cryptography(args):
 
 
 def test_without_cryptography_a_signed_manifest_verifies_with_a_clear_warning(tmp_path):
-    from vector_runner import load_vectors, materialise
+    from manifest_vectors import load_vectors, materialise
 
     vector = next(v for v in load_vectors() if v["name"] == "signed-self-consistent-without-key")
     paths = materialise(vector, str(tmp_path))
@@ -46,7 +46,7 @@ def test_without_cryptography_a_signed_manifest_verifies_with_a_clear_warning(tm
 
 
 def test_without_cryptography_a_required_key_is_bad_input(tmp_path):
-    from vector_runner import load_vectors, materialise
+    from manifest_vectors import load_vectors, materialise
 
     vector = next(v for v in load_vectors() if v["name"] == "signed-verified")
     paths = materialise(vector, str(tmp_path))

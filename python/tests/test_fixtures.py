@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import PYTHON_DIR, SPEC_DIR
+from manifest_test_paths import PYTHON_DIR, SPEC_DIR
 
 from modelship_manifest import ErrorCode, ManifestFormatError, ModelIntegrityError, read_manifest, verify_model
 

@@ -5,8 +5,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import PYTHON_DIR
-from vector_runner import load_vectors, materialise
+from manifest_test_paths import PYTHON_DIR
+from manifest_vectors import load_vectors, materialise
 
 from modelship_manifest import ManifestError, ModelIntegrityError, cryptography_available, verify_model
 

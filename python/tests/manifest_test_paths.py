@@ -1,3 +1,5 @@
+"""Paths shared by the manifest twin's tests (a distinct module name: other packages' Python test
+folders run in the same pytest session and may have their own conftest)."""
 import os
 import sys
 

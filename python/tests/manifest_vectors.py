@@ -3,7 +3,7 @@ import glob
 import json
 import os
 
-from conftest import SPEC_DIR
+from manifest_test_paths import SPEC_DIR
 
 VECTORS_DIR = os.path.join(SPEC_DIR, "vectors")
 

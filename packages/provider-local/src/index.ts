@@ -1,3 +1,17 @@
-// Not implemented yet: this package is a typed stub until its issue lands.
-export const packageName = '@modelship/provider-local';
-export const packageVersion = '0.0.0';
+export type { AliasBoard } from './aliases.js';
+export type { DeploymentRecord } from './deployments.js';
+export { type LinearModel, linearPredictor } from './predictor.js';
+export {
+  createLocalProvider,
+  type LocalProvider,
+  type LocalProviderSettings,
+  localCapabilities,
+} from './provider.js';
+export {
+  type InferenceHealth,
+  type InferenceServer,
+  type InferenceServerOptions,
+  startInferenceServer,
+} from './server.js';
+export { digestLabel } from './store.js';
+export type { LocalTrainCommand } from './train.js';

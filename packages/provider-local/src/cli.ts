@@ -1,0 +1,89 @@
+// What `modelship-local` adds to the generic wrapper verbs: the store root option and the
+// local-only commands (serve in the foreground, rollback, undeploy, list deployments).
+import { InvalidInputError, type ProviderCliSpec } from '@modelship/core';
+import { createLocalProvider, type LocalProvider } from './provider.js';
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function required(values: Record<string, unknown>, name: string, command: string): string {
+  const value = text(values[name]);
+  if (!value) throw new InvalidInputError(`${command}: --${name} is required`);
+  return value;
+}
+
+export const cliSpec: ProviderCliSpec = {
+  name: 'local',
+  summary: 'the embedded, offline provider: artifact store, training runs and inference servers on 127.0.0.1',
+  options: {
+    root: {
+      type: 'string',
+      description: 'store directory (default ./.modelship)',
+      env: 'MODELSHIP_LOCAL_ROOT',
+    },
+    host: { type: 'string', description: 'interface the inference servers bind (default 127.0.0.1)' },
+  },
+  create: (values, env) =>
+    createLocalProvider({
+      root: text(values.root) ?? text(env.MODELSHIP_LOCAL_ROOT),
+      host: text(values.host),
+    }),
+  commands: {
+    serve: {
+      description: 'verify a stored model against its manifest, then serve it in the foreground until Ctrl-C',
+      usage: 'serve <artifact-dir> [--port N]',
+      async run({ positionals, values, context }) {
+        const dir = positionals[0];
+        if (!dir)
+          throw new InvalidInputError(
+            'serve: pass the artifact directory (it holds modelship.manifest.json)',
+          );
+        const { startInferenceServer } = await import('./server.js');
+        const server = await startInferenceServer({
+          artifactDir: dir,
+          port: Number(values.port ?? 0),
+          host: text(values.host),
+        });
+        context.logger.info(
+          `serving ${dir} at ${server.url} (verified ${server.health.manifestDigest}); Ctrl-C stops`,
+        );
+        await new Promise<void>((done) => {
+          const stop = () => void server.close().then(done);
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+          context.signal.addEventListener('abort', stop, { once: true });
+        });
+        return { url: server.url, stopped: true };
+      },
+    },
+    rollback: {
+      description: 'put back what served the stage before its last deploy (again: swap back)',
+      usage: 'rollback --model M --stage S',
+      run: ({ provider, values, context }) =>
+        (provider as LocalProvider).rollback(
+          { model: required(values, 'model', 'rollback'), stage: required(values, 'stage', 'rollback') },
+          context,
+        ),
+    },
+    undeploy: {
+      description: 'stop the inference server of a stage, or every server of this store with --all',
+      usage: 'undeploy --model M --stage S | undeploy --all',
+      async run({ provider, values, context }) {
+        const local = provider as LocalProvider;
+        if (values.all === true) return { stopped: await local.undeployAll(context) };
+        return local.undeploy(
+          {
+            model: { name: required(values, 'model', 'undeploy') },
+            stage: required(values, 'stage', 'undeploy'),
+          },
+          context,
+        );
+      },
+    },
+    deployments: {
+      description: 'list the running deployments of this store',
+      run: async ({ provider }) => ({ deployments: await (provider as LocalProvider).deployments() }),
+    },
+  },
+};

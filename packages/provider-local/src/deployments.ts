@@ -1,0 +1,241 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type DeployInput,
+  type DeployResult,
+  InvalidInputError,
+  NotFoundError,
+  type ProviderContext,
+  type ProviderRefs,
+  type StatusInput,
+  type StatusResult,
+  throwIfAborted,
+  type UndeployInput,
+  type UndeployResult,
+} from '@modelship/core';
+import { randomId, readJson, type StoreLayout, safeName, withLock, writeJsonAtomic } from './layout.js';
+import { isAlive, startServerProcess, stopServer } from './process.js';
+
+/** What runs on one stage: written after the new server is ready, so it never names a dead one. */
+export interface DeploymentRecord {
+  model: string;
+  stage: string;
+  version: string;
+  pid: number;
+  url: string;
+  refs: ProviderRefs;
+  manifestDigest: string;
+  startedAt: string;
+  logFile: string;
+  idempotencyKey?: string;
+  previous?: { version: string; refs: ProviderRefs };
+}
+
+export interface ServerSettings {
+  host?: string;
+  startTimeoutMs?: number;
+}
+
+function recordPath(layout: StoreLayout, model: string, stage: string): string {
+  return join(layout.deployments, safeName(model), `${safeName(stage)}.json`);
+}
+
+export function artifactDirOf(refs: ProviderRefs | undefined): string | undefined {
+  if (refs?.artifactDir) return refs.artifactDir;
+  if (refs?.artifactUri?.startsWith('file:')) return fileURLToPath(refs.artifactUri);
+  return undefined;
+}
+
+function resultOf(record: DeploymentRecord): DeployResult {
+  return {
+    status: { unified: 'deployed', raw: 'serving' },
+    endpoint: record.url,
+    refs: record.refs,
+    warnings: [],
+  };
+}
+
+export async function readDeployment(layout: StoreLayout, model: string, stage: string) {
+  return readJson<DeploymentRecord>(recordPath(layout, model, stage));
+}
+
+/** Blue/green: the new server must verify its model and listen before the old one is stopped. */
+export async function deployStage(
+  layout: StoreLayout,
+  settings: ServerSettings,
+  input: DeployInput,
+  context: ProviderContext,
+): Promise<DeployResult> {
+  throwIfAborted(context.signal, 'deploy');
+  const { name, version } = input.model;
+  const artifactDir = artifactDirOf(input.refs);
+  if (!artifactDir || !existsSync(join(artifactDir, 'modelship.manifest.json'))) {
+    throw new NotFoundError(
+      `deploy: no stored artifact for ${name}@${version} (refs ${JSON.stringify(input.refs)}); upload the model first and pass its refs (artifactDir)`,
+      { details: { model: name, version } },
+    );
+  }
+  const path = recordPath(layout, name, input.stage);
+  return withLock(path, async () => {
+    const current = await readJson<DeploymentRecord>(path);
+    if (
+      current &&
+      input.idempotencyKey &&
+      current.idempotencyKey === input.idempotencyKey &&
+      isAlive(current.pid)
+    ) {
+      return resultOf(current);
+    }
+    const logs = join(layout.deployments, safeName(name), 'logs');
+    await mkdir(logs, { recursive: true });
+    const id = randomId();
+    const logFile = join(logs, `${safeName(input.stage)}-${id}.log`);
+    context.logger.info(
+      `deploy: starting ${name}@${version} on ${input.stage}${input.rollback ? ' (rollback)' : ''}`,
+    );
+    const started = await startServerProcess({
+      artifactDir,
+      model: name,
+      version,
+      stage: input.stage,
+      host: settings.host,
+      readyFile: join(logs, `.ready-${id}.json`),
+      logFile,
+      timeoutMs: settings.startTimeoutMs ?? 15_000,
+      signal: context.signal,
+    });
+    const refs: ProviderRefs = {
+      artifactDir,
+      endpoint: started.url,
+      manifestDigest: started.health.manifestDigest,
+    };
+    const previous = current ? { version: current.version, refs: current.refs } : input.previous;
+    const record: DeploymentRecord = {
+      model: name,
+      stage: input.stage,
+      version,
+      pid: started.pid,
+      url: started.url,
+      refs,
+      manifestDigest: started.health.manifestDigest,
+      startedAt: new Date(context.now()).toISOString(),
+      logFile,
+      ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+      ...(previous ? { previous } : {}),
+    };
+    await writeJsonAtomic(path, record);
+    if (current && current.pid !== started.pid) await stopServer(current.pid);
+    context.logger.info(
+      `deploy: ${name}@${version} serves ${input.stage} at ${started.url} (verified ${record.manifestDigest})`,
+    );
+    return resultOf(record);
+  });
+}
+
+/** Puts back what served the stage before the last deploy (and remembers the swap, so a second rollback undoes it). */
+export async function rollbackStage(
+  layout: StoreLayout,
+  settings: ServerSettings,
+  input: { model: string; stage: string },
+  context: ProviderContext,
+): Promise<DeployResult> {
+  const current = await readDeployment(layout, input.model, input.stage);
+  if (!current?.previous) {
+    throw new InvalidInputError(
+      `rollback: ${input.model} on ${input.stage} has no previous deployment to go back to`,
+    );
+  }
+  return deployStage(
+    layout,
+    settings,
+    {
+      model: { name: input.model, version: current.previous.version },
+      stage: input.stage,
+      refs: current.previous.refs,
+      rollback: true,
+    },
+    context,
+  );
+}
+
+export async function undeployStage(
+  layout: StoreLayout,
+  input: UndeployInput,
+  context: ProviderContext,
+): Promise<UndeployResult> {
+  throwIfAborted(context.signal, 'undeploy');
+  const path = recordPath(layout, input.model.name, input.stage);
+  return withLock(path, async () => {
+    const current = await readJson<DeploymentRecord>(path);
+    if (current) {
+      await stopServer(current.pid);
+      await rm(path, { force: true });
+      context.logger.info(`undeploy: stopped ${input.model.name}@${current.version} on ${input.stage}`);
+    }
+    const refs: ProviderRefs = current ? { stopped: current.url } : {};
+    return { refs, warnings: [] };
+  });
+}
+
+async function probe(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+export async function stageStatus(
+  layout: StoreLayout,
+  input: StatusInput,
+  context: ProviderContext,
+): Promise<StatusResult> {
+  throwIfAborted(context.signal, 'status');
+  const stages = input.stage ? [input.stage] : await deployedStages(layout, input.model.name);
+  const refs: ProviderRefs = {};
+  let serving = 0;
+  let endpoint: string | undefined;
+  for (const stage of stages) {
+    const record = await readDeployment(layout, input.model.name, stage);
+    if (!record) continue;
+    const up = isAlive(record.pid) && (await probe(record.url));
+    refs[`${stage}.endpoint`] = record.url;
+    refs[`${stage}.version`] = record.version;
+    refs[`${stage}.state`] = up ? 'serving' : 'down';
+    if (up) {
+      serving += 1;
+      endpoint ??= record.url;
+    }
+  }
+  if (serving > 0) return { status: { unified: 'deployed', raw: 'serving' }, endpoint, refs };
+  const raw = Object.keys(refs).length > 0 ? 'down' : 'not-deployed';
+  return { status: { unified: 'stopped', raw }, refs };
+}
+
+export async function deployedStages(layout: StoreLayout, model: string): Promise<string[]> {
+  const dir = join(layout.deployments, safeName(model));
+  const names = existsSync(dir) ? await readdir(dir) : [];
+  const stages: string[] = [];
+  for (const file of names.filter((n) => n.endsWith('.json'))) {
+    const record = await readJson<DeploymentRecord>(join(dir, file));
+    if (record) stages.push(record.stage);
+  }
+  return stages;
+}
+
+/** Every deployment under this store (all models, all stages), e.g. to stop them all. */
+export async function listDeployments(layout: StoreLayout): Promise<DeploymentRecord[]> {
+  if (!existsSync(layout.deployments)) return [];
+  const records: DeploymentRecord[] = [];
+  for (const model of await readdir(layout.deployments)) {
+    const dir = join(layout.deployments, model);
+    for (const file of (await readdir(dir)).filter((n) => n.endsWith('.json'))) {
+      const record = await readJson<DeploymentRecord>(join(dir, file));
+      if (record) records.push(record);
+    }
+  }
+  return records;
+}

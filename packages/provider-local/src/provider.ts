@@ -1,0 +1,87 @@
+import { join, resolve } from 'node:path';
+import type { DeployResult, ProviderCapabilities, ProviderContext, ProviderV1 } from '@modelship/core';
+import { type AliasBoard, applyTag, readAliases } from './aliases.js';
+import {
+  type DeploymentRecord,
+  deployStage,
+  listDeployments,
+  rollbackStage,
+  stageStatus,
+  undeployStage,
+} from './deployments.js';
+import { type StoreLayout, storeLayout } from './layout.js';
+import { uploadToStore } from './store.js';
+import { type LocalTrainCommand, runTraining } from './train.js';
+
+export interface LocalProviderSettings {
+  /** Everything lives under this directory. Default: `.modelship` in the current directory. */
+  root?: string;
+  /** The default training command (a call's `options.command`/`options.args` override it). */
+  train?: LocalTrainCommand;
+  /** Interface the inference servers bind; default 127.0.0.1. */
+  host?: string;
+  /** How long a server may take to verify its model and listen; default 15 s. */
+  startTimeoutMs?: number;
+}
+
+export const localCapabilities: ProviderCapabilities = {
+  upload: true,
+  train: true,
+  tag: true,
+  deploy: true,
+  status: true,
+  undeploy: true,
+  describe: true,
+  rollback: true,
+  abort: true,
+};
+
+export interface LocalProvider extends ProviderV1 {
+  readonly name: 'local';
+  readonly root: string;
+  status: NonNullable<ProviderV1['status']>;
+  undeploy: NonNullable<ProviderV1['undeploy']>;
+  describe: NonNullable<ProviderV1['describe']>;
+  /** Restores what served `stage` before its last deploy; a second rollback swaps back. */
+  rollback(input: { model: string; stage: string }, context: ProviderContext): Promise<DeployResult>;
+  /** Every running deployment under this store. */
+  deployments(): Promise<DeploymentRecord[]>;
+  /** Stops every server this store started (what a demo or test calls on its way out). */
+  undeployAll(context: ProviderContext): Promise<number>;
+  aliases(model: string): Promise<AliasBoard>;
+}
+
+/** The embedded, offline provider. No side effects until a method is called. */
+export function createLocalProvider(settings: LocalProviderSettings = {}): LocalProvider {
+  const root = resolve(settings.root ?? join(process.cwd(), '.modelship'));
+  let layout: StoreLayout | undefined;
+  const store = () => (layout ??= storeLayout(root));
+  const server = { host: settings.host, startTimeoutMs: settings.startTimeoutMs };
+  return {
+    specificationVersion: 'v1',
+    name: 'local',
+    root,
+    capabilities: localCapabilities,
+    upload: (input, context) => uploadToStore(store(), input, context),
+    train: (input, context) => runTraining(store(), settings.train, input, context),
+    tag: (input, context) => applyTag(store(), input, context),
+    deploy: (input, context) => deployStage(store(), server, input, context),
+    status: (input, context) => stageStatus(store(), input, context),
+    undeploy: (input, context) => undeployStage(store(), input, context),
+    describe: async () => ({
+      name: 'local',
+      settings: { root, host: settings.host ?? '127.0.0.1', train: settings.train?.command ?? null },
+      capabilities: localCapabilities,
+    }),
+    rollback: (input, context) => rollbackStage(store(), server, input, context),
+    deployments: () => listDeployments(store()),
+    async undeployAll(context) {
+      const records = await listDeployments(store());
+      for (const record of records) {
+        await undeployStage(store(), { model: { name: record.model }, stage: record.stage }, context);
+      }
+      return records.length;
+    },
+    aliases: (model) => readAliases(store(), model),
+  };
+}

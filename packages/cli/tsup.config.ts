@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // main and wrapper are what the bins import; both stay small and load the rest lazily.
+  entry: ['src/index.ts', 'src/main.ts', 'src/wrapper.ts'],
   format: ['esm'],
   dts: true,
   sourcemap: true,

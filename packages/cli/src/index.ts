@@ -1,3 +1,25 @@
-// Not implemented yet: this package is a typed stub until its issue lands.
+export {
+  argvToOptions,
+  type CommandName,
+  commands,
+  type Invocation,
+  keyValues,
+  type ParsedCommand,
+} from './args.js';
+export type { CommandOutcome } from './command.js';
+export { configTemplate } from './commands/init.js';
+export { describeError, exitCodeFor, exitCodeHelp, exitCodes, UsageError } from './exit-codes.js';
+export { escapeCommandData, formatOutput, type GithubActions, githubActions } from './github.js';
+export { type CliIo, type CliStream, processIo } from './io.js';
+export { main, runCli } from './main.js';
+export { createCliProgress } from './progress.js';
+export {
+  loadProviderCliSpec,
+  ProviderCliUnavailableError,
+  providerNames,
+  runProviderCli,
+  runWrapper,
+} from './wrapper.js';
+export { argvToWrapperOptions, type WrapperInvocation, wrapperVerbs } from './wrapper-args.js';
+
 export const packageName = '@modelship/cli';
-export const packageVersion = '0.0.0';

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { runWrapper } from '../dist/wrapper.js';
+
+process.exitCode = await runWrapper('algorithmia', process.argv.slice(2));

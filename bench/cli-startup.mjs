@@ -30,7 +30,8 @@ function time(args) {
 
 for (const c of cases) time(c.args); // warm the file cache
 const samples = cases.map(() => []);
-for (let run = 0; run < runs; run += 1) cases.forEach((c, index) => samples[index].push(time(c.args)));
+for (let run = 0; run < runs; run += 1)
+  for (const [index, c] of cases.entries()) samples[index].push(time(c.args));
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -172,6 +172,13 @@ const cases = {
     manifest: modelship(small),
     expect: badInput('MANIFEST_SYMLINK_ESCAPE'),
   },
+  'symlinked-directory-escape': {
+    model: {},
+    outside: small,
+    symlinks: { sub: '../outside' },
+    manifest: modelship({ 'sub/model.pkl': small['model.pkl'] }),
+    expect: badInput('MANIFEST_SYMLINK_ESCAPE'),
+  },
   'malformed-json': {
     model: small,
     manifestText: '{"schema": "modelship.manifest/v1", "files": [',

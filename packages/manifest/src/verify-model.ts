@@ -1,8 +1,8 @@
-import { realpath, stat } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { aggregateDigest } from './aggregate.js';
 import { assertVerifyAlgorithm, type DigestAlgorithm, type VerifyAlgorithm } from './algorithms.js';
-import { cacheKey, DigestCache } from './cache.js';
+import { DigestCache } from './cache.js';
 import { algorithmiaManifestFileName, modelshipManifestFileName } from './constants.js';
 import {
   type IntegrityIssue,
@@ -12,11 +12,12 @@ import {
   ModelIntegrityError,
 } from './errors.js';
 import { type FileDigests, type HashProgress, hashFiles } from './hash.js';
+import { type ExpectedFile, inspectFiles, unreadable } from './inspect-files.js';
 import { readManifest } from './manifest-io.js';
 import type { AlgorithmiaManifest, ManifestFormat, ModelshipManifest } from './schemas.js';
 import { type KeyInput, type SignatureStatus, verifyManifestSignature } from './signature.js';
 import { parseManifestValue } from './validate.js';
-import { isInside, symlinkEscape, walkFiles } from './walk.js';
+import { walkFiles } from './walk.js';
 
 export interface VerifyModelOptions {
   /** Path of a manifest file (either format), or an already-parsed manifest object. */
@@ -58,20 +59,12 @@ export interface VerifyReport {
   bytesHashed: number;
 }
 
-interface Expected {
-  path: string;
-  absolutePath: string;
-  size?: number;
-  md5?: string;
-  sha256?: string;
-}
-
 function expectationsOf(
   format: ManifestFormat,
   manifest: ModelshipManifest | AlgorithmiaManifest,
   root: string,
   model: string | undefined,
-): Expected[] {
+): ExpectedFile[] {
   if (format === 'algorithmia') {
     const algorithmia = manifest as AlgorithmiaManifest;
     const path = model ? basename(model) : basename(algorithmia.model_filepath);
@@ -93,7 +86,7 @@ function expectationsOf(
   return files.map((file) => ({ ...file, absolutePath: join(root, ...file.path.split('/')) }));
 }
 
-function algorithmsFor(file: Expected, choice: VerifyAlgorithm, index: number): DigestAlgorithm[] {
+function algorithmsFor(file: ExpectedFile, choice: VerifyAlgorithm, index: number): DigestAlgorithm[] {
   const present = (['md5', 'sha256'] as const).filter((name) => file[name] !== undefined);
   if (choice === 'all') return present;
   if (choice === 'strongest') return [present.includes('sha256') ? 'sha256' : 'md5'];
@@ -158,52 +151,32 @@ export async function verifyModel(options: VerifyModelOptions): Promise<VerifyRe
   const expected = expectationsOf(loaded.format, loaded.manifest, root, options.model);
   const algorithms = expected.map((file, index) => algorithmsFor(file, choice, index));
 
-  const realRoot = await realpath(root).catch(() => root);
   const issues: IntegrityIssue[] = [];
   const cache = options.cache ? await DigestCache.open(options.cache) : undefined;
+  const inspections = await inspectFiles(expected, {
+    root,
+    realRoot: options.model === undefined ? await realpath(root).catch(() => root) : undefined,
+    cache,
+    algorithms,
+  });
   const toHash: number[] = [];
   const sizes: number[] = [];
-  const keys: (string | undefined)[] = [];
   const results: (FileDigests | undefined)[] = new Array(expected.length);
-  const fromCache: boolean[] = new Array(expected.length).fill(false);
-
-  for (const [index, file] of expected.entries()) {
-    let info: Awaited<ReturnType<typeof stat>>;
-    try {
-      info = await stat(file.absolutePath, { bigint: true });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') {
-        issues.push({ code: ManifestErrorCode.FILE_MISSING, path: file.path });
-        continue;
-      }
-      throw unreadable(file.absolutePath, error);
-    }
-    if (options.model === undefined) {
-      const real = await realpath(file.absolutePath);
-      if (!isInside(realRoot, real)) throw symlinkEscape(file.absolutePath, real, root);
-    }
-    if (!info.isFile()) throw unreadable(file.absolutePath, new Error('not a regular file'));
-    const size = Number(info.size);
-    if (file.size !== undefined && size !== file.size) {
+  for (const [index, inspection] of inspections.entries()) {
+    const file = expected[index]!;
+    if (inspection.kind === 'missing') issues.push({ code: ManifestErrorCode.FILE_MISSING, path: file.path });
+    else if (inspection.kind === 'size-mismatch') {
       issues.push({
         code: ManifestErrorCode.SIZE_MISMATCH,
         path: file.path,
         expected: file.size,
-        actual: size,
+        actual: inspection.size,
       });
-      continue;
+    } else if (inspection.kind === 'cached') results[index] = inspection.digests;
+    else {
+      toHash.push(index);
+      sizes.push(inspection.size);
     }
-    const key = cache ? cacheKey(info as never) : undefined;
-    const cached = key ? cache?.get(key) : undefined;
-    if (cached && algorithms[index]!.every((name) => cached[name] !== undefined)) {
-      results[index] = cached;
-      fromCache[index] = true;
-      continue;
-    }
-    keys[index] = key;
-    toHash.push(index);
-    sizes.push(size);
   }
 
   if (options.strict && options.model === undefined) {
@@ -233,8 +206,9 @@ export async function verifyModel(options: VerifyModelOptions): Promise<VerifyRe
   }
   toHash.forEach((index, i) => {
     results[index] = hashed[i];
-    const key = keys[index];
-    if (key && cache) cache.set(key, hashed[i]!);
+    const inspection = inspections[index]!;
+    if (cache && inspection.kind === 'hash' && inspection.cacheKey)
+      cache.set(inspection.cacheKey, hashed[i]!);
   });
 
   const files: VerifiedFile[] = [];
@@ -257,22 +231,13 @@ export async function verifyModel(options: VerifyModelOptions): Promise<VerifyRe
       size: actual.size,
       algorithms: algorithms[index]!,
       ...Object.fromEntries(algorithms[index]!.map((name) => [name, actual[name]])),
-      fromCache: fromCache[index]!,
+      fromCache: inspections[index]!.kind === 'cached',
     });
   }
   await cache?.save();
   if (issues.length > 0) throw new ModelIntegrityError(issues);
   const bytesHashed = toHash.reduce((sum, index) => sum + (results[index]?.size ?? 0), 0);
   return { ok: true, format: loaded.format, manifestPath: loaded.path, root, files, signature, bytesHashed };
-}
-
-function unreadable(path: string, cause: unknown): ManifestInputError {
-  const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
-  return new ManifestInputError(
-    ManifestErrorCode.MODEL_UNREADABLE,
-    `cannot read model file ${path} (${reason}); check that it is a readable regular file`,
-    { path, cause },
-  );
 }
 
 /**

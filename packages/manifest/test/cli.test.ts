@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { argvToManifestCommand } from '../src/cli.js';
+import { argvToManifestCommand, runManifestCli } from '../src/cli.js';
 import { ManifestErrorCode } from '../src/index.js';
 import { ensureBuilt, runBin } from './dist.js';
 import { algorithmiaFixtures, specDir, temporaryDir } from './helpers.js';
@@ -59,6 +59,40 @@ describe('argvToManifestCommand', () => {
     expect(() => argvToManifestCommand(argv)).toThrow(
       expect.objectContaining({ code: ManifestErrorCode.INVALID_OPTIONS }),
     );
+  });
+});
+
+describe('runManifestCli (the library form the modelship CLI reuses)', () => {
+  it('writes to the given streams and resolves the exit code', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = {
+      stdout: { write: (t: string) => out.push(t) },
+      stderr: { write: (t: string) => err.push(t) },
+    };
+    const code = await runManifestCli(
+      [
+        'verify',
+        join(algorithmiaFixtures, 'tampered-model_manifest.json'),
+        '--model',
+        join(algorithmiaFixtures, 'tampered-model.pkl'),
+        '--json',
+      ],
+      io,
+    );
+    expect(code).toBe(1);
+    expect(JSON.parse(out.join(''))).toMatchObject({
+      ok: false,
+      code: 'MODEL_DIGEST_MISMATCH',
+      issues: [
+        {
+          expected: '70367caa502a62e043b80cb33f017446',
+          actual: '14de79a5198bb80ba4c4f4d82acab740',
+          algorithm: 'md5',
+        },
+      ],
+    });
+    expect(err.join('')).toContain('INTEGRITY FAILURE');
   });
 });
 

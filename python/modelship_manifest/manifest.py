@@ -49,7 +49,13 @@ class _Checker:
     def fail(self, json_path: str, problem: str, value: Any = ..., code: str = ErrorCode.INVALID_FIELD):
         shown = "it is missing" if value is ... else f"got {_js(value)}"
         where = f" (in {self.file})" if self.file else ""
-        raise ManifestFormatError(code, f"manifest field {json_path} {problem}, {shown}{where}", json_path, self.file)
+        raise ManifestFormatError(
+            code,
+            f"manifest field {json_path} {problem}, {shown}{where}; fix that field "
+            "or regenerate the manifest with `modelship-manifest create`",
+            json_path,
+            self.file,
+        )
 
     def obj(self, value: Any, json_path: str) -> Dict[str, Any]:
         if not isinstance(value, dict):

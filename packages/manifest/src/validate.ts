@@ -18,7 +18,8 @@ class Checker {
     const shown = value === undefined ? 'it is missing' : `got ${JSON.stringify(value)?.slice(0, 80)}`;
     throw new ManifestFormatError(
       ManifestErrorCode.INVALID_FIELD,
-      `manifest field ${jsonPath} ${problem}, ${shown}${this.file ? ` (in ${this.file})` : ''}`,
+      `manifest field ${jsonPath} ${problem}, ${shown}${this.file ? ` (in ${this.file})` : ''}; fix that field ` +
+        'or regenerate the manifest with `modelship-manifest create`',
       { jsonPath, file: this.file },
     );
   }

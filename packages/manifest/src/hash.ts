@@ -111,6 +111,8 @@ export async function hashFiles(
       }
     });
     pooled = startPool();
+    // Awaited below; until then a worker failure must not surface as an unhandled rejection.
+    pooled?.catch(() => {});
   }
   const buffer = Buffer.allocUnsafe(readBufferSize);
   for (const [index, path] of paths.entries()) {

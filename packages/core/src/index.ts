@@ -1,3 +1,38 @@
+export * from './config/load.js';
+export * from './config/schema.js';
 export * from './contract/index.js';
+export * from './ledger/event.js';
+export { FileLedger, type FileLedgerOptions, openFileLedger } from './ledger/file-ledger.js';
+export type {
+  AppendOptions,
+  AppendResult,
+  Ledger,
+  LedgerVerifyResult,
+  LoadedState,
+} from './ledger/ledger.js';
+export { createMemoryLedger } from './ledger/memory-ledger.js';
+export { type BatchStore, type Snapshot, StoreLedger, snapshotFormat } from './ledger/store.js';
+export { checkChain, parseBatch } from './ledger/verify.js';
+export { stageBoard } from './promotion/board.js';
+export * from './promotion/errors.js';
+export {
+  type CustomGate,
+  type CustomGateResult,
+  type Evaluation,
+  evaluateGates,
+  type GateInput,
+  parseThreshold,
+} from './promotion/gates.js';
+export { defaultActor, defaultIdempotencyKey } from './promotion/idempotency.js';
+export { createPromoter, type EventListener, type Promoter } from './promotion/promoter.js';
+export * from './promotion/types.js';
+export { entryStatus, reduce, replay } from './state/reducer.js';
+export { allowedTransitions, assertTransition, canTransition } from './state/transitions.js';
+export * from './state/types.js';
+
+/** Verifies a ledger's hash chain; `ok` is false and `problems` name each edited, missing or moved event. */
+export async function verifyLedger(ledger: import('./ledger/ledger.js').Ledger) {
+  return ledger.verify();
+}
 
 export const packageName = '@modelship/core';

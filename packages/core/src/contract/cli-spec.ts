@@ -35,6 +35,9 @@ export interface ProviderCliSpec {
   name: string;
   summary: string;
   options: Record<string, ProviderCliOption>;
-  create(values: Record<string, string | boolean | string[] | undefined>, env: NodeJS.ProcessEnv): ProviderV1 | Promise<ProviderV1>;
+  create(
+    values: Record<string, string | boolean | string[] | undefined>,
+    env: NodeJS.ProcessEnv,
+  ): ProviderV1 | Promise<ProviderV1>;
   commands?: Record<string, ProviderCliCommand>;
 }

@@ -1,3 +1,4 @@
+export * from './cli-spec.js';
 export * from './context.js';
 export * from './errors.js';
 export * from './logger.js';
@@ -5,4 +6,3 @@ export * from './provider.js';
 export * from './redact.js';
 export * from './runner.js';
 export * from './status.js';
-export * from './cli-spec.js';

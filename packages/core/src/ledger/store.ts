@@ -1,0 +1,140 @@
+// A ledger built on a tiny storage interface: numbered batch files that can only be created once,
+// plus a snapshot. FileLedger, S3Ledger and the in-memory ledger differ only in their store.
+import { canonicalJson } from '@modelship/manifest/verify';
+import type { LedgerProblem } from '../promotion/errors.js';
+import { replay } from '../state/reducer.js';
+import { emptyState, type LedgerState } from '../state/types.js';
+import { chainEvents, type LedgerEvent, type LedgerEventInput, type LedgerHead } from './event.js';
+import type { AppendOptions, AppendResult, Ledger, LedgerVerifyResult, LoadedState } from './ledger.js';
+import { checkChain, parseBatch } from './verify.js';
+
+/** Bump when the shape of LedgerState changes: older snapshots are then ignored and rebuilt. */
+export const snapshotFormat = 'modelship.ledger.snapshot/v1';
+
+export interface Snapshot {
+  schema: string;
+  seq: number;
+  hash: string | null;
+  state: LedgerState;
+}
+
+export interface BatchStore {
+  /** The raw text of the batch whose first event has `firstSeq`, or null if there is none. */
+  readBatch(firstSeq: number): Promise<string | null>;
+  /** Creates the batch only if no batch with that first seq exists; false when it already did. */
+  createBatch(firstSeq: number, text: string): Promise<boolean>;
+  /** First seqs of every stored batch, in any order. */
+  listBatches(): Promise<number[]>;
+  readSnapshot(): Promise<Snapshot | null>;
+  /** Best effort: a snapshot that cannot be written only makes the next read slower. */
+  writeSnapshot(snapshot: Snapshot): Promise<void>;
+  /** Serialises appends where the store can (an inter-process lock); others rely on createBatch. */
+  withAppendLock<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+export function formatBatch(events: readonly LedgerEvent[]): string {
+  return `${events.map((event) => JSON.stringify(event)).join('\n')}\n`;
+}
+
+export class StoreLedger implements Ledger {
+  constructor(
+    readonly kind: Ledger['kind'],
+    protected readonly store: BatchStore,
+  ) {}
+
+  private async usableSnapshot(): Promise<Snapshot | null> {
+    const snapshot = await this.store.readSnapshot().catch(() => null);
+    return snapshot && snapshot.schema === snapshotFormat ? snapshot : null;
+  }
+
+  /** Follows batches forward from `state` to the true head. */
+  private async forward(state: LedgerState): Promise<LedgerState> {
+    let current = state;
+    for (;;) {
+      const text = await this.store.readBatch(current.seq + 1);
+      if (text === null) return current;
+      current = replay(parseBatch(text, current.seq + 1), current);
+    }
+  }
+
+  async load(): Promise<LoadedState> {
+    const snapshot = await this.usableSnapshot();
+    let state = await this.forward(snapshot?.state ?? emptyState).catch(async (error) => {
+      if (!snapshot) throw error;
+      return this.forward(emptyState);
+    });
+    if (snapshot && state.seq > snapshot.seq) await this.saveSnapshot(state);
+    if (!snapshot && state.seq > 0) await this.saveSnapshot(state);
+    state = { ...state };
+    return { state, head: { seq: state.seq, hash: state.hash } };
+  }
+
+  private saveSnapshot(state: LedgerState): Promise<void> {
+    return this.store
+      .writeSnapshot({ schema: snapshotFormat, seq: state.seq, hash: state.hash, state })
+      .catch(() => undefined);
+  }
+
+  async append(inputs: readonly LedgerEventInput[], options: AppendOptions): Promise<AppendResult> {
+    if (inputs.length === 0) return { ok: true, events: [], head: options.expectedHead };
+    return this.store.withAppendLock(async () => {
+      const { head } = await this.load();
+      if (head.seq !== options.expectedHead.seq || head.hash !== options.expectedHead.hash) {
+        return { ok: false as const, conflict: true as const, head };
+      }
+      const events = chainEvents(inputs, head);
+      const created = await this.store.createBatch(head.seq + 1, formatBatch(events));
+      const last = events[events.length - 1] as LedgerEvent;
+      const newHead = { seq: last.seq, hash: last.hash };
+      if (!created) {
+        const { head: now } = await this.load();
+        return { ok: false as const, conflict: true as const, head: now };
+      }
+      if (options.nextState) await this.saveSnapshot({ ...options.nextState, ...newHead });
+      return { ok: true as const, events, head: newHead };
+    });
+  }
+
+  async read(options: { fromSeq?: number } = {}): Promise<LedgerEvent[]> {
+    const from = options.fromSeq ?? 1;
+    const events: LedgerEvent[] = [];
+    let seq = 1;
+    for (;;) {
+      const text = await this.store.readBatch(seq);
+      if (text === null) break;
+      const batch = parseBatch(text, seq);
+      for (const event of batch) if (event.seq >= from) events.push(event);
+      seq += batch.length;
+    }
+    return events;
+  }
+
+  async verify(): Promise<LedgerVerifyResult> {
+    const firstSeqs = (await this.store.listBatches()).sort((a, b) => a - b);
+    const batches: { firstSeq: number; text: string | null }[] = [];
+    for (const firstSeq of firstSeqs) batches.push({ firstSeq, text: await this.store.readBatch(firstSeq) });
+    const snapshot = await this.usableSnapshot();
+    const checked = checkChain(batches, snapshot?.seq);
+    const problems: LedgerProblem[] = [...checked.problems];
+    if (snapshot && problems.length === 0) {
+      const at = checked.stateAt;
+      if (snapshot.seq > checked.head.seq) {
+        problems.push({
+          seq: snapshot.seq,
+          kind: 'missing',
+          message: `the snapshot was taken at event ${snapshot.seq} but the ledger ends at ${checked.head.seq}: events ${checked.head.seq + 1}..${snapshot.seq} were removed`,
+        });
+      } else if (at && (at.hash !== snapshot.hash || canonicalJson(at) !== canonicalJson(snapshot.state))) {
+        problems.push({
+          seq: snapshot.seq,
+          kind: 'snapshot-mismatch',
+          message: `the snapshot at event ${snapshot.seq} does not match a replay of the events; delete it to rebuild, or restore the events it was taken from`,
+        });
+      }
+    }
+    return { ok: problems.length === 0, events: checked.count, head: checked.head, problems };
+  }
+}
+
+export type { LedgerHead };
+export { emptyState };

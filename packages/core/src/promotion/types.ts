@@ -1,0 +1,125 @@
+import type { ModelshipConfig, ModelshipConfigInput } from '../config/schema.js';
+import type { DeployResult, ProviderContext, ProviderRefs, ProviderV1 } from '../contract/provider.js';
+import type { LedgerEvent } from '../ledger/event.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { GateReport, ModelVersion, StageEntry } from '../state/types.js';
+import type { CustomGate, Evaluation } from './gates.js';
+
+export interface Notifier {
+  readonly name: string;
+  notify(event: LedgerEvent): Promise<void>;
+}
+
+export interface PromoterOptions {
+  config?: ModelshipConfig | ModelshipConfigInput;
+  ledger: Ledger;
+  /** Deploys versions; without one, promotions are recorded only (registry mode). */
+  provider?: ProviderV1;
+  context?: ProviderContext;
+  notifiers?: readonly Notifier[];
+  gates?: readonly CustomGate[];
+  now?: () => Date;
+  /** Read for default idempotency keys and the acting user (default: process.env). */
+  env?: Record<string, string | undefined>;
+  /** Capture provenance (GitHub Actions, git) when a version is registered without one (default true). */
+  captureProvenance?: boolean;
+}
+
+export interface RegisterInput {
+  model: string;
+  path?: string;
+  artifact?: string;
+  metrics: Record<string, number>;
+  manifestDigest?: string;
+  /** Path of the manifest file stamping `path`. */
+  manifest?: string;
+  provenance?: Record<string, unknown>;
+  refs?: ProviderRefs;
+  /** Id of the evaluation set the metrics come from (used by the challenger gate). */
+  evaluation?: string;
+  idempotencyKey?: string;
+}
+
+export interface PromoteInput {
+  model: string;
+  version: string;
+  to: string;
+  by?: string;
+  idempotencyKey?: string;
+  evaluation?: Evaluation;
+  /** Compare-and-swap: lose the race (RaceLostError) unless this is the stage's champion (null: none). */
+  expectedChampion?: string | null;
+}
+
+export type PromotionOutcome = 'promoted' | 'pending-approval' | 'gate-failed' | 'already-done' | 'rejected';
+
+export interface PromotionResult {
+  outcome: PromotionOutcome;
+  model: string;
+  stage: string;
+  version: string;
+  gates: GateReport[];
+  /** The champion this promotion replaced (archived), if any. */
+  previous?: string | null;
+  deploy?: DeployResult;
+  approvals?: { required: number; granted: string[] };
+}
+
+export interface ApproveInput {
+  model: string;
+  version: string;
+  stage: string;
+  by: string;
+  reason?: string;
+  idempotencyKey?: string;
+}
+
+export interface DeployRequest {
+  model: string;
+  version?: string;
+  stage: string;
+  by?: string;
+  idempotencyKey?: string;
+}
+
+export interface RollbackInput {
+  model: string;
+  stage: string;
+  by?: string;
+  idempotencyKey?: string;
+}
+
+export interface ChampionView {
+  version: string;
+  metrics: Record<string, number>;
+  deployedAt?: string;
+  endpoint?: string;
+  refs: ProviderRefs;
+  since: string;
+}
+
+export interface StageView {
+  name: string;
+  champion: ChampionView | null;
+  /** Versions currently trying to enter the stage. */
+  challengers: Array<Pick<StageEntry, 'version' | 'status' | 'since' | 'gates'>>;
+  pendingApprovals: Array<{ version: string; required: number; granted: string[]; approvers: string[] }>;
+  /** Champions of this stage, oldest first. */
+  history: string[];
+}
+
+export interface StageBoard {
+  model: string;
+  stages: StageView[];
+  versions: ModelVersion[];
+  /** Ledger position this board was read at. */
+  seq: number;
+}
+
+export interface ReconcileReport {
+  model: string;
+  version: string;
+  stage: string;
+  outcome: 'deployed' | 'failed' | 'in-progress';
+  status?: string;
+}

@@ -11,6 +11,7 @@ export type {
   LoadedState,
 } from './ledger/ledger.js';
 export { createMemoryLedger } from './ledger/memory-ledger.js';
+export { createS3Ledger, S3Ledger, type S3LedgerOptions } from './ledger/s3-ledger.js';
 export { type BatchStore, type Snapshot, StoreLedger, snapshotFormat } from './ledger/store.js';
 export { checkChain, parseBatch } from './ledger/verify.js';
 export { stageBoard } from './promotion/board.js';

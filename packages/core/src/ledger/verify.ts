@@ -85,7 +85,7 @@ export function checkChain(
     if (batch.text === null) continue;
     const parsed = parseLines(batch.text, batch.firstSeq);
     problems.push(...parsed.problems);
-    if (batch.firstSeq !== expectedSeq && parsed.events[0]?.seq !== expectedSeq) {
+    if (batch.firstSeq !== expectedSeq) {
       problems.push({
         seq: expectedSeq,
         kind: batch.firstSeq > expectedSeq ? 'missing' : 'reordered',
@@ -95,27 +95,25 @@ export function checkChain(
             : `batch ${batch.firstSeq} overlaps events already seen before ${expectedSeq}`,
       });
     }
-    for (const event of parsed.events) {
+    parsed.events.forEach((event, index) => {
       count += 1;
+      const position = batch.firstSeq + index;
       const name = `event ${event.seq} (${event.id}, ${event.type})`;
       if (hashEvent(event) !== event.hash) {
         problems.push({
-          seq: event.seq,
+          seq: position,
           id: event.id,
           kind: 'edited',
           message: `${name} was edited: its content no longer matches its hash`,
         });
-      } else if (event.seq !== expectedSeq) {
+      } else if (event.seq !== position) {
         problems.push({
-          seq: event.seq,
+          seq: position,
           id: event.id,
-          kind: event.seq > expectedSeq ? 'missing' : 'reordered',
-          message:
-            event.seq > expectedSeq
-              ? `${name} follows ${expectedSeq - 1}: events ${expectedSeq}..${event.seq - 1} were removed`
-              : `${name} is out of order (expected seq ${expectedSeq})`,
+          kind: 'reordered',
+          message: `position ${position} holds ${name}: events were moved`,
         });
-      } else if (event.prev !== prev) {
+      } else if (event.seq === expectedSeq && event.prev !== prev) {
         problems.push({
           seq: event.seq,
           id: event.id,
@@ -137,9 +135,9 @@ export function checkChain(
           });
         }
       }
-      expectedSeq = event.seq + 1;
+      expectedSeq = position + 1;
       prev = event.hash;
-    }
+    });
   }
   return { problems, count, head: { seq: expectedSeq - 1, hash: prev }, stateAt };
 }

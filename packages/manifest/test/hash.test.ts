@@ -82,6 +82,27 @@ describe('hashFiles on the worker_threads pool (built package, separate process)
     expect(output.trim()).toBe(`2 ENOENT ${paths[1]}`);
   });
 
+  it('reports a worker failure cleanly while this thread is still hashing small files', async () => {
+    const dir = await temporaryDir();
+    const count = 6000; // enough small files to still be hashing when the worker fails
+    for (let i = 0; i < count; i += 1) await writeFile(join(dir, `s${i}`), 'x');
+    await writeFile(join(dir, 'big.bin'), Buffer.alloc(40 << 20));
+    const script = `
+      import { hashFiles } from ${JSON.stringify(distIndex)};
+      import { join } from 'node:path';
+      const dir = ${JSON.stringify(dir)};
+      const small = Array.from({ length: ${count} }, (_, i) => join(dir, 's' + i));
+      const paths = [join(dir, 'big.bin'), join(dir, 'gone.bin'), ...small];
+      const sizes = [40 << 20, 40 << 20, ...small.map(() => 1)];
+      process.on('unhandledRejection', () => { console.log('unhandled'); process.exit(4); });
+      hashFiles(paths, ['md5'], { sizes }).then(() => process.exit(3), (e) => console.log(e.code, e.path));
+    `;
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(output.trim()).toBe(`ENOENT ${join(dir, 'gone.bin')}`);
+  });
+
   it('keeps small files in this thread: no pool for 10,000 files of 4 KiB', async () => {
     const dir = await temporaryDir();
     const paths = Array.from({ length: 400 }, (_, i) => join(dir, `f${i}`));

@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'cli' },
+  test: { name: 'cli', globalSetup: ['./test/global-setup.ts'] },
 });

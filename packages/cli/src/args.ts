@@ -118,6 +118,11 @@ export const commands = {
         placeholder: 'F',
         description: 'JSON file {id, metrics, champion} from evaluating both on one set',
       },
+      'if-champion': {
+        type: 'string',
+        placeholder: 'VERSION|none',
+        description: 'only if this is still the stage champion, else exit 3 (compare-and-swap)',
+      },
     },
     required: ['to'],
   },

@@ -23,3 +23,4 @@ export {
 export { argvToWrapperOptions, type WrapperInvocation, wrapperVerbs } from './wrapper-args.js';
 
 export const packageName = '@modelship/cli';
+export * from './json-output.js';

@@ -7,6 +7,17 @@ import { type CliIo, processIo } from './io.js';
 
 const loaders: Partial<Record<CommandName, () => Promise<CommandRunner>>> = {
   init: async () => (await import('./commands/init.js')).runInit,
+  train: async () => (await import('./commands/register.js')).runTrain,
+  upload: async () => (await import('./commands/register.js')).runUpload,
+  register: async () => (await import('./commands/register.js')).runRegister,
+  promote: async () => (await import('./commands/promotion.js')).runPromote,
+  approve: async () => (await import('./commands/promotion.js')).runApprove,
+  reject: async () => (await import('./commands/promotion.js')).runReject,
+  deploy: async () => (await import('./commands/promotion.js')).runDeploy,
+  rollback: async () => (await import('./commands/promotion.js')).runRollback,
+  status: async () => (await import('./commands/board.js')).runStatus,
+  history: async () => (await import('./commands/board.js')).runHistory,
+  ledger: async () => (await import('./commands/board.js')).runLedgerVerify,
 };
 
 async function emit(command: ParsedCommand, outcome: CommandOutcome, io: CliIo): Promise<void> {

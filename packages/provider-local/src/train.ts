@@ -104,7 +104,7 @@ export async function runTraining(
         ...spec.env,
         MODELSHIP_MODEL_DIR: modelDir,
         MODELSHIP_METRICS_FILE: metricsFile,
-        MODELSHIP_RUN_ID: runId,
+        MODELSHIP_TRAIN_RUN_ID: runId,
         MODELSHIP_PARAMS: JSON.stringify(params),
       },
       timeoutMs: spec.timeoutMs,

@@ -1,0 +1,186 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { ModelVersion, ProviderRefs, UploadResult } from '@modelship/core';
+import { keyValues } from '../args.js';
+import type { CommandOutcome, CommandRunner } from '../command.js';
+import { UsageError } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { openWorkspace, type Workspace } from './workspace.js';
+
+async function readMetrics(path: string | undefined, io: CliIo): Promise<Record<string, number>> {
+  if (!path) return {};
+  const file = resolve(io.cwd, path);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(
+      `--metrics ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(error as Error).message})`}`,
+    );
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new UsageError(`--metrics ${file} must hold a JSON object of metric name → number`);
+  for (const [name, value] of Object.entries(parsed)) {
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw new UsageError(
+        `--metrics ${file}: "${name}" is ${JSON.stringify(value)}; metrics must be finite numbers`,
+      );
+  }
+  return parsed as Record<string, number>;
+}
+
+async function uploadModel(
+  workspace: Workspace,
+  model: string,
+  path: string,
+  idempotencyKey: string | undefined,
+): Promise<UploadResult | undefined> {
+  const provider = workspace.provider;
+  if (!provider?.capabilities.upload) return undefined;
+  return provider.upload(
+    { model: { name: model }, path, idempotencyKey: idempotencyKey && `${idempotencyKey}:upload` },
+    workspace.context,
+  );
+}
+
+/** The `--json` document of a registered version. */
+function versionJson(version: ModelVersion, upload: UploadResult | undefined) {
+  return {
+    ...version,
+    model: version.model,
+    version: version.id,
+    uri: upload?.uri ?? version.artifact,
+    skipped: upload?.skipped ?? false,
+  };
+}
+
+async function registerVersion(
+  workspace: Workspace,
+  input: {
+    model: string;
+    path: string;
+    metrics: Record<string, number>;
+    evaluation?: string;
+    refs?: ProviderRefs;
+    idempotencyKey?: string;
+  },
+): Promise<{ version: ModelVersion; upload: UploadResult | undefined }> {
+  const upload = await uploadModel(workspace, input.model, input.path, input.idempotencyKey);
+  const stored = upload?.refs.artifactDir;
+  const version = await workspace.promoter.register({
+    model: input.model,
+    path: stored ?? input.path,
+    ...(stored ? { manifest: join(stored, 'modelship.manifest.json') } : {}),
+    artifact: upload?.uri,
+    metrics: input.metrics,
+    manifestDigest: upload?.manifestDigest,
+    refs: { ...input.refs, ...upload?.refs },
+    ...(input.evaluation ? { evaluation: input.evaluation } : {}),
+    idempotencyKey: input.idempotencyKey,
+  });
+  return { version, upload };
+}
+
+function registeredOutcome(
+  version: ModelVersion,
+  upload: UploadResult | undefined,
+  extra: Record<string, unknown> = {},
+): CommandOutcome {
+  return {
+    exitCode: 0,
+    json: { ...versionJson(version, upload), ...extra },
+    text: version.id,
+    outputs: {
+      version: version.id,
+      status: 'registered',
+      'manifest-digest': version.manifestDigest,
+      refs: JSON.stringify(version.refs),
+      ...Object.fromEntries(Object.entries(version.refs).map(([k, v]) => [`ref-${k}`, v])),
+    },
+    summary: `### Registered ${version.model} ${version.id}\n\nMetrics: ${Object.entries(version.metrics)
+      .map(([k, v]) => `\`${k}\` = ${v}`)
+      .join(', ')}${version.manifestDigest ? `\n\nManifest digest: \`${version.manifestDigest}\`` : ''}`,
+  };
+}
+
+export const runRegister: CommandRunner = async (command, io) => {
+  const workspace = await openWorkspace(command, io, { provider: true });
+  const { version, upload } = await registerVersion(workspace, {
+    model: command.args.model!,
+    path: resolve(io.cwd, String(command.values.path)),
+    metrics: await readMetrics(command.values.metrics as string | undefined, io),
+    evaluation: command.values.evaluation as string | undefined,
+    idempotencyKey: command.idempotencyKey,
+  });
+  return registeredOutcome(version, upload);
+};
+
+export const runUpload: CommandRunner = async (command, io) => {
+  const workspace = await openWorkspace(command, io, { provider: true });
+  const provider = workspace.provider!;
+  const result = await provider.upload(
+    {
+      model: { name: command.args.model!, version: command.values.version as string | undefined },
+      path: resolve(io.cwd, String(command.values.path)),
+      idempotencyKey: command.idempotencyKey,
+    },
+    workspace.context,
+  );
+  return {
+    exitCode: 0,
+    json: { model: command.args.model, ...result },
+    text: `${result.uri}${result.skipped ? ' (already stored)' : ''}${result.manifestDigest ? `\nmanifest ${result.manifestDigest}` : ''}`,
+    outputs: {
+      status: result.skipped ? 'skipped' : 'uploaded',
+      'manifest-digest': result.manifestDigest,
+      uri: result.uri,
+      ...Object.fromEntries(Object.entries(result.refs).map(([k, v]) => [`ref-${k}`, v])),
+    },
+  };
+};
+
+export const runTrain: CommandRunner = async (command, io) => {
+  const workspace = await openWorkspace(command, io, { provider: true });
+  const provider = workspace.provider!;
+  const model = command.args.model!;
+  const options: Record<string, unknown> = keyValues(command.values.option, 'option');
+  if (command.tail.length > 0) {
+    options.command = command.tail[0];
+    options.args = command.tail.slice(1);
+    options.cwd ??= io.cwd;
+  }
+  const trained = await provider.train(
+    {
+      model: { name: model },
+      params: keyValues(command.values.param, 'param'),
+      options,
+      idempotencyKey: command.idempotencyKey && `${command.idempotencyKey}:train`,
+    },
+    workspace.context,
+  );
+  const summary = `trained ${model}: run ${trained.runId}, ${trained.status.unified}, metrics ${JSON.stringify(trained.metrics)}`;
+  if (command.values.register !== true) {
+    return {
+      exitCode: 0,
+      json: { model, ...trained },
+      text: `${summary}${trained.artifact ? `\nmodel at ${trained.artifact}` : ''}`,
+      outputs: { status: trained.status.unified, 'run-id': trained.runId },
+    };
+  }
+  if (!trained.artifact)
+    throw new UsageError(
+      `train --register: the ${provider.name} provider returned no local artifact to register; register its output with \`modelship register\``,
+    );
+  const { version, upload } = await registerVersion(workspace, {
+    model,
+    path: trained.artifact,
+    metrics: trained.metrics,
+    evaluation: command.values.evaluation as string | undefined,
+    refs: trained.refs,
+    idempotencyKey: command.idempotencyKey,
+  });
+  const outcome = registeredOutcome(version, upload, { runId: trained.runId, trainStatus: trained.status });
+  outcome.text = `${summary}\nregistered ${model} ${version.id} (manifest ${version.manifestDigest ?? 'none'})\n${version.id}`;
+  outcome.outputs = { ...outcome.outputs, 'run-id': trained.runId };
+  return outcome;
+};

@@ -1,0 +1,111 @@
+// Opens what a command works on: the config, the ledger (directory or S3), the provider and a
+// Promoter. Imported only by commands that need them, so `--help` never loads core.
+import { resolve } from 'node:path';
+import type { Ledger, ModelshipConfig, Promoter, ProviderContext, ProviderV1 } from '@modelship/core';
+import type { ParsedCommand } from '../args.js';
+import { UsageError } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { createCliProgress } from '../progress.js';
+import { loadProviderCliSpec } from '../wrapper.js';
+
+export interface Workspace {
+  config: ModelshipConfig;
+  configPath: string | undefined;
+  ledger: Ledger;
+  ledgerLocation: string;
+  context: ProviderContext;
+  provider: ProviderV1 | undefined;
+  promoter: Promoter;
+}
+
+export async function cliContext(io: CliIo): Promise<ProviderContext> {
+  const { createConsoleLogger, createProviderContext } = await import('@modelship/core');
+  const level = io.env.MODELSHIP_LOG_LEVEL === 'debug' ? 'debug' : 'info';
+  const logger = createConsoleLogger({ level, write: (line) => io.stderr.write(`${line}\n`) });
+  return createProviderContext({ logger, progress: createCliProgress(io.stderr) });
+}
+
+function parseS3(location: string): { bucket: string; prefix: string } {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(location);
+  if (!match?.[1]) throw new UsageError(`--ledger ${location} is not s3://bucket/prefix`);
+  return { bucket: match[1], prefix: match[2] ?? '' };
+}
+
+async function openLedger(
+  command: ParsedCommand,
+  config: ModelshipConfig,
+  io: CliIo,
+): Promise<{ ledger: Ledger; location: string }> {
+  const core = await import('@modelship/core');
+  const flag = command.ledger;
+  const s3 = flag?.startsWith('s3://')
+    ? { ...parseS3(flag), region: undefined, endpoint: undefined }
+    : !flag && config.ledger.type === 's3'
+      ? config.ledger
+      : undefined;
+  if (s3) {
+    const createS3Ledger = (core as Record<string, unknown>).createS3Ledger as
+      | ((options: { client: unknown; bucket: string; prefix: string }) => Ledger)
+      | undefined;
+    if (!createS3Ledger)
+      throw new UsageError('this @modelship/core has no S3 ledger yet; use a directory for --ledger');
+    const { S3Client } = await import('@aws-sdk/client-s3');
+    const endpoint = s3.endpoint ?? io.env.AWS_ENDPOINT_URL_S3 ?? io.env.AWS_ENDPOINT_URL;
+    const client = new S3Client({
+      region: s3.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+      ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    });
+    return {
+      ledger: createS3Ledger({ client, bucket: s3.bucket, prefix: s3.prefix }),
+      location: `s3://${s3.bucket}/${s3.prefix}`,
+    };
+  }
+  const dir = resolve(io.cwd, flag ?? (config.ledger.type === 'file' ? config.ledger.dir : '.modelship'));
+  return { ledger: core.openFileLedger(dir), location: dir };
+}
+
+/** Picks the provider: --provider, else the model's own, else the only one configured, else local. */
+export function providerName(command: ParsedCommand, config: ModelshipConfig): string {
+  if (command.provider) return command.provider;
+  const model = command.args.model;
+  const own = model ? config.models[model]?.provider : undefined;
+  if (own) return own;
+  const configured = Object.keys(config.providers);
+  return configured.length === 1 ? configured[0]! : 'local';
+}
+
+export async function createProvider(name: string, config: ModelshipConfig, io: CliIo): Promise<ProviderV1> {
+  const settings = config.providers[name] ?? {};
+  if (name === 'local') {
+    const { createLocalProvider } = await import('@modelship/provider-local');
+    const root = typeof settings.root === 'string' ? settings.root : '.modelship';
+    return createLocalProvider({
+      ...(settings as Record<string, unknown>),
+      root: resolve(io.cwd, root),
+    });
+  }
+  const spec = await loadProviderCliSpec(name);
+  const values = Object.fromEntries(
+    Object.entries(settings).map(([key, value]) => [
+      key,
+      typeof value === 'string' || typeof value === 'boolean' ? value : JSON.stringify(value),
+    ]),
+  );
+  return spec.create(values, io.env as NodeJS.ProcessEnv);
+}
+
+export async function openWorkspace(
+  command: ParsedCommand,
+  io: CliIo,
+  options: { provider: boolean },
+): Promise<Workspace> {
+  const core = await import('@modelship/core');
+  const { config, path } = await core.loadConfig(command.config ? resolve(io.cwd, command.config) : io.cwd);
+  const { ledger, location } = await openLedger(command, config, io);
+  const context = await cliContext(io);
+  const provider = options.provider
+    ? await createProvider(providerName(command, config), config, io)
+    : undefined;
+  const promoter = core.createPromoter({ config, ledger, provider, context, env: io.env });
+  return { config, configPath: path, ledger, ledgerLocation: location, context, provider, promoter };
+}

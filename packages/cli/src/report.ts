@@ -1,0 +1,181 @@
+// Human and markdown renderings of boards, gate reports and histories.
+import type { GateReport, LedgerEvent, ModelVersion, PromotionResult, StageBoard } from '@modelship/core';
+import { table } from './io.js';
+
+const verdictMark = { pass: 'pass', fail: 'FAIL', pending: 'pending' } as const;
+
+function value(input: unknown): string {
+  if (input === null || input === undefined) return '—';
+  if (typeof input === 'number')
+    return Number.isInteger(input) ? String(input) : input.toPrecision(6).replace(/\.?0+$/, '');
+  return typeof input === 'string' ? input : JSON.stringify(input);
+}
+
+/** One row per gate: what it compared (metric vs threshold, challenger vs champion) and its verdict. */
+export function gateRows(gates: readonly GateReport[]): string[][] {
+  return gates.map((gate) => {
+    const i = gate.inputs as Record<string, unknown>;
+    let measured = '';
+    let required = '';
+    if (gate.kind === 'metric') {
+      measured = `${i.metric} = ${value(i.actual)}`;
+      required = `${i.op} ${value(i.threshold)}`;
+    } else if (gate.kind === 'challenger') {
+      measured =
+        i.challengerScore !== undefined
+          ? `${i.metric} ${value(i.challengerScore)} vs ${value(i.championScore)} (${i.champion})`
+          : `champion ${value(i.champion)}`;
+      required = `${i.direction === 'lower' ? 'lower' : 'higher'} by ≥ ${value(i.minImprovement)}`;
+    } else if (gate.kind === 'approvals') {
+      measured = 'approvals';
+      required = `${value(i.required)}${Array.isArray(i.approvers) && i.approvers.length ? ` from ${i.approvers.join(', ')}` : ''}`;
+    } else {
+      measured = Object.entries(i)
+        .filter(([, v]) => v !== null && typeof v !== 'object')
+        .map(([k, v]) => `${k}=${value(v)}`)
+        .join(' ');
+    }
+    return [gate.name, measured, required, verdictMark[gate.verdict], gate.message];
+  });
+}
+
+export function gateTable(gates: readonly GateReport[]): string {
+  if (gates.length === 0) return '  (no gates)';
+  return table(['gate', 'measured', 'required', 'verdict', 'detail'], gateRows(gates))
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
+
+export function boardTable(board: StageBoard): string {
+  const rows = board.stages.map((stage) => [
+    stage.name,
+    stage.champion
+      ? `${stage.champion.version}${stage.champion.endpoint ? ` @ ${stage.champion.endpoint}` : ''}`
+      : '—',
+    stage.challengers.map((c) => `${c.version} (${c.status})`).join(', ') || '—',
+    stage.pendingApprovals.map((p) => `${p.version} (${p.granted.length}/${p.required})`).join(', ') || '—',
+  ]);
+  return `${board.model}\n${table(['stage', 'champion', 'challengers', 'pending approvals'], rows)}`;
+}
+
+const mdCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
+
+function mdTable(header: string[], rows: string[][]): string {
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.map(mdCell).join(' | ')} |`),
+  ].join('\n');
+}
+
+export interface SummaryInput {
+  title: string;
+  result?: PromotionResult;
+  board?: StageBoard;
+  version?: ModelVersion;
+  runUrl?: string;
+}
+
+/** The job summary: outcome, gate table (metric vs threshold), stage board, manifest digest, provenance, run link. */
+export function markdownSummary(input: SummaryInput): string {
+  const parts = [`### ${input.title}`];
+  if (input.result) {
+    parts.push(
+      `**${input.result.model} ${input.result.version} → ${input.result.stage}: ${input.result.outcome}**`,
+    );
+    if (input.result.gates.length)
+      parts.push(
+        mdTable(['gate', 'measured', 'required', 'verdict', 'detail'], gateRows(input.result.gates)),
+      );
+  }
+  if (input.board) {
+    parts.push(
+      mdTable(
+        ['stage', 'champion', 'challengers', 'pending approvals'],
+        input.board.stages.map((stage) => [
+          stage.name,
+          stage.champion ? `\`${stage.champion.version}\`` : '—',
+          stage.challengers.map((c) => `\`${c.version}\` (${c.status})`).join(', ') || '—',
+          stage.pendingApprovals
+            .map((p) => `\`${p.version}\` (${p.granted.length}/${p.required})`)
+            .join(', ') || '—',
+        ]),
+      ),
+    );
+    const digests = input.board.versions
+      .filter((v) => v.manifestDigest)
+      .map((v) => [v.id, `\`${v.manifestDigest}\``]);
+    if (digests.length)
+      parts.push(
+        `<details><summary>Manifest digests</summary>\n\n${mdTable(['version', 'manifest digest'], digests)}\n\n</details>`,
+      );
+  }
+  const provenance = input.version?.provenance as Record<string, unknown> | undefined;
+  if (input.version?.manifestDigest)
+    parts.push(`Manifest digest of ${input.version.id}: \`${input.version.manifestDigest}\``);
+  if (provenance) {
+    const rows = ['source', 'repository', 'ref', 'commit', 'workflow', 'runId', 'actor']
+      .filter((key) => provenance[key])
+      .map((key) => [key, `\`${String(provenance[key])}\``]);
+    if (rows.length)
+      parts.push(`Provenance of ${input.version?.id}:\n\n${mdTable(['field', 'value'], rows)}`);
+  }
+  if (input.runUrl) parts.push(`[Workflow run](${input.runUrl})`);
+  return parts.join('\n\n');
+}
+
+export function historyTable(events: readonly LedgerEvent[]): string {
+  return table(
+    ['seq', 'at', 'event', 'version', 'stage', 'by', 'detail'],
+    events.map((e) => [
+      String(e.seq),
+      e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+      e.type,
+      e.version ?? '',
+      e.stage ?? '',
+      e.by ?? '',
+      eventDetail(e),
+    ]),
+  );
+}
+
+function eventDetail(event: LedgerEvent): string {
+  const data = event.data as Record<string, unknown>;
+  switch (event.type) {
+    case 'gates.evaluated':
+      return `${data.passed ? 'passed' : 'failed'}${data.approvalsRequired ? `, needs ${data.approvalsRequired} approval(s)` : ''}`;
+    case 'deploy.succeeded':
+      return `${data.rollback ? 'rollback ' : ''}${typeof data.endpoint === 'string' ? data.endpoint : ''}`.trim();
+    case 'deploy.failed':
+      return String((data.error as { message?: string } | undefined)?.message ?? '').split('\n')[0]!;
+    case 'deploy.started':
+      return data.replaces ? `replaces ${data.replaces}` : '';
+    case 'approval.granted':
+    case 'approval.rejected':
+      return typeof data.reason === 'string' ? data.reason : '';
+    default:
+      return '';
+  }
+}
+
+/** A mermaid flowchart of the history: one node per event, in ledger order. */
+export function historyMermaid(model: string, events: readonly LedgerEvent[]): string {
+  const label = (e: LedgerEvent) =>
+    `#${e.seq} ${e.type}${e.version ? `<br/>${e.version}` : ''}${e.stage ? ` → ${e.stage}` : ''}${e.by ? `<br/>by ${e.by}` : ''}`.replace(
+      /"/g,
+      "'",
+    );
+  const shape = (e: LedgerEvent) =>
+    e.type === 'deploy.succeeded'
+      ? `(["${label(e)}"])`
+      : e.type === 'deploy.failed' || e.type === 'approval.rejected'
+        ? `{{"${label(e)}"}}`
+        : `["${label(e)}"]`;
+  const lines = ['flowchart TD', `  %% ledger history of ${model}`];
+  events.forEach((e, index) => {
+    lines.push(`  e${e.seq}${shape(e)}`);
+    if (index > 0) lines.push(`  e${events[index - 1]!.seq} --> e${e.seq}`);
+  });
+  return lines.join('\n');
+}

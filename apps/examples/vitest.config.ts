@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'examples' },
+  test: { name: 'examples', globalSetup: ['./test/global-setup.ts'] },
 });

@@ -85,7 +85,7 @@ describe('hashFiles on the worker_threads pool (built package, separate process)
   it('reports a worker failure cleanly while this thread is still hashing small files', async () => {
     const dir = await temporaryDir();
     const count = 6000; // enough small files to still be hashing when the worker fails
-    for (let i = 0; i < count; i += 1) await writeFile(join(dir, `s${i}`), 'x');
+    await Promise.all(Array.from({ length: count }, (_, i) => writeFile(join(dir, `s${i}`), 'x')));
     await writeFile(join(dir, 'big.bin'), Buffer.alloc(40 << 20));
     const script = `
       import { hashFiles } from ${JSON.stringify(distIndex)};

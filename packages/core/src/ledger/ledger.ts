@@ -5,8 +5,6 @@ import type { LedgerEvent, LedgerEventInput, LedgerHead } from './event.js';
 export interface AppendOptions {
   /** The head the caller's decision was based on; the append fails with `conflict` if it moved. */
   expectedHead: LedgerHead;
-  /** State after the new events, stored as the snapshot so that reads stay constant-time. */
-  nextState?: LedgerState;
 }
 
 export type AppendResult =

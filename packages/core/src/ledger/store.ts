@@ -78,11 +78,12 @@ export class StoreLedger implements Ledger {
   async append(inputs: readonly LedgerEventInput[], options: AppendOptions): Promise<AppendResult> {
     if (inputs.length === 0) return { ok: true, events: [], head: options.expectedHead };
     return this.store.withAppendLock(async () => {
-      const { head } = await this.load();
+      const { head, state } = await this.load();
       if (head.seq !== options.expectedHead.seq || head.hash !== options.expectedHead.hash) {
         return { ok: false as const, conflict: true as const, head };
       }
       const events = chainEvents(inputs, head);
+      replay(events, state);
       const created = await this.store.createBatch(head.seq + 1, formatBatch(events));
       const last = events[events.length - 1] as LedgerEvent;
       const newHead = { seq: last.seq, hash: last.hash };
@@ -90,7 +91,8 @@ export class StoreLedger implements Ledger {
         const { head: now } = await this.load();
         return { ok: false as const, conflict: true as const, head: now };
       }
-      if (options.nextState) await this.saveSnapshot({ ...options.nextState, ...newHead });
+      // Replaying validates the batch against the state once more and gives the next snapshot.
+      await this.saveSnapshot(replay(events, state));
       return { ok: true as const, events, head: newHead };
     });
   }

@@ -117,7 +117,7 @@ export class PromoterCore {
       if (!isPlan(decision)) return decision;
       const events = this.sanitize(decision.events);
       const nextState = replay(events, loaded.state);
-      const appended = await this.ledger.append(events, { expectedHead: loaded.head, nextState });
+      const appended = await this.ledger.append(events, { expectedHead: loaded.head });
       if (appended.ok) {
         this.emit(appended.events);
         return decision.done(appended.events, nextState);

@@ -37,3 +37,19 @@ export async function verifyLedger(ledger: import('./ledger/ledger.js').Ledger) 
 }
 
 export const packageName = '@modelship/core';
+export { backoffDelay, type DeliveryOptions, wantsEvent } from './notify/deliver.js';
+export { createNotifiers } from './notify/from-config.js';
+export {
+  createSlackNotifier,
+  defaultSlackEvents,
+  formatSlackText,
+  type SlackNotifierOptions,
+} from './notify/slack.js';
+export {
+  createWebhookNotifier,
+  signWebhook,
+  type VerifyWebhookInput,
+  verifyWebhookSignature,
+  type WebhookNotifierOptions,
+  webhookHeaders,
+} from './notify/webhook.js';

@@ -69,14 +69,12 @@ describe('S3Ledger against moto', () => {
     const promoter = createPromoter({ ledger, env, captureProvenance: false });
     await promoter.register({ model: 'm', metrics: { accuracy: 0.5 } });
     await promoter.register({ model: 'm', metrics: { accuracy: 0.6 } });
-    const text = (await ledger.read())
-      .slice(0, 1)
-      .map((e) =>
-        JSON.stringify({
-          ...e,
-          data: { ...e.data, record: { ...(e.data.record as object), metrics: { accuracy: 0.99 } } },
-        }),
-      );
+    const text = (await ledger.read()).slice(0, 1).map((e) =>
+      JSON.stringify({
+        ...e,
+        data: { ...e.data, record: { ...(e.data.record as object), metrics: { accuracy: 0.99 } } },
+      }),
+    );
     await client.send(
       new PutObjectCommand({ Bucket: name, Key: 'x/ledger/000000000001.jsonl', Body: `${text[0]}\n` }),
     );

@@ -24,6 +24,8 @@ export const peerGroups = {
   ],
   // The official Algorithmia client pins old dependencies that conflict with moto and kubernetes.
   algorithmia: ['algorithmia==2.0.5'],
+  // The MLRun client is heavy (pandas, pydantic, kfp pins); it judges the Iguazio emulator.
+  mlrun: ['mlrun==1.12.1'],
 };
 
 export function venvDir(group = 'main') {

@@ -1,3 +1,19 @@
-// Not implemented yet: this package is a typed stub until its issue lands.
-export const packageName = '@modelship/provider-iguazio';
-export const packageVersion = '0.0.0';
+export { type ArtifactRef, artifactRefFrom } from './artifact-ref.js';
+export { detailOf, errorCodeForStatus, mlrunError } from './errors.js';
+export type { ExportInput, ExportResult } from './export.js';
+export {
+  createIguazioProvider,
+  type IguazioProvider,
+  type IguazioProviderSettings,
+  type IguazioStageSettings,
+} from './provider.js';
+export { mapFunctionState, mapWorkflowState } from './status.js';
+export {
+  formatStoreUri,
+  parseStoreUri,
+  type StoreKind,
+  type StoreUri,
+  storeKindOf,
+  storeKinds,
+  validateStoreUri,
+} from './store-uri.js';

@@ -1,0 +1,66 @@
+"""Judges the TypeScript MLRun emulator with the real `mlrun` client (run from .peers/mlrun).
+
+Not a pytest module on purpose: the main venv has no mlrun. test/mlrun-client.test.ts starts the
+emulator and runs this script; it prints one JSON document of observations, or exits non-zero.
+Usage: mlrun_client_judge.py <api-url> <project> <uploaded-key> <uploaded-tree> <exported-yaml>
+"""
+import json
+import sys
+
+import yaml
+import mlrun
+import mlrun.artifacts
+
+
+def main():
+    url, project, uploaded_key, uploaded_tree, exported = sys.argv[1:6]
+    db = mlrun.get_run_db(url)
+    out = {"server_version": db.server_version}
+
+    # Project made by the TypeScript provider, read back by the client.
+    proj = db.get_project(project)
+    out["project_name"] = proj.metadata.name
+
+    # An artifact the provider stored: labels carry the manifest digest.
+    uploaded = db.read_artifact(uploaded_key, tree=uploaded_tree, project=project)
+    out["uploaded_kind"] = uploaded["kind"]
+    out["uploaded_labels"] = uploaded["metadata"].get("labels", {})
+
+    # The client's own store/read/tag/list round trip.
+    first = mlrun.artifacts.ModelArtifact(key="judge-model", model_file="model.pkl", metrics={"accuracy": 0.8})
+    first.target_path = "s3://bucket/judge/1/"
+    db.store_artifact("judge-model", first.to_dict(), tree="tree1", tag="v1", project=project)
+    read_first = db.read_artifact("judge-model", tag="v1", project=project)
+    obj = mlrun.artifacts.dict_to_artifact(read_first)
+    out["first_kind"] = obj.kind
+    out["first_metrics"] = obj.spec.metrics
+    out["first_tree"] = obj.metadata.tree
+
+    db.tag_artifacts(read_first, project, "champion")
+    second = mlrun.artifacts.ModelArtifact(key="judge-model", model_file="model.pkl", metrics={"accuracy": 0.9})
+    second.target_path = "s3://bucket/judge/2/"
+    db.store_artifact("judge-model", second.to_dict(), tree="tree2", tag="v2", project=project)
+    read_second = db.read_artifact("judge-model", tag="v2", project=project)
+    db.tag_artifacts(read_second, project, "champion")
+    champion = db.read_artifact("judge-model", tag="champion", project=project)
+    out["champion_tree"] = champion["metadata"]["tree"]
+    out["champions_listed"] = len(db.list_artifacts("judge-model", project=project, tag="champion"))
+    out["versions_listed"] = sorted({a["metadata"]["tree"] for a in db.list_artifacts("judge-model", project=project, tag="*")})
+    out["models_listed"] = sorted({a["metadata"]["key"] for a in db.list_artifacts(project=project, category="model")})
+
+    # The exported challenger YAML loads as an MLRun artifact.
+    with open(exported) as handle:
+        exported_obj = mlrun.artifacts.dict_to_artifact(yaml.safe_load(handle))
+    out["exported_kind"] = exported_obj.kind
+    out["exported_key"] = exported_obj.metadata.key
+
+    try:
+        db.read_artifact("does-not-exist", project=project)
+        out["missing"] = "no error"
+    except mlrun.errors.MLRunNotFoundError:
+        out["missing"] = "MLRunNotFoundError"
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

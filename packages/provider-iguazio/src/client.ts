@@ -1,0 +1,108 @@
+import {
+  AbortedError,
+  ErrorCode,
+  InvalidInputError,
+  type ProviderContext,
+  ProviderError,
+} from '@modelship/core';
+import { mlrunError } from './errors.js';
+
+export interface MlrunClientOptions {
+  apiUrl: string;
+  accessKey?: string;
+  username?: string;
+  fetch: typeof fetch;
+  context: ProviderContext;
+}
+
+export interface MlrunResponse<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface MlrunRequest {
+  method?: string;
+  /** Below `/api/`, e.g. `v1/projects/p` or `v2/projects/p/artifacts/k`. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  json?: unknown;
+  /** Statuses returned to the caller instead of thrown (e.g. 404 for get-or-create). */
+  allow?: number[];
+  /** Names the thing in error messages, e.g. `artifact p/model:champion`. */
+  what: string;
+  operation: string;
+}
+
+export type MlrunClient = <T = unknown>(request: MlrunRequest) => Promise<MlrunResponse<T>>;
+
+/**
+ * A thin `fetch` wrapper for the MLRun REST API. Sends the access key the way an Iguazio
+ * gateway accepts it (bearer token and `X-V3io-Session-Key`), the user as `X-Remote-User`.
+ */
+export function createMlrunClient(options: MlrunClientOptions): MlrunClient {
+  const base = options.apiUrl.replace(/\/+$/, '');
+  if (!/^https?:\/\//.test(base))
+    throw new InvalidInputError(
+      `apiUrl "${base}" must be an http(s) URL of the MLRun API, e.g. http://mlrun-api:8080`,
+    );
+  return async <T>(request: MlrunRequest): Promise<MlrunResponse<T>> => {
+    const { context } = options;
+    if (context.signal.aborted) throw new AbortedError(request.operation, { cause: context.signal.reason });
+    const url = new URL(`${base}/api/${request.path}`);
+    for (const [name, value] of Object.entries(request.query ?? {}))
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.accessKey) {
+      headers.authorization = `Bearer ${options.accessKey}`;
+      headers['x-v3io-session-key'] = options.accessKey;
+    }
+    if (options.username) headers['x-remote-user'] = options.username;
+    if (request.json !== undefined) headers['content-type'] = 'application/json';
+    const method = request.method ?? 'GET';
+    context.logger.debug(`${method} ${url.pathname}${url.search}`);
+    let response: Response;
+    try {
+      response = await options.fetch(url, {
+        method,
+        headers,
+        body: request.json === undefined ? undefined : JSON.stringify(request.json),
+        signal: context.signal,
+      });
+    } catch (error) {
+      if (context.signal.aborted) throw new AbortedError(request.operation, { cause: context.signal.reason });
+      throw new ProviderError(
+        `${request.operation}: cannot reach the MLRun API at ${context.redact(base)} for ${request.what} (${context.redact(String((error as Error).message))}); check apiUrl and the network`,
+        { provider: 'iguazio', operation: request.operation, code: ErrorCode.Provider, isRetryable: true },
+      );
+    }
+    const text = await response.text();
+    let body: unknown = text;
+    if (text && (response.headers.get('content-type') ?? '').includes('json')) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
+    if (!response.ok && !request.allow?.includes(response.status))
+      throw mlrunError(request.operation, request.what, response.status, body);
+    return { status: response.status, body: body as T, headers: response.headers };
+  };
+}
+
+/** Waits `ms`, or throws AbortedError as soon as the signal aborts. */
+export function sleep(ms: number, signal: AbortSignal, operation: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new AbortedError(operation, { cause: signal.reason }));
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortedError(operation, { cause: signal.reason }));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

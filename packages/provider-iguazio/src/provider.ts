@@ -1,0 +1,58 @@
+import type { ProviderCapabilities, ProviderContext, ProviderDescription, ProviderV1 } from '@modelship/core';
+import { deployModel, deploymentStatus } from './deploy.js';
+import { type ExportInput, type ExportResult, exportModel } from './export.js';
+import { type IguazioProviderSettings, resolveSettings } from './settings.js';
+import { tagModel } from './tag.js';
+import { trainModel } from './train.js';
+import { uploadModel } from './upload.js';
+
+export type { IguazioProviderSettings, IguazioStageSettings } from './settings.js';
+
+export interface IguazioProvider extends ProviderV1 {
+  status: NonNullable<ProviderV1['status']>;
+  describe: NonNullable<ProviderV1['describe']>;
+  /** Writes the model's artifact YAML to `artifacts/<key>:<tag>.yaml` (the challenger export). */
+  exportModel(input: ExportInput, context: ProviderContext): Promise<ExportResult>;
+}
+
+const capabilities: ProviderCapabilities = {
+  upload: true,
+  train: true,
+  tag: true,
+  deploy: true,
+  status: true,
+  undeploy: false,
+  describe: true,
+  rollback: true,
+  abort: true,
+};
+
+/** MLRun over its REST API with `fetch`. No side effects until a method is called. */
+export function createIguazioProvider(settings: IguazioProviderSettings = {}): IguazioProvider {
+  return {
+    specificationVersion: 'v1',
+    name: 'iguazio',
+    capabilities,
+    upload: (input, context) => uploadModel(resolveSettings(settings, context), input, context),
+    train: (input, context) => trainModel(resolveSettings(settings, context), input, context),
+    tag: (input, context) => tagModel(resolveSettings(settings, context), input, context),
+    deploy: (input, context) => deployModel(resolveSettings(settings, context), input, context),
+    status: (input, context) => deploymentStatus(resolveSettings(settings, context), input, context),
+    exportModel: (input, context) => exportModel(resolveSettings(settings, context), input, context),
+    async describe(context): Promise<ProviderDescription> {
+      const resolved = resolveSettings(settings, context);
+      return {
+        name: 'iguazio',
+        settings: {
+          apiUrl: context.redact(resolved.apiUrl),
+          project: resolved.project,
+          stages: settings.stages ?? {},
+          functionName: settings.functionName ?? 'serving',
+          s3Bucket: settings.s3?.bucket,
+          accessKey: settings.accessKey || (settings.env ?? process.env).V3IO_ACCESS_KEY ? '***' : undefined,
+        },
+        capabilities,
+      };
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { type ProviderContext, type TagInput, type TagResult, throwIfAborted } from '@modelship/core';
+import { artifactRefFrom } from './artifact-ref.js';
+import type { ResolvedSettings } from './settings.js';
+import { formatStoreUri, validateStoreUri } from './store-uri.js';
+import type { StoredArtifact } from './upload.js';
+
+/**
+ * Adds (PUT, append) or removes (DELETE) an MLRun artifact tag. A tag names one version per key,
+ * so when another version holds it, it is first removed there: `champion` moves, never doubles.
+ */
+export async function tagModel(
+  resolved: ResolvedSettings,
+  input: TagInput,
+  context: ProviderContext,
+): Promise<TagResult> {
+  throwIfAborted(context.signal, 'tag');
+  const { client } = resolved;
+  const ref = artifactRefFrom(input.refs, { project: resolved.project, key: input.model.name }, 'tag');
+  validateStoreUri(
+    { kind: 'models', project: ref.project, key: ref.key, tag: input.tag },
+    `tag "${input.tag}"`,
+  );
+  const identifier = (tree: string | undefined) => ({
+    kind: 'artifact',
+    identifiers: [{ kind: 'model', key: ref.key, iter: 0, producer_id: tree }],
+  });
+  const path = `v1/projects/${ref.project}/tags/${input.tag}`;
+  const refs = { ...input.refs, project: ref.project, key: ref.key, tree: ref.tree ?? '', tag: input.tag };
+  const holder = await client<StoredArtifact>({
+    path: `v2/projects/${ref.project}/artifacts/${ref.key}`,
+    query: { tag: input.tag },
+    allow: [404],
+    what: `artifact ${ref.project}/${ref.key}:${input.tag}`,
+    operation: 'tag',
+  });
+  const heldBy = holder.status === 404 ? undefined : holder.body.metadata?.tree;
+  if (input.action === 'remove') {
+    if (heldBy === ref.tree)
+      await client({
+        method: 'DELETE',
+        path,
+        json: identifier(ref.tree),
+        what: `tag ${input.tag} of ${ref.key}`,
+        operation: 'tag',
+      });
+    return { refs, warnings: [] };
+  }
+  if (heldBy === ref.tree)
+    return { refs: { ...refs, tagUri: tagUri(ref.project, ref.key, input.tag) }, warnings: [] };
+  if (heldBy !== undefined) {
+    context.logger.info(
+      `tag: moving ${input.tag} of ${ref.project}/${ref.key} from ${heldBy} to ${ref.tree}`,
+    );
+    await client({
+      method: 'DELETE',
+      path,
+      json: identifier(heldBy),
+      what: `tag ${input.tag} of ${ref.key}@${heldBy}`,
+      operation: 'tag',
+    });
+  }
+  await client({
+    method: 'PUT',
+    path,
+    json: identifier(ref.tree),
+    what: `artifact ${ref.project}/${ref.key}@${ref.tree}`,
+    operation: 'tag',
+  });
+  return { refs: { ...refs, tagUri: tagUri(ref.project, ref.key, input.tag) }, warnings: [] };
+}
+
+function tagUri(project: string, key: string, tag: string): string {
+  return formatStoreUri({ kind: 'models', project, key, tag });
+}

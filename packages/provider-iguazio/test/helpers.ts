@@ -1,0 +1,25 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createProviderContext, type Logger } from '@modelship/core';
+
+export const accessKey = 'igz-access-key-0123456789';
+
+export async function modelDir(
+  content = 'weights-1',
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'iguazio-model-'));
+  await writeFile(join(dir, 'model.pkl'), content);
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export function capturingContext(signal?: AbortSignal) {
+  const lines: string[] = [];
+  const logger: Logger = {
+    debug: (m) => lines.push(m),
+    info: (m) => lines.push(m),
+    warn: (m) => lines.push(m),
+    error: (m) => lines.push(m),
+  };
+  return { context: createProviderContext({ logger, signal, secrets: [accessKey] }), lines };
+}

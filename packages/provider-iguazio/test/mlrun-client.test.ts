@@ -1,0 +1,73 @@
+// The real `mlrun` Python client (pinned in scripts/peers.mjs, venv .peers/mlrun) judges the emulator.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIguazioProvider } from '../src/index.js';
+import { type MlrunEmulator, startMlrunEmulator } from '../src/testing.js';
+import { accessKey, capturingContext, modelDir } from './helpers.js';
+
+const python = join(import.meta.dirname, '../../../.peers/mlrun/bin/python');
+const script = join(import.meta.dirname, '../python-tests/mlrun_client_judge.py');
+
+describe.skipIf(!existsSync(python))('the real mlrun client against the emulator', () => {
+  let emulator: MlrunEmulator;
+  let work: string;
+  beforeAll(async () => {
+    emulator = await startMlrunEmulator({ accessKey });
+    work = await mkdtemp(join(tmpdir(), 'iguazio-judge-'));
+  });
+  afterAll(async () => {
+    await emulator.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('reads what the provider wrote and round-trips store/read/tag/list', async () => {
+    const provider = createIguazioProvider({ apiUrl: emulator.url, accessKey, project: 'judge' });
+    const { context } = capturingContext();
+    const model = await modelDir();
+    const uploaded = await provider.upload(
+      { model: { name: 'clf', version: 'v1' }, path: model.dir },
+      context,
+    );
+    const exported = await provider.exportModel(
+      { modelUri: uploaded.uri, tag: 'challenger', dir: join(work, 'artifacts'), yes: true },
+      context,
+    );
+    await model.cleanup();
+    const { stdout } = await promisify(execFile)(
+      python,
+      [script, emulator.url, 'judge', 'clf', uploaded.refs.tree!, exported.path],
+      {
+        timeout: 120_000,
+        env: {
+          ...process.env,
+          V3IO_ACCESS_KEY: accessKey,
+          MLRUN_DBPATH: emulator.url,
+          MLRUN_LOG_LEVEL: 'ERROR',
+        },
+      },
+    );
+    const seen = JSON.parse(stdout.trim().split('\n').pop()!);
+    expect(seen).toMatchObject({
+      server_version: '1.12.1',
+      project_name: 'judge',
+      uploaded_kind: 'model',
+      first_kind: 'model',
+      first_metrics: { accuracy: 0.8 },
+      first_tree: 'tree1',
+      champion_tree: 'tree2',
+      champions_listed: 1,
+      versions_listed: ['tree1', 'tree2'],
+      exported_kind: 'model',
+      exported_key: 'clf',
+      missing: 'MLRunNotFoundError',
+    });
+    expect(seen.uploaded_labels['modelship/manifest-digest']).toBe(uploaded.manifestDigest);
+    expect(seen.models_listed).toEqual(['clf', 'judge-model']);
+    expect(emulator.requests.every((r) => r.authenticated)).toBe(true);
+  }, 150_000);
+});

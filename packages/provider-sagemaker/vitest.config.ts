@@ -1,5 +1,10 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'provider-sagemaker' },
+  test: {
+    name: 'provider-sagemaker',
+    globalSetup: ['../../scripts/vitest/moto-global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
 });

@@ -1,3 +1,20 @@
-// Not implemented yet: this package is a typed stub until its issue lands.
-export const packageName = '@modelship/provider-sagemaker';
-export const packageVersion = '0.0.0';
+export { endpointNameFor } from './deploy.js';
+export { type AwsErrorShape, errorCodeForAws, mapAwsError } from './errors.js';
+export { flattenMetrics } from './evaluation.js';
+export { createSageMakerProvider, type SageMakerProvider } from './provider.js';
+export { latestApprovedPackage } from './registry.js';
+export {
+  MD5_METADATA,
+  type PutFileOptions,
+  type PutFileResult,
+  putFile,
+  SHA256_METADATA,
+} from './s3-object.js';
+export { formatS3Uri, parseS3Uri, type S3Location } from './s3-uri.js';
+export type { SageMakerCredentials, SageMakerProviderSettings } from './settings.js';
+export {
+  mapEndpointStatus,
+  mapModelApprovalStatus,
+  mapPipelineExecutionStatus,
+  mapTrainingJobStatus,
+} from './status.js';

@@ -1,0 +1,110 @@
+// What `modelship-sagemaker` adds to the generic wrapper verbs: the provider settings as flags
+// (each with its environment fallback) and registry/endpoint extras.
+import { InvalidInputError, type ProviderCliSpec } from '@modelship/core';
+import { createSageMakerProvider, type SageMakerProvider } from './provider.js';
+import type { SageMakerProviderSettings } from './settings.js';
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function integer(values: Values, name: string): number | undefined {
+  const value = text(values[name]);
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0)
+    throw new InvalidInputError(`--${name} must be a positive integer, got "${value}"`);
+  return parsed;
+}
+
+/** Pure: CLI values (flags already merged with their env fallbacks) → provider settings. */
+export function cliValuesToSettings(values: Values, env: NodeJS.ProcessEnv): SageMakerProviderSettings {
+  return {
+    region: text(values.region),
+    endpoint: text(values['aws-endpoint']),
+    bucket: text(values.bucket),
+    prefix: text(values.prefix),
+    roleArn: text(values['role-arn']),
+    modelPackageGroup: text(values['model-package-group']),
+    inferenceImage: text(values['inference-image']),
+    instanceType: text(values['instance-type']),
+    instanceCount: integer(values, 'instance-count'),
+    partSize:
+      integer(values, 'part-size-mib') === undefined
+        ? undefined
+        : integer(values, 'part-size-mib')! * 1024 * 1024,
+    uploadConcurrency: integer(values, 'upload-concurrency'),
+    pollIntervalMs: integer(values, 'poll-interval-ms'),
+    maxAttempts: integer(values, 'max-attempts'),
+    env,
+  };
+}
+
+export const cliSpec: ProviderCliSpec = {
+  name: 'sagemaker',
+  summary:
+    'Amazon SageMaker: S3 upload with digests, training jobs and pipelines, model registry approvals, <group>-<stage> endpoints',
+  options: {
+    region: { type: 'string', description: 'AWS region', env: 'AWS_REGION' },
+    'aws-endpoint': {
+      type: 'string',
+      description: 'endpoint URL for S3 and SageMaker (e.g. a moto server)',
+      env: 'MODELSHIP_AWS_ENDPOINT',
+    },
+    bucket: {
+      type: 'string',
+      description: 'S3 bucket for models and reports',
+      env: 'MODELSHIP_SAGEMAKER_BUCKET',
+    },
+    prefix: {
+      type: 'string',
+      description: 'key prefix in the bucket (default modelship)',
+      env: 'MODELSHIP_SAGEMAKER_PREFIX',
+    },
+    'role-arn': {
+      type: 'string',
+      description: 'SageMaker execution role ARN',
+      env: 'MODELSHIP_SAGEMAKER_ROLE_ARN',
+    },
+    'model-package-group': {
+      type: 'string',
+      description: 'model package group (default: the model name)',
+      env: 'MODELSHIP_SAGEMAKER_MODEL_PACKAGE_GROUP',
+    },
+    'inference-image': {
+      type: 'string',
+      description: 'inference container image of registered packages',
+      env: 'MODELSHIP_SAGEMAKER_IMAGE',
+    },
+    'instance-type': { type: 'string', description: 'endpoint instance type (default ml.m5.large)' },
+    'instance-count': { type: 'string', description: 'endpoint instance count (default 1)' },
+    'part-size-mib': { type: 'string', description: 'multipart part size in MiB, at least 5 (default 8)' },
+    'upload-concurrency': { type: 'string', description: 'parts in flight per file (default 4)' },
+    'poll-interval-ms': { type: 'string', description: 'first wait interval; doubles up to 30 s' },
+    'max-attempts': { type: 'string', description: 'AWS SDK attempts per call (default 3)' },
+  },
+  create: (values, env) => createSageMakerProvider(cliValuesToSettings(values, env)),
+  commands: {
+    'latest-approved': {
+      description: 'the newest Approved model package of the group (SortBy CreationTime, Descending)',
+      usage: 'latest-approved --model M [--model-package-group G]',
+      run: ({ provider, values, context }) => {
+        const model = text(values.model);
+        if (!model) throw new InvalidInputError('latest-approved: --model is required');
+        return (provider as SageMakerProvider).status({ model: { name: model } }, context);
+      },
+    },
+    undeploy: {
+      description: 'delete the <group>-<stage> endpoint (its configs and models are kept for rollback)',
+      usage: 'undeploy --model M --stage S',
+      run: ({ provider, values, context }) => {
+        const model = text(values.model);
+        const stage = text(values.stage);
+        if (!model || !stage) throw new InvalidInputError('undeploy: --model and --stage are required');
+        return provider.undeploy!({ model: { name: model }, stage }, context);
+      },
+    },
+  },
+};

@@ -1,0 +1,168 @@
+// Settings and lazily built AWS clients: nothing is resolved until a call needs it.
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { InvalidInputError, type ProviderContext } from '@modelship/core';
+
+export interface SageMakerCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface SageMakerProviderSettings {
+  /** AWS region; else `AWS_REGION` / `AWS_DEFAULT_REGION`. */
+  region?: string;
+  /** Static credentials; else the SDK's default chain (env, OIDC web identity, profiles, instance role). */
+  credentials?: SageMakerCredentials;
+  /** One endpoint URL for S3 and SageMaker (e.g. a moto server); else `MODELSHIP_AWS_ENDPOINT`. */
+  endpoint?: string;
+  /** Path-style S3 addressing (needed by moto and most S3 emulators). Default: true when `endpoint` is set. */
+  forcePathStyle?: boolean;
+  /** SDK attempts per call (default: the SDK's 3; tests use 1). */
+  maxAttempts?: number;
+  s3Client?: S3Client;
+  sageMakerClient?: SageMakerClient;
+  /** Bucket for models, manifests and evaluation reports; else `MODELSHIP_SAGEMAKER_BUCKET`. */
+  bucket?: string;
+  /** Key prefix inside the bucket (default `modelship`). */
+  prefix?: string;
+  /** Execution role for training jobs, pipelines and models; else `MODELSHIP_SAGEMAKER_ROLE_ARN`. */
+  roleArn?: string;
+  /** Model package group; default: the model name. */
+  modelPackageGroup?: string;
+  /** Inference container image for registered packages; else `MODELSHIP_SAGEMAKER_IMAGE`. */
+  inferenceImage?: string;
+  /** Endpoint instance type (default `ml.m5.large`) and count (default 1). */
+  instanceType?: string;
+  instanceCount?: number;
+  /** Multipart part size in bytes, at least 5 MiB (default 8 MiB). */
+  partSize?: number;
+  /** Parts in flight per file (default 4). */
+  uploadConcurrency?: number;
+  /** Waits poll with capped exponential backoff: first interval, cap, overall limit. */
+  pollIntervalMs?: number;
+  maxPollIntervalMs?: number;
+  waitTimeoutMs?: number;
+  /** Environment to read fallbacks from (default `process.env`). */
+  env?: Record<string, string | undefined>;
+}
+
+export const MIN_PART_SIZE = 5 * 1024 * 1024;
+
+export interface ResolvedSettings {
+  bucket(): string;
+  prefix: string;
+  roleArn(): string;
+  inferenceImage(): string;
+  modelPackageGroup(modelName: string): string;
+  instanceType: string;
+  instanceCount: number;
+  partSize: number;
+  uploadConcurrency: number;
+  pollIntervalMs: number;
+  maxPollIntervalMs: number;
+  waitTimeoutMs: number;
+  s3(context: ProviderContext): Promise<S3Client>;
+  sageMaker(context: ProviderContext): Promise<SageMakerClient>;
+  /** Safe to show: no credentials. */
+  describe(): Record<string, unknown>;
+}
+
+function pick(option: string | undefined, env: Record<string, string | undefined>, name: string) {
+  return option ?? (env[name] || undefined);
+}
+
+function requireSetting(value: string | undefined, option: string, envName: string): string {
+  if (value) return value;
+  throw new InvalidInputError(
+    `sagemaker: no ${option} configured; pass { ${option} } to createSageMakerProvider or set ${envName}`,
+  );
+}
+
+export function resolveSettings(settings: SageMakerProviderSettings): ResolvedSettings {
+  const env = settings.env ?? process.env;
+  const partSize = settings.partSize ?? 8 * 1024 * 1024;
+  if (partSize < MIN_PART_SIZE)
+    throw new InvalidInputError(
+      `sagemaker: partSize ${partSize} is below the S3 minimum of ${MIN_PART_SIZE} bytes (5 MiB); raise it`,
+    );
+  const endpoint = () => pick(settings.endpoint, env, 'MODELSHIP_AWS_ENDPOINT');
+  const region = () =>
+    requireSetting(
+      settings.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined),
+      'region',
+      'AWS_REGION',
+    );
+  const common = (context: ProviderContext) => {
+    if (settings.credentials) {
+      context.redact.add(settings.credentials.secretAccessKey);
+      context.redact.add(settings.credentials.sessionToken);
+    }
+    const url = endpoint();
+    return {
+      region: region(),
+      ...(settings.credentials ? { credentials: settings.credentials } : {}),
+      ...(url ? { endpoint: url } : {}),
+      ...(settings.maxAttempts ? { maxAttempts: settings.maxAttempts } : {}),
+    };
+  };
+  let s3: Promise<S3Client> | undefined;
+  let sageMaker: Promise<SageMakerClient> | undefined;
+  return {
+    bucket: () =>
+      requireSetting(
+        pick(settings.bucket, env, 'MODELSHIP_SAGEMAKER_BUCKET'),
+        'bucket',
+        'MODELSHIP_SAGEMAKER_BUCKET',
+      ),
+    prefix: (settings.prefix ?? 'modelship').replace(/^\/+|\/+$/g, ''),
+    roleArn: () =>
+      requireSetting(
+        pick(settings.roleArn, env, 'MODELSHIP_SAGEMAKER_ROLE_ARN'),
+        'roleArn',
+        'MODELSHIP_SAGEMAKER_ROLE_ARN',
+      ),
+    inferenceImage: () =>
+      requireSetting(
+        pick(settings.inferenceImage, env, 'MODELSHIP_SAGEMAKER_IMAGE'),
+        'inferenceImage',
+        'MODELSHIP_SAGEMAKER_IMAGE',
+      ),
+    modelPackageGroup: (modelName) => settings.modelPackageGroup ?? modelName,
+    instanceType: settings.instanceType ?? 'ml.m5.large',
+    instanceCount: settings.instanceCount ?? 1,
+    partSize,
+    uploadConcurrency: settings.uploadConcurrency ?? 4,
+    pollIntervalMs: settings.pollIntervalMs ?? 2_000,
+    maxPollIntervalMs: settings.maxPollIntervalMs ?? 30_000,
+    waitTimeoutMs: settings.waitTimeoutMs ?? 2 * 60 * 60_000,
+    async s3(context) {
+      if (settings.s3Client) return settings.s3Client;
+      const config = common(context); // throws a clear error before anything is cached
+      s3 ??= import('@aws-sdk/client-s3').then(
+        ({ S3Client }) =>
+          new S3Client({ ...config, forcePathStyle: settings.forcePathStyle ?? endpoint() !== undefined }),
+      );
+      return s3;
+    },
+    async sageMaker(context) {
+      if (settings.sageMakerClient) return settings.sageMakerClient;
+      const config = common(context);
+      sageMaker ??= import('@aws-sdk/client-sagemaker').then(
+        ({ SageMakerClient }) => new SageMakerClient(config),
+      );
+      return sageMaker;
+    },
+    describe: () => ({
+      region: settings.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
+      endpoint: endpoint(),
+      bucket: pick(settings.bucket, env, 'MODELSHIP_SAGEMAKER_BUCKET'),
+      prefix: settings.prefix ?? 'modelship',
+      roleArn: pick(settings.roleArn, env, 'MODELSHIP_SAGEMAKER_ROLE_ARN'),
+      modelPackageGroup: settings.modelPackageGroup,
+      instanceType: settings.instanceType ?? 'ml.m5.large',
+      partSize,
+      uploadConcurrency: settings.uploadConcurrency ?? 4,
+    }),
+  };
+}

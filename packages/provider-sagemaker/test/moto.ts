@@ -1,0 +1,71 @@
+// Clients and providers pointed at the shared moto server (scripts/vitest/moto-global-setup.ts).
+import { randomUUID } from 'node:crypto';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { createProviderContext, type Logger, type ProviderContext } from '@modelship/core';
+import { createSageMakerProvider, type SageMakerProviderSettings } from '../src/index.js';
+
+export const credentials = { accessKeyId: 'testing', secretAccessKey: 'moto-dummy-secret-key' };
+export const roleArn = 'arn:aws:iam::123456789012:role/modelship-sagemaker';
+
+export function motoUrl(): string {
+  const url = process.env.MODELSHIP_MOTO_URL;
+  if (!url) throw new Error('MODELSHIP_MOTO_URL is not set: run through vitest with the moto global setup');
+  return url;
+}
+
+export function motoClients() {
+  const common = { region: 'us-east-1', endpoint: motoUrl(), credentials, maxAttempts: 1 };
+  return { s3: new S3Client({ ...common, forcePathStyle: true }), sageMaker: new SageMakerClient(common) };
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+export async function motoBucket(s3: S3Client): Promise<string> {
+  const bucket = uniqueName('modelship-test');
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  return bucket;
+}
+
+/** A provider on moto with fast polling; each call gets its own bucket and package group unless given. */
+export async function motoProvider(overrides: SageMakerProviderSettings = {}) {
+  const clients = motoClients();
+  const bucket = overrides.bucket ?? (await motoBucket(clients.s3));
+  const settings: SageMakerProviderSettings = {
+    region: 'us-east-1',
+    endpoint: motoUrl(),
+    credentials,
+    maxAttempts: 1,
+    bucket,
+    roleArn,
+    inferenceImage: '123456789012.dkr.ecr.us-east-1.amazonaws.com/churn-inference:1',
+    pollIntervalMs: 10,
+    maxPollIntervalMs: 50,
+    waitTimeoutMs: 10_000,
+    env: {},
+    ...overrides,
+  };
+  return { provider: createSageMakerProvider(settings), settings, bucket, ...clients };
+}
+
+export function capturingContext(options: { signal?: AbortSignal; secrets?: string[] } = {}) {
+  const lines: string[] = [];
+  const events: Array<{ task: string; done: number; total?: number }> = [];
+  const record = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    lines.push(`${level} ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
+  const logger: Logger = {
+    debug: record('debug'),
+    info: record('info'),
+    warn: record('warn'),
+    error: record('error'),
+  };
+  const context: ProviderContext = createProviderContext({
+    logger,
+    progress: (event) => events.push(event),
+    secrets: options.secrets,
+    signal: options.signal,
+  });
+  return { context, lines, events };
+}

@@ -1,0 +1,136 @@
+"""Reads Metaflow runs through the Metaflow client and prints one JSON document on stdout.
+
+    python modelship_metaflow_query.py run FLOW/RUN_ID [--artifact NAME]... [--namespace NS]
+    python modelship_metaflow_query.py select FLOW --tag TAG [--artifact NAME] [--namespace NS]
+
+Errors are printed as {"ok": false, "error": {"kind": ..., "message": ...}} with exit code 0 so the
+caller can map them; only a crash of this script itself exits non-zero.
+"""
+import argparse
+import json
+import math
+import sys
+
+
+def fail(kind, message):
+    print(json.dumps({"ok": False, "error": {"kind": kind, "message": message}}))
+    sys.exit(0)
+
+
+def set_namespace(value):
+    from metaflow import namespace
+
+    # "global" (or nothing) means every namespace: pathspecs are unambiguous, and CI often runs
+    # as a different user than the one who trained.
+    namespace(None if value in (None, "", "global") else value)
+
+
+def jsonable(value):
+    try:
+        json.dumps(value, allow_nan=False)
+        return value
+    except (TypeError, ValueError):
+        return None
+
+
+def numeric_id(run_id):
+    return int(run_id) if run_id.isdigit() else None
+
+
+def describe(run, artifacts):
+    data = {}
+    present = []
+    for name in artifacts:
+        # Artifacts are read from the end task: it holds every artifact the flow kept.
+        try:
+            task = run.end_task
+            if task is not None and name in task:
+                present.append(name)
+                data[name] = jsonable(task[name].data)
+        except Exception:  # noqa: BLE001 - a run without an end task simply lacks artifacts
+            pass
+    created = run.created_at
+    finished = run.finished_at
+    return {
+        "pathspec": run.pathspec,
+        "flow": run.parent.id if run.parent is not None else run.pathspec.split("/")[0],
+        "id": run.id,
+        "successful": bool(run.successful),
+        "finished": bool(run.finished),
+        "createdAt": created.isoformat() if created else None,
+        "finishedAt": finished.isoformat() if finished else None,
+        "tags": sorted(run.user_tags),
+        "systemTags": sorted(run.system_tags),
+        "artifactsPresent": present,
+        "artifacts": data,
+    }
+
+
+def command_run(args):
+    from metaflow import Run
+    from metaflow.exception import MetaflowNamespaceMismatch, MetaflowNotFound
+
+    set_namespace(args.namespace)
+    try:
+        run = Run(args.pathspec)
+    except MetaflowNamespaceMismatch as error:
+        fail("not_found", "run %s is not in namespace %s: %s" % (args.pathspec, args.namespace, error))
+    except MetaflowNotFound:
+        fail("not_found", "run %s does not exist" % args.pathspec)
+    print(json.dumps({"ok": True, "run": describe(run, args.artifact or [])}))
+
+
+def order_key(run):
+    # Local metadata lists runs whose tags changed out of order (Metaflow issue #2293), so the
+    # order is the run id: numeric ids grow with time; other ids fall back to creation time.
+    number = numeric_id(run.id)
+    created = run.created_at.timestamp() if run.created_at else -math.inf
+    return (number is not None, number if number is not None else created, run.id)
+
+
+def command_select(args):
+    from metaflow import Flow
+    from metaflow.exception import MetaflowNotFound
+
+    set_namespace(args.namespace)
+    try:
+        flow = Flow(args.flow)
+    except MetaflowNotFound:
+        fail("not_found", "flow %s has no runs in this datastore" % args.flow)
+    candidates = sorted(flow.runs(args.tag), key=order_key, reverse=True)
+    considered = []
+    for run in candidates:
+        described = describe(run, [args.artifact] if args.artifact else [])
+        reason = None
+        if not described["successful"]:
+            reason = "did not succeed"
+        elif args.artifact and args.artifact not in described["artifactsPresent"]:
+            reason = "has no artifact %s" % args.artifact
+        considered.append({"pathspec": described["pathspec"], "skipped": reason})
+        if reason is None:
+            print(json.dumps({"ok": True, "run": described, "considered": considered}))
+            return
+    print(json.dumps({"ok": True, "run": None, "considered": considered}))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run")
+    run.add_argument("pathspec")
+    run.add_argument("--artifact", action="append")
+    run.add_argument("--namespace")
+    select = sub.add_parser("select")
+    select.add_argument("flow")
+    select.add_argument("--tag", required=True)
+    select.add_argument("--artifact")
+    select.add_argument("--namespace")
+    args = parser.parse_args()
+    if args.command == "run":
+        command_run(args)
+    else:
+        command_select(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+// Deploying on Metaflow means: tag the chosen run with the stage's tag (the production flow finds
+// its model through it) and, for Argo stages, (re)create the production flow on Argo Workflows and
+// trigger it with the upstream run. `onlyJson` renders the WorkflowTemplate without a cluster.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type DeployInput,
+  type DeployResult,
+  InvalidInputError,
+  type ProviderContext,
+  ProviderError,
+  type ProviderRefs,
+  type ProviderWarning,
+  type StatusInput,
+  type StatusResult,
+} from '@modelship/core';
+import { commandFailed, flowPath, runPython } from './python.js';
+import { parseRunPathspec } from './run-id.js';
+import { readRun, runCreator } from './runs.js';
+import { type ResolvedSettings, requireFlowFile } from './settings.js';
+import { mapRunStatus } from './status-map.js';
+import { mutateTags } from './tags.js';
+
+/** Tag prefixes modelship adds so a flow can find the model and version of a deployed run. */
+export const modelUriTagPrefix = 'modelship_model_uri:';
+export const versionTagPrefix = 'modelship_version:';
+
+export interface ArgoDeployment {
+  workflowTemplate: string;
+  template: Record<string, unknown> | undefined;
+  argoRunId: string | undefined;
+  warnings: ProviderWarning[];
+}
+
+function argoBase(settings: ResolvedSettings, file: string): string[] {
+  const datastore = settings.raw.deployDatastore;
+  return [
+    flowPath(settings, file),
+    ...(datastore ? ['--datastore', datastore] : []),
+    ...(settings.raw.production === false ? [] : ['--production']),
+    'argo-workflows',
+  ];
+}
+
+/** `argo-workflows create` (rendering only with `onlyJson`), then `trigger` with the upstream run. */
+export async function deployArgo(
+  settings: ResolvedSettings,
+  upstreamPathspec: string,
+  context: ProviderContext,
+): Promise<ArgoDeployment> {
+  const file = requireFlowFile(settings.raw.deployFlow, 'deploy to Argo Workflows', 'deployFlow');
+  const base = argoBase(settings, file);
+  const create = [...base, 'create', ...(settings.onlyJson ? ['--only-json'] : [])];
+  const created = await runPython(
+    settings,
+    { args: create, operation: 'argo-workflows create', stream: !settings.onlyJson },
+    context,
+  );
+  if (created.failed) commandFailed(created, 'argo-workflows create');
+  const trigger = [...base, 'trigger', `--${settings.upstreamRunParameter}`, upstreamPathspec];
+  if (settings.onlyJson) {
+    const template = parseTemplate(created.stdout);
+    const name = String((template.metadata as { name?: unknown } | undefined)?.name ?? '');
+    return {
+      workflowTemplate: name,
+      template,
+      argoRunId: undefined,
+      warnings: [
+        {
+          type: 'skipped',
+          feature: 'argo-workflows trigger',
+          message: `onlyJson: WorkflowTemplate ${name} rendered, nothing applied to a cluster; with a cluster modelship runs: ${settings.python} ${trigger.join(' ')}`,
+        },
+      ],
+    };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'modelship-argo-'));
+  try {
+    const runIdFile = join(dir, 'run-id');
+    const triggered = await runPython(
+      settings,
+      {
+        args: [...trigger.slice(0, -2), '--run-id-file', runIdFile, ...trigger.slice(-2)],
+        operation: 'argo-workflows trigger',
+      },
+      context,
+    );
+    if (triggered.failed) commandFailed(triggered, 'argo-workflows trigger');
+    const argoRunId = (await readFile(runIdFile, 'utf8').catch(() => '')).trim();
+    const name = /Workflow \*?([\w.-]+)\*? triggered/i.exec(triggered.stderr + triggered.stdout)?.[1] ?? '';
+    return { workflowTemplate: name, template: undefined, argoRunId: argoRunId || undefined, warnings: [] };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function parseTemplate(stdout: string): Record<string, unknown> {
+  const start = stdout.indexOf('{');
+  try {
+    const value = JSON.parse(stdout.slice(start)) as Record<string, unknown>;
+    if (value.kind !== 'WorkflowTemplate') throw new Error(`kind is ${String(value.kind)}`);
+    return value;
+  } catch (error) {
+    throw new ProviderError(
+      `argo-workflows create --only-json printed no WorkflowTemplate: ${stdout.slice(0, 200)}`,
+      {
+        provider: 'metaflow',
+        operation: 'argo-workflows create',
+        cause: error,
+      },
+    );
+  }
+}
+
+export async function deploy(
+  settings: ResolvedSettings,
+  input: DeployInput,
+  context: ProviderContext,
+): Promise<DeployResult> {
+  const target = parseRunPathspec(input.refs.runId, 'deploy refs.runId', input.refs.flow);
+  const run = await readRun(settings, target.pathspec, [], context);
+  if (!run.successful)
+    throw new InvalidInputError(
+      `deploy: run ${run.pathspec} did not succeed (${mapRunStatus(run).raw}); deploy a successful run`,
+    );
+  const stageTag = settings.stageTags[input.stage];
+  const add = [
+    ...(stageTag ? [stageTag] : []),
+    `${versionTagPrefix}${input.model.version}`,
+    ...(input.refs.uri ? [`${modelUriTagPrefix}${input.refs.uri}`] : []),
+  ].filter((tag) => !run.tags.includes(tag));
+  const flowFile = input.refs.flowFile;
+  await mutateTags(settings, { run: target, add, flowFile, creator: runCreator(run) }, context);
+
+  const previous = input.previous?.refs.runId;
+  if (stageTag && previous && previous !== target.pathspec) {
+    // Added first, removed second: a reader never sees the stage without a tagged run.
+    const before = parseRunPathspec(previous, 'deploy previous.refs.runId', target.flow);
+    const old = await readRun(settings, before.pathspec, [], context).catch(() => undefined);
+    if (old?.tags.includes(stageTag))
+      await mutateTags(
+        settings,
+        {
+          run: before,
+          remove: [stageTag],
+          flowFile: input.previous?.refs.flowFile ?? flowFile,
+          creator: runCreator(old),
+        },
+        context,
+      );
+  }
+
+  const refs: ProviderRefs = { runId: target.pathspec, flow: target.flow, stage: input.stage };
+  if (flowFile) refs.flowFile = flowFile;
+  if (stageTag) refs.stageTag = stageTag;
+  const warnings: ProviderWarning[] = [];
+  if (!stageTag && !settings.argoStages.includes(input.stage))
+    warnings.push({
+      type: 'other',
+      feature: 'stage tag',
+      message: `stage "${input.stage}" has no tag in stageTags and is not an Argo stage; only the version tag was added`,
+    });
+  if (!settings.argoStages.includes(input.stage))
+    return { status: { unified: 'deployed', raw: `tagged ${stageTag ?? 'version'}` }, refs, warnings };
+
+  const argo = await deployArgo(settings, target.pathspec, context);
+  refs.workflowTemplate = argo.workflowTemplate;
+  if (argo.argoRunId) refs.argoRunId = argo.argoRunId;
+  if (argo.template && settings.raw.templateDir) {
+    await mkdir(settings.raw.templateDir, { recursive: true });
+    const path = join(settings.raw.templateDir, `${argo.workflowTemplate || 'workflow-template'}.json`);
+    await writeFile(path, `${JSON.stringify(argo.template, null, 2)}\n`);
+    refs.templatePath = path;
+  }
+  return {
+    status: { unified: 'deployed', raw: argo.argoRunId ? 'triggered' : 'template-rendered' },
+    refs,
+    warnings: [...warnings, ...argo.warnings],
+  };
+}
+
+/** A stage is deployed when its run carries the stage tag; without a stage, the run's own state. */
+export async function status(
+  settings: ResolvedSettings,
+  input: StatusInput,
+  context: ProviderContext,
+): Promise<StatusResult> {
+  const target = parseRunPathspec(input.refs?.runId, 'status refs.runId', input.refs?.flow);
+  const run = await readRun(settings, target.pathspec, [], context);
+  const refs: ProviderRefs = { ...input.refs, runId: run.pathspec };
+  const stageTag = input.stage ? settings.stageTags[input.stage] : undefined;
+  if (!input.stage || !stageTag) return { status: mapRunStatus(run), refs };
+  if (!run.tags.includes(stageTag))
+    return { status: { unified: 'unknown', raw: `not tagged ${stageTag}` }, refs };
+  const raw = input.refs?.argoRunId
+    ? 'triggered'
+    : input.refs?.workflowTemplate
+      ? 'template-rendered'
+      : `tagged ${stageTag}`;
+  return { status: { unified: 'deployed', raw }, refs };
+}

@@ -1,0 +1,124 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { InvalidInputError } from '@modelship/core';
+
+export interface MetaflowProviderSettings {
+  /** The Python that has Metaflow installed (default `python3`). */
+  python?: string;
+  /** Directory holding the flow files; relative flow paths resolve against it (default: process cwd). */
+  cwd?: string;
+  /** Extra environment for every Metaflow command (e.g. METAFLOW_DEFAULT_DATASTORE). */
+  env?: Record<string, string | undefined>;
+  /** Client namespace for lookups (`user:alice`, `production:…`); default: every namespace. */
+  namespace?: string;
+  /** Metaflow metadata service; when set, tags change through its `tag/mutate` endpoint. Env: METAFLOW_SERVICE_URL. */
+  metadataServiceUrl?: string;
+  /** Sent as `x-api-key` to the metadata service. Env: METAFLOW_SERVICE_AUTH_KEY. */
+  apiKey?: string;
+  /** METAFLOW_USER for the commands (Metaflow refuses to run as root without it). Env: METAFLOW_USER. */
+  user?: string;
+  /** Flow file `train` runs when the call names none (e.g. `evaluate_new_model_flow.py`). */
+  trainFlow?: string;
+  /** Flow file deployed to production stages (e.g. `predict_flow.py`). */
+  deployFlow?: string;
+  /** Artifact holding the run's metrics: a dict of numbers, or one number (default `eval_metrics`). */
+  metricsArtifact?: string;
+  /** Artifact holding where the model is (a path or URI); `select` requires it when set. */
+  modelArtifact?: string;
+  /** Run tag per stage (default staging → `deployment_candidate`, production → `production`). */
+  stageTags?: Record<string, string>;
+  /** Stages whose deploy also (re)creates the deploy flow on Argo Workflows (default `production`). */
+  argoStages?: readonly string[];
+  /** Parameter of the deploy flow that receives the upstream run (default `upstream-run-id`). */
+  upstreamRunParameter?: string;
+  /** `--datastore` for `argo-workflows create` (Argo needs `s3`; default: Metaflow's default). */
+  deployDatastore?: string;
+  /** Pass `--production` (the flow uses @project) when deploying to Argo (default true). */
+  production?: boolean;
+  /** With `onlyJson`, write each rendered WorkflowTemplate here as `<name>.json`. */
+  templateDir?: string;
+  /** Only render the Argo WorkflowTemplate (`--only-json`): no cluster is touched, nothing is triggered. */
+  onlyJson?: boolean;
+  /** Add `--with card` to training runs (default true). */
+  withCard?: boolean;
+  /** Where `upload` puts models: `s3://bucket/prefix` (default `$METAFLOW_DATASTORE_SYSROOT_S3/modelship`). */
+  s3Root?: string;
+  /** S3 endpoint (default METAFLOW_S3_ENDPOINT_URL, then AWS's). */
+  s3Endpoint?: string;
+  s3Client?: S3Client;
+  fetch?: typeof globalThis.fetch;
+  /** Upper bound for one Metaflow command (default 1 hour). */
+  timeoutMs?: number;
+  /** Environment read for fallbacks (default process.env). */
+  processEnv?: NodeJS.ProcessEnv;
+}
+
+export const defaultStageTags: Readonly<Record<string, string>> = {
+  staging: 'deployment_candidate',
+  production: 'production',
+};
+
+export interface ResolvedSettings {
+  python: string;
+  cwd: string;
+  namespace: string | undefined;
+  metricsArtifact: string;
+  modelArtifact: string | undefined;
+  stageTags: Record<string, string>;
+  argoStages: readonly string[];
+  upstreamRunParameter: string;
+  withCard: boolean;
+  onlyJson: boolean;
+  timeoutMs: number;
+  raw: MetaflowProviderSettings;
+  env: NodeJS.ProcessEnv;
+}
+
+export function resolveSettings(settings: MetaflowProviderSettings): ResolvedSettings {
+  return {
+    python: settings.python ?? 'python3',
+    cwd: settings.cwd ?? process.cwd(),
+    namespace: settings.namespace,
+    metricsArtifact: settings.metricsArtifact ?? 'eval_metrics',
+    modelArtifact: settings.modelArtifact,
+    stageTags: { ...defaultStageTags, ...settings.stageTags },
+    argoStages: settings.argoStages ?? ['production'],
+    upstreamRunParameter: settings.upstreamRunParameter ?? 'upstream-run-id',
+    withCard: settings.withCard ?? true,
+    onlyJson: settings.onlyJson ?? false,
+    timeoutMs: settings.timeoutMs ?? 3_600_000,
+    raw: settings,
+    env: settings.processEnv ?? process.env,
+  };
+}
+
+/** Option first, then the command environment, then the process environment. */
+export function setting(
+  resolved: ResolvedSettings,
+  option: string | undefined,
+  variable: string,
+): string | undefined {
+  return option ?? resolved.raw.env?.[variable] ?? resolved.env[variable];
+}
+
+/** What Metaflow commands see besides the inherited environment; secrets stay out of argv. */
+export function metaflowEnv(resolved: ResolvedSettings): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...resolved.raw.env };
+  const user = setting(resolved, resolved.raw.user, 'METAFLOW_USER');
+  if (user) env.METAFLOW_USER = user;
+  const service = setting(resolved, resolved.raw.metadataServiceUrl, 'METAFLOW_SERVICE_URL');
+  if (service) {
+    env.METAFLOW_SERVICE_URL = service;
+    env.METAFLOW_DEFAULT_METADATA ??= 'service';
+  }
+  const apiKey = setting(resolved, resolved.raw.apiKey, 'METAFLOW_SERVICE_AUTH_KEY');
+  if (apiKey) env.METAFLOW_SERVICE_AUTH_KEY = apiKey;
+  return env;
+}
+
+export function requireFlowFile(file: string | undefined, what: string, option: string): string {
+  if (!file)
+    throw new InvalidInputError(
+      `${what} needs a flow file: pass ${option} or set the provider setting ${option === 'options.flow' ? 'trainFlow' : 'deployFlow'}`,
+    );
+  return file;
+}

@@ -1,0 +1,177 @@
+// Puts a model (with its modelship manifest) under the flow's S3 datastore root, so a flow can
+// read a model trained elsewhere. The manifest goes last: it marks a complete upload, and an
+// identical manifest already there means nothing needs to move.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import {
+  ErrorCode,
+  InvalidInputError,
+  type ModelshipError,
+  NotFoundError,
+  type ProviderContext,
+  ProviderError,
+  throwIfAborted,
+  type UploadInput,
+  type UploadResult,
+} from '@modelship/core';
+import { type ResolvedSettings, setting } from './settings.js';
+
+const MANIFEST = 'modelship.manifest.json';
+
+export interface S3Location {
+  bucket: string;
+  prefix: string;
+}
+
+export function parseS3Uri(uri: string, where: string): S3Location {
+  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(uri.trim());
+  if (!match) throw new InvalidInputError(`${where} "${uri}" is not an S3 URI; use s3://bucket/prefix`);
+  return { bucket: match[1]!, prefix: (match[2] ?? '').replace(/\/+$/, '') };
+}
+
+export function uploadRoot(settings: ResolvedSettings): S3Location {
+  if (settings.raw.s3Root) return parseS3Uri(settings.raw.s3Root, 's3Root');
+  const sysroot = setting(settings, undefined, 'METAFLOW_DATASTORE_SYSROOT_S3');
+  if (!sysroot)
+    throw new InvalidInputError(
+      'upload needs an S3 location: set the provider setting s3Root (s3://bucket/prefix) or METAFLOW_DATASTORE_SYSROOT_S3',
+    );
+  const root = parseS3Uri(sysroot, 'METAFLOW_DATASTORE_SYSROOT_S3');
+  return { bucket: root.bucket, prefix: [root.prefix, 'modelship'].filter(Boolean).join('/') };
+}
+
+const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export async function s3Client(settings: ResolvedSettings): Promise<S3Client> {
+  if (settings.raw.s3Client) return settings.raw.s3Client;
+  const { S3Client } = await import('@aws-sdk/client-s3');
+  const endpoint = setting(settings, settings.raw.s3Endpoint, 'METAFLOW_S3_ENDPOINT_URL');
+  const region =
+    setting(settings, undefined, 'AWS_REGION') ?? setting(settings, undefined, 'AWS_DEFAULT_REGION');
+  return new S3Client({
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    region: region ?? 'us-east-1',
+  });
+}
+
+/** S3 failures as ModelshipErrors with the right code. */
+export function mapS3Error(error: unknown, operation: string, where: string): ModelshipError {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number }; message?: string };
+  const name = e.name ?? 'Error';
+  const status = e.$metadata?.httpStatusCode;
+  if (name === 'NoSuchBucket' || name === 'NotFound' || status === 404)
+    return new NotFoundError(
+      `${operation}: ${where} does not exist (${name}); create the bucket or fix s3Root`,
+      {
+        cause: error,
+      },
+    );
+  const code =
+    name === 'AccessDenied' ||
+    name === 'InvalidAccessKeyId' ||
+    name === 'SignatureDoesNotMatch' ||
+    status === 403
+      ? ErrorCode.AuthFailed
+      : name === 'SlowDown' || name === 'Throttling' || status === 503 || status === 429
+        ? ErrorCode.Throttled
+        : ErrorCode.Provider;
+  return new ProviderError(`${operation}: S3 said ${name} for ${where}: ${e.message ?? ''}`.trim(), {
+    provider: 'metaflow',
+    operation,
+    rawCode: name,
+    code,
+    cause: error,
+  });
+}
+
+export async function upload(
+  settings: ResolvedSettings,
+  input: UploadInput,
+  context: ProviderContext,
+): Promise<UploadResult> {
+  throwIfAborted(context.signal, 'upload');
+  for (const [field, value] of [
+    ['model.name', input.model.name],
+    ['model.version', input.model.version],
+  ] as const)
+    if (value !== undefined && !SEGMENT.test(value))
+      throw new InvalidInputError(
+        `upload ${field} "${value}" cannot be an S3 key segment; use letters, digits, . _ -`,
+      );
+  const manifestApi = await import('@modelship/manifest');
+  const { manifest, root: modelRoot } = await manifestApi.createManifest({
+    path: input.path,
+    name: input.model.name,
+    ...(input.model.version ? { version: input.model.version } : {}),
+  });
+  const digest = `${manifest.digest.algorithm}:${manifest.digest.value}`;
+  const version = input.model.version ?? `${manifest.digest.algorithm}-${manifest.digest.value.slice(0, 16)}`;
+  const root = uploadRoot(settings);
+  const prefix = [root.prefix, input.model.name, version].filter(Boolean).join('/');
+  const uri = `s3://${root.bucket}/${prefix}/`;
+  const where = `s3://${root.bucket}/${prefix}`;
+  const refs = { uri, bucket: root.bucket, prefix, manifestDigest: digest };
+  const text = manifestApi.formatManifest(manifest);
+  const client = await s3Client(settings);
+  const { GetObjectCommand, PutObjectCommand } = await import('@aws-sdk/client-s3');
+
+  const existing = await client
+    .send(new GetObjectCommand({ Bucket: root.bucket, Key: `${prefix}/${MANIFEST}` }), {
+      abortSignal: context.signal,
+    })
+    .then((out) => out.Body?.transformToString())
+    .catch((error: { name?: string }) => {
+      if (error.name === 'NoSuchKey') return undefined;
+      throw mapS3Error(error, 'upload', where);
+    });
+  if (existing !== undefined && manifestDigestOf(existing) === digest)
+    return { uri, refs, skipped: true, manifestDigest: digest, warnings: [] };
+
+  const total = manifest.files.length;
+  let done = 0;
+  for (const file of manifest.files) {
+    throwIfAborted(context.signal, 'upload');
+    const body = await readFile(join(modelRoot, file.path));
+    await client
+      .send(new PutObjectCommand({ Bucket: root.bucket, Key: `${prefix}/${file.path}`, Body: body }), {
+        abortSignal: context.signal,
+      })
+      .catch((error: unknown) => {
+        throw mapS3Error(error, 'upload', `${where}/${file.path}`);
+      });
+    done += 1;
+    context.progress({ task: `upload ${input.model.name}`, done, total: total + 1, unit: 'files' });
+  }
+  await client
+    .send(
+      new PutObjectCommand({
+        Bucket: root.bucket,
+        Key: `${prefix}/${MANIFEST}`,
+        Body: text,
+        ContentType: 'application/json',
+        Metadata: input.metadata,
+      }),
+      { abortSignal: context.signal },
+    )
+    .catch((error: unknown) => {
+      throw mapS3Error(error, 'upload', `${where}/${MANIFEST}`);
+    });
+  context.progress({
+    task: `upload ${input.model.name}`,
+    done: total + 1,
+    total: total + 1,
+    unit: 'files',
+    finished: true,
+  });
+  return { uri, refs, skipped: false, manifestDigest: digest, warnings: [] };
+}
+
+function manifestDigestOf(text: string): string | undefined {
+  try {
+    const { digest } = JSON.parse(text) as { digest?: { algorithm?: string; value?: string } };
+    return digest ? `${digest.algorithm}:${digest.value}` : undefined;
+  } catch {
+    return undefined;
+  }
+}

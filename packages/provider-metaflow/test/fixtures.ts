@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { venvBin } from '../../../scripts/peers.mjs';
+import { createMetaflowProvider, type MetaflowProviderSettings } from '../src/index.js';
+
+export const python = venvBin('python');
+export const flowsDir = fileURLToPath(new URL('./flows', import.meta.url));
+
+/** Local-mode Metaflow confined to `root`: no user config is read, nothing lands in the repo. */
+export function metaflowEnv(root: string): Record<string, string> {
+  const home = join(root, 'home');
+  mkdirSync(join(home, '.metaflowconfig'), { recursive: true });
+  return {
+    METAFLOW_DEFAULT_DATASTORE: 'local',
+    METAFLOW_DEFAULT_METADATA: 'local',
+    METAFLOW_DATASTORE_SYSROOT_LOCAL: join(root, 'sysroot'),
+    METAFLOW_HOME: join(home, '.metaflowconfig'),
+    HOME: home,
+    METAFLOW_USER: 'modelship-test',
+    USERNAME: 'modelship-test',
+  };
+}
+
+export function testProvider(root: string, overrides: MetaflowProviderSettings = {}) {
+  return createMetaflowProvider({
+    python,
+    cwd: flowsDir,
+    env: metaflowEnv(root),
+    trainFlow: 'train_flow.py',
+    deployFlow: 'predict_flow.py',
+    withCard: false,
+    ...overrides,
+  });
+}
+
+export const flowName = 'ModelshipTrainFlow';
+
+/** A fresh bucket on the shared moto server. */
+export async function motoBucket(motoUrl: string, name: string) {
+  const { CreateBucketCommand, S3Client } = await import('@aws-sdk/client-s3');
+  const client = new S3Client({
+    endpoint: motoUrl,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+  await client.send(new CreateBucketCommand({ Bucket: name }));
+  return client;
+}

@@ -33,12 +33,12 @@ export function createIguazioProvider(settings: IguazioProviderSettings = {}): I
     specificationVersion: 'v1',
     name: 'iguazio',
     capabilities,
-    upload: (input, context) => uploadModel(resolveSettings(settings, context), input, context),
-    train: (input, context) => trainModel(resolveSettings(settings, context), input, context),
-    tag: (input, context) => tagModel(resolveSettings(settings, context), input, context),
-    deploy: (input, context) => deployModel(resolveSettings(settings, context), input, context),
-    status: (input, context) => deploymentStatus(resolveSettings(settings, context), input, context),
-    exportModel: (input, context) => exportModel(resolveSettings(settings, context), input, context),
+    upload: async (input, context) => uploadModel(resolveSettings(settings, context), input, context),
+    train: async (input, context) => trainModel(resolveSettings(settings, context), input, context),
+    tag: async (input, context) => tagModel(resolveSettings(settings, context), input, context),
+    deploy: async (input, context) => deployModel(resolveSettings(settings, context), input, context),
+    status: async (input, context) => deploymentStatus(resolveSettings(settings, context), input, context),
+    exportModel: async (input, context) => exportModel(resolveSettings(settings, context), input, context),
     async describe(context): Promise<ProviderDescription> {
       const resolved = resolveSettings(settings, context);
       return {

@@ -1,0 +1,131 @@
+// What `modelship-iguazio` adds to the generic wrapper verbs: MLRun connection options and `export`.
+import { InvalidInputError, type ProviderCliSpec } from '@modelship/core';
+import type { IguazioProvider, IguazioProviderSettings, IguazioStageSettings } from './provider.js';
+
+function text(value: unknown): string | undefined {
+  if (Array.isArray(value)) return text(value[0]);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** `--stage-project staging=fraud-staging` and `--stage-function staging=serving-v2`, repeatable. */
+export function stagesFromArgs(values: Record<string, unknown>): Record<string, IguazioStageSettings> {
+  const stages: Record<string, IguazioStageSettings> = {};
+  for (const [flag, field] of [
+    ['stage-project', 'project'],
+    ['stage-function', 'function'],
+  ] as const) {
+    const raw = values[flag];
+    for (const pair of Array.isArray(raw) ? raw : raw ? [raw] : []) {
+      const [stage, name] = String(pair).split('=', 2);
+      if (!stage || !name)
+        throw new InvalidInputError(
+          `--${flag} "${String(pair)}" must be STAGE=NAME, e.g. staging=fraud-staging`,
+        );
+      stages[stage] = { ...stages[stage], [field]: name };
+    }
+  }
+  return stages;
+}
+
+export function settingsFromArgs(
+  values: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+): IguazioProviderSettings {
+  const bucket = text(values['s3-bucket']) ?? text(env.MODELSHIP_IGUAZIO_S3_BUCKET);
+  const interval = text(values['poll-interval-ms']);
+  return {
+    apiUrl: text(values['api-url']) ?? text(env.MLRUN_DBPATH),
+    accessKey: text(values['access-key']) ?? text(env.V3IO_ACCESS_KEY),
+    username: text(values.username) ?? text(env.V3IO_USERNAME),
+    project: text(values.project) ?? text(env.MLRUN_DEFAULT_PROJECT),
+    functionName: text(values['function-name']),
+    stages: stagesFromArgs(values),
+    slackWebhook: text(values['slack-webhook']) ?? text(env.SLACK_WEBHOOK_URL),
+    s3: bucket ? { bucket, prefix: text(values['s3-prefix']) } : undefined,
+    pollIntervalMs: interval ? Number(interval) : undefined,
+    env,
+  };
+}
+
+async function askOnTerminal(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    for (;;) {
+      const answer = (await rl.question(question)).trim().toLowerCase();
+      if (answer === 'yes' || answer === 'no') return answer === 'yes';
+      process.stderr.write("Invalid input. Please enter 'yes' or 'no'.\n");
+    }
+  } finally {
+    rl.close();
+  }
+}
+
+export const cliSpec: ProviderCliSpec = {
+  name: 'iguazio',
+  summary:
+    'Iguazio / MLRun over its REST API: projects, workflows, challenger/champion tags, serving deploys',
+  options: {
+    'api-url': { type: 'string', description: 'MLRun API URL', env: 'MLRUN_DBPATH' },
+    'access-key': { type: 'string', description: 'Iguazio access key', env: 'V3IO_ACCESS_KEY', secret: true },
+    username: { type: 'string', description: 'Iguazio user name', env: 'V3IO_USERNAME' },
+    project: { type: 'string', description: 'MLRun project (development)', env: 'MLRUN_DEFAULT_PROJECT' },
+    'function-name': { type: 'string', description: 'base name of serving functions (default serving)' },
+    'stage-project': {
+      type: 'string',
+      multiple: true,
+      description: 'STAGE=PROJECT: the project of an environment',
+    },
+    'stage-function': {
+      type: 'string',
+      multiple: true,
+      description: 'STAGE=FUNCTION: the serving function of an environment',
+    },
+    's3-bucket': {
+      type: 'string',
+      description: 'upload model files to this S3 bucket',
+      env: 'MODELSHIP_IGUAZIO_S3_BUCKET',
+    },
+    's3-prefix': { type: 'string', description: 'key prefix in the S3 bucket (default modelship/)' },
+    'slack-webhook': {
+      type: 'string',
+      description: 'Slack webhook MLRun notifies when workflows end',
+      env: 'SLACK_WEBHOOK_URL',
+      secret: true,
+    },
+    'poll-interval-ms': {
+      type: 'string',
+      description: 'poll interval of workflows and deploys (default 2000)',
+    },
+    'model-uri': { type: 'string', description: 'store:// URI of the model (export)' },
+    dir: { type: 'string', description: 'export directory (default artifacts)' },
+    yes: { type: 'boolean', description: 'export without asking (CI)' },
+  },
+  async create(values, env) {
+    const { createIguazioProvider } = await import('./provider.js');
+    return createIguazioProvider(settingsFromArgs(values, env));
+  },
+  commands: {
+    export: {
+      description: "write a model's artifact YAML to artifacts/<key>:<tag>.yaml (asks first unless --yes)",
+      usage:
+        'export --model-uri store://models/<project>/<key>[...] [--tag challenger] [--dir artifacts] [--yes]',
+      async run({ provider, values, context }) {
+        const modelUri = text(values['model-uri']);
+        if (!modelUri)
+          throw new InvalidInputError('export: --model-uri is required (a store://models/... URI)');
+        return (provider as IguazioProvider).exportModel(
+          {
+            modelUri,
+            tag: text(values.tag),
+            dir: text(values.dir),
+            yes: values.yes === true,
+            confirm: askOnTerminal,
+          },
+          context,
+        );
+      },
+    },
+  },
+};

@@ -1,0 +1,37 @@
+import { testProvider } from '@modelship/core/testing';
+import { createIguazioProvider } from '../src/index.js';
+import { type MlrunEmulator, startMlrunEmulator } from '../src/testing.js';
+import { accessKey, modelDir } from './helpers.js';
+
+let emulator: MlrunEmulator;
+let model: Awaited<ReturnType<typeof modelDir>>;
+
+testProvider({
+  name: 'iguazio against the MLRun API emulator',
+  create: () =>
+    createIguazioProvider({ apiUrl: emulator.url, accessKey, project: 'conformance', pollIntervalMs: 5 }),
+  capabilities: {
+    upload: true,
+    train: true,
+    tag: true,
+    deploy: true,
+    status: true,
+    undeploy: false,
+    describe: true,
+    rollback: true,
+    abort: true,
+  },
+  fixtures: async () => {
+    emulator = await startMlrunEmulator({ accessKey });
+    model = await modelDir();
+    return {
+      modelPath: model.dir,
+      secrets: [accessKey],
+      missingRefs: { storeUri: 'store://models/conformance/ghost#0@0123456789abcdef' },
+    };
+  },
+  cleanup: async () => {
+    await emulator.close();
+    await model.cleanup();
+  },
+});

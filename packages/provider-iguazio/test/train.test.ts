@@ -1,0 +1,78 @@
+import { createServer } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIguazioProvider } from '../src/index.js';
+import { type MlrunEmulator, startMlrunEmulator } from '../src/testing.js';
+import { accessKey, capturingContext } from './helpers.js';
+
+describe('train submits a project workflow and reads the model it logged', () => {
+  let emulator: MlrunEmulator;
+  const slack: unknown[] = [];
+  const slackServer = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      slack.push(JSON.parse(body));
+      res.end('ok');
+    });
+  });
+  let webhook = '';
+
+  beforeAll(async () => {
+    emulator = await startMlrunEmulator({ accessKey, workflowPolls: 2 });
+    await new Promise<void>((resolve) => slackServer.listen(0, '127.0.0.1', resolve));
+    webhook = `http://127.0.0.1:${(slackServer.address() as { port: number }).port}/services/T000/B000/secret-hook`;
+  });
+  afterAll(async () => {
+    await emulator.close();
+    slackServer.close();
+  });
+
+  it('polls the runner and the pipeline to success and returns metrics and the model URI', async () => {
+    const provider = createIguazioProvider({
+      apiUrl: emulator.url,
+      accessKey,
+      project: 'fraud-dev',
+      pollIntervalMs: 5,
+      slackWebhook: webhook,
+    });
+    const { context, lines } = capturingContext();
+    const result = await provider.train(
+      { model: { name: 'clf' }, params: { accuracy: 0.93 }, options: { source: 'git://example/repo#main' } },
+      context,
+    );
+    expect(result.status).toEqual({ unified: 'succeeded', raw: 'Succeeded' });
+    expect(result.metrics).toEqual({ accuracy: 0.93, f1: 0.88 });
+    expect(result.artifact).toBe(`store://models/fraud-dev/clf#0@${result.runId}`);
+    const submit = emulator.requests.find((r) => r.path.endsWith('/workflows/train/submit'));
+    expect(submit?.method).toBe('POST');
+    expect(emulator.requests.filter((r) => r.path.includes('/pipelines/')).length).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => slack.length).toBe(1);
+    expect(JSON.stringify(slack[0])).toContain('completed');
+    expect(lines.join('\n')).not.toContain('secret-hook');
+  });
+
+  it('a failed workflow is a provider error naming the workflow', async () => {
+    const provider = createIguazioProvider({
+      apiUrl: emulator.url,
+      accessKey,
+      project: 'fraud-dev',
+      pollIntervalMs: 5,
+    });
+    const { context } = capturingContext();
+    await expect(
+      provider.train({ model: { name: 'clf' }, params: { fail: 'data missing' } }, context),
+    ).rejects.toThrow(/workflow fraud-dev\/train .* ended Failed: training failed: data missing/);
+  });
+
+  it('an abort while polling stops with an aborted error', async () => {
+    const slow = await startMlrunEmulator({ workflowPolls: 1000 });
+    const provider = createIguazioProvider({ apiUrl: slow.url, project: 'p', pollIntervalMs: 5 });
+    const controller = new AbortController();
+    const { context } = capturingContext(controller.signal);
+    setTimeout(() => controller.abort(new Error('stop')), 50);
+    await expect(provider.train({ model: { name: 'clf' } }, context)).rejects.toMatchObject({
+      code: 'aborted',
+    });
+    await slow.close();
+  });
+});

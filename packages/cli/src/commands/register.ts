@@ -67,6 +67,13 @@ async function registerVersion(
 ): Promise<{ version: ModelVersion; upload: UploadResult | undefined }> {
   const upload = await uploadModel(workspace, input.model, input.path, input.idempotencyKey);
   const stored = upload?.refs.artifactDir;
+  // Core's default CI key is per model and run; a different artifact in the same run is a new version.
+  const ciRun = workspace.env.MODELSHIP_RUN_ID ?? workspace.env.GITHUB_RUN_ID;
+  const idempotencyKey =
+    input.idempotencyKey ??
+    (ciRun && upload?.manifestDigest
+      ? `run:${ciRun}:${workspace.env.GITHUB_RUN_ATTEMPT ?? '1'}:register:${input.model}:${upload.manifestDigest}`
+      : undefined);
   const version = await workspace.promoter.register({
     model: input.model,
     path: stored ?? input.path,
@@ -76,7 +83,7 @@ async function registerVersion(
     manifestDigest: upload?.manifestDigest,
     refs: { ...input.refs, ...upload?.refs },
     ...(input.evaluation ? { evaluation: input.evaluation } : {}),
-    idempotencyKey: input.idempotencyKey,
+    idempotencyKey,
   });
   return { version, upload };
 }

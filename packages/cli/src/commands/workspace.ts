@@ -16,6 +16,7 @@ export interface Workspace {
   context: ProviderContext;
   provider: ProviderV1 | undefined;
   promoter: Promoter;
+  env: Record<string, string | undefined>;
 }
 
 export async function cliContext(io: CliIo): Promise<ProviderContext> {
@@ -107,5 +108,14 @@ export async function openWorkspace(
     ? await createProvider(providerName(command, config), config, io)
     : undefined;
   const promoter = core.createPromoter({ config, ledger, provider, context, env: io.env });
-  return { config, configPath: path, ledger, ledgerLocation: location, context, provider, promoter };
+  return {
+    config,
+    configPath: path,
+    ledger,
+    ledgerLocation: location,
+    context,
+    provider,
+    promoter,
+    env: io.env,
+  };
 }

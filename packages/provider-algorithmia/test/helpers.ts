@@ -1,0 +1,102 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createProviderContext, type Logger, type ProviderContext } from '@modelship/core';
+import { type AlgorithmiaEmulator, startAlgorithmiaEmulator } from '../src/testing.js';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+export const mainPython = join(repoRoot, '.peers/main/bin/python');
+export const algorithmiaPython = join(repoRoot, '.peers/algorithmia/bin/python');
+export const jupyter = join(repoRoot, '.peers/main/bin/jupyter');
+
+export function algorithmiaSitePackages(): string {
+  const lib = join(repoRoot, '.peers/algorithmia/lib');
+  const python = readdirSync(lib).find((name) => name.startsWith('python'));
+  return join(lib, python ?? 'python3', 'site-packages');
+}
+
+export const API_KEY = 'simA1b2C3d4E5f6G7h8-test-key';
+export const USER = 'demo';
+export const ALGO = 'housing_price';
+
+export interface Scene {
+  emulator: AlgorithmiaEmulator;
+  root: string;
+  repoDir: string;
+  algorithmDir: string;
+  modelPath: string;
+  cleanup(): Promise<void>;
+}
+
+export const echoAlgorithm = `import json, os\n\ndef apply(input):\n    with open(os.path.join(os.path.dirname(__file__), '..', 'model_manifest.json')) as f:\n        manifest = json.load(f)\n    return {"input": input, "model": manifest["model_filepath"]}\n`;
+
+/** An emulator with one algorithm backed by a fresh bare repo, a local algorithm dir and a model file. */
+export async function startScene(
+  options: { algorithmSource?: string; buildDelayMs?: number } = {},
+): Promise<Scene> {
+  const root = mkdtempSync(join(tmpdir(), 'algorithmia-test-'));
+  const emulator = await startAlgorithmiaEmulator({
+    apiKeys: { [API_KEY]: USER },
+    runtime: {
+      python: mainPython,
+      pythonPath: [join(repoRoot, 'python'), algorithmiaSitePackages()],
+      buildDelayMs: options.buildDelayMs ?? 30,
+    },
+  });
+  const repoDir = join(root, 'algo.git');
+  await emulator.createAlgorithm(USER, ALGO, repoDir);
+  const algorithmDir = join(root, ALGO);
+  mkdirSync(join(algorithmDir, 'src'), { recursive: true });
+  writeFileSync(join(algorithmDir, 'src', `${ALGO}.py`), options.algorithmSource ?? echoAlgorithm);
+  writeFileSync(join(algorithmDir, 'src', '__init__.py'), '');
+  writeFileSync(join(algorithmDir, 'requirements.txt'), 'algorithmia>=1.0.0,<2.0\n');
+  const modelPath = join(root, 'model.pkl');
+  writeFileSync(modelPath, Buffer.from('not really a pickle, just model bytes'));
+  return {
+    emulator,
+    root,
+    repoDir,
+    algorithmDir,
+    modelPath,
+    cleanup: async () => {
+      await emulator.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export function providerSettings(scene: Scene) {
+  return {
+    apiKey: API_KEY,
+    apiAddress: scene.emulator.url,
+    username: USER,
+    algoName: ALGO,
+    algoRepo: { url: `file://${scene.repoDir}` },
+    algorithmDir: scene.algorithmDir,
+    modelPath: scene.modelPath,
+    origin: {
+      commit: 'c0ffee1234567890c0ffee1234567890c0ffee12',
+      repository: 'acme/housing',
+      ref: 'refs/heads/master',
+      commitMessage: 'retrain on more data',
+    },
+    pollIntervalMs: 25,
+    buildTimeoutMs: 30_000,
+    env: {},
+  };
+}
+
+export function capturing(secrets: string[] = [API_KEY]): { context: ProviderContext; lines: string[] } {
+  const lines: string[] = [];
+  const record = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    lines.push(`${level} ${message} ${fields ? JSON.stringify(fields) : ''}`);
+  const logger: Logger = {
+    debug: record('debug'),
+    info: record('info'),
+    warn: record('warn'),
+    error: record('error'),
+  };
+  return { context: createProviderContext({ logger, secrets }), lines };
+}

@@ -42,6 +42,7 @@ async function putToS3(
   root: string,
   files: { path: string }[],
   prefix: string,
+  manifestText: string,
   context: ProviderContext,
 ): Promise<string> {
   const s3 = resolved.settings.s3!;
@@ -65,6 +66,13 @@ async function putToS3(
       finished: index + 1 === files.length,
     });
   }
+  // Last, so a crash mid-upload leaves no manifest claiming files that are not there.
+  await client.send(
+    new PutObjectCommand({ Bucket: s3.bucket, Key: `${prefix}modelship.manifest.json`, Body: manifestText }),
+    {
+      abortSignal: context.signal,
+    },
+  );
   return `s3://${s3.bucket}/${prefix}`;
 }
 
@@ -86,7 +94,7 @@ export async function uploadModel(
     throw new InvalidInputError(
       `upload: model path ${input.path} does not exist; pass a model file or directory`,
     );
-  const { createManifest } = await import('@modelship/manifest');
+  const { createManifest, formatManifest } = await import('@modelship/manifest');
   const { manifest, root } = await createManifest({
     path: input.path,
     name: key,
@@ -126,6 +134,7 @@ export async function uploadModel(
         root,
         files,
         `${resolved.settings.s3.prefix ?? 'modelship/'}${project}/${key}/${tree}/`,
+        formatManifest(manifest),
         context,
       )
     : resolve(root);

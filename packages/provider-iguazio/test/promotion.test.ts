@@ -91,7 +91,7 @@ describe('challenger/champion tags and per-environment deploys', () => {
     await provider.deploy({ model: { name: 'clf', version: 'v2' }, stage: 'production', refs: v2 }, context);
     const modelPath = () =>
       (
-        emulator.functions.get('fraud-prod/fraud-serving')?.body.spec as {
+        emulator.functions.get('fraud-prod/fraud-serving')!.body.spec as {
           graph: { routes: { clf: { class_args: { model_path: string } } } };
         }
       ).graph.routes.clf.class_args.model_path;

@@ -290,8 +290,8 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
         return table.render(row, project!, tag);
       },
     ],
-    ['PUT', /^\/api\/v1\/projects\/([^/]+)\/tags\/([^/]+)$/, (m, q, req) => tagObjects(m, req, false)],
-    ['POST', /^\/api\/v1\/projects\/([^/]+)\/tags\/([^/]+)$/, (m, q, req) => tagObjects(m, req, true)],
+    ['PUT', /^\/api\/v1\/projects\/([^/]+)\/tags\/([^/]+)$/, (m, _q, req) => tagObjects(m, req, false)],
+    ['POST', /^\/api\/v1\/projects\/([^/]+)\/tags\/([^/]+)$/, (m, _q, req) => tagObjects(m, req, true)],
     [
       'DELETE',
       /^\/api\/v1\/projects\/([^/]+)\/tags\/([^/]+)$/,

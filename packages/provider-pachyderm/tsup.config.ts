@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // double/main is run as its own process (bin/pachctl-double.mjs), resolved next to the built code.
+  entry: ['src/index.ts', 'src/cli.ts', 'src/testing.ts', 'src/double/main.ts'],
   format: ['esm'],
   dts: true,
   sourcemap: true,

@@ -1,3 +1,8 @@
-// Not implemented yet: this package is a typed stub until its issue lands.
-export const packageName = '@modelship/provider-pachyderm';
-export const packageVersion = '0.0.0';
+export { mapPachctlFailure } from './errors.js';
+export { JsonObjectSplitter, parseJsonStream, readJsonStream } from './json-stream.js';
+export { type Lineage, type LineageCommit, lineageRefs } from './lineage.js';
+export { createPachydermProvider, type PachydermProvider, pachydermCapabilities } from './provider.js';
+export * from './schemas.js';
+export type { ImageCommand, PachydermProviderSettings } from './settings.js';
+export { inputRepos, orderByInputs, retag } from './specs.js';
+export { mapJobState, mapPipelineState, terminalJobStates } from './status.js';

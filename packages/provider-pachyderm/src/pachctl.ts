@@ -1,0 +1,114 @@
+import { type ProviderContext, throwIfAborted } from '@modelship/core';
+import type { z } from 'zod';
+import { mapPachctlFailure } from './errors.js';
+import { parseJsonStream } from './json-stream.js';
+
+export interface PachctlConnection {
+  /** The pachctl executable. */
+  command: string;
+  /** Sets PACHD_ADDRESS for pachctl (overrides the active context's address). */
+  pachdAddress?: string;
+  /** The pachctl context to use (PACH_CONTEXT). */
+  context?: string;
+  /** A pachctl config file (PACH_CONFIG), so a CI job does not touch ~/.pachyderm. */
+  configPath?: string;
+  authToken?: string;
+  /** Extra environment for every pachctl call. */
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface PachctlCallOptions {
+  input?: string;
+  timeoutMs?: number;
+}
+
+/** One provider call's view of pachctl: runs it through the context's runner and maps its failures. */
+export class Pachctl {
+  private loggedIn: Promise<void> | undefined;
+
+  constructor(
+    private readonly connection: PachctlConnection,
+    private readonly context: ProviderContext,
+    /** Shared across calls of one provider so the token is handed over once. */
+    private readonly session: { loggedIn?: Promise<void> } = {},
+  ) {}
+
+  private env(): Record<string, string> {
+    const env: Record<string, string> = { ...this.connection.env };
+    if (this.connection.pachdAddress) env.PACHD_ADDRESS = this.connection.pachdAddress;
+    if (this.connection.context) env.PACH_CONTEXT = this.connection.context;
+    if (this.connection.configPath) env.PACH_CONFIG = this.connection.configPath;
+    return env;
+  }
+
+  /** Hands the token to pachctl on stdin (never argv); pachctl keeps it in its config for later calls. */
+  private login(operation: string): Promise<void> {
+    const token = this.connection.authToken;
+    if (!token) return Promise.resolve();
+    this.context.redact.add(token);
+    this.session.loggedIn ??= (async () => {
+      const result = await this.context.run(this.connection.command, ['auth', 'use-auth-token'], {
+        input: `${token}\n`,
+        env: this.env(),
+        secrets: [token],
+        signal: this.context.signal,
+        timeoutMs: this.connection.timeoutMs,
+        stream: false,
+      });
+      if (result.failed)
+        throw mapPachctlFailure(result, `${operation} (auth use-auth-token)`, this.context.redact);
+    })().catch((error: unknown) => {
+      this.session.loggedIn = undefined;
+      throw error;
+    });
+    this.loggedIn = this.session.loggedIn;
+    return this.loggedIn;
+  }
+
+  /** Runs pachctl; resolves with stdout, throws a mapped ModelshipError on failure. */
+  async run(args: readonly string[], operation: string, options: PachctlCallOptions = {}): Promise<string> {
+    throwIfAborted(this.context.signal, operation);
+    await this.login(operation);
+    const result = await this.context.run(this.connection.command, args, {
+      input: options.input,
+      env: this.env(),
+      signal: this.context.signal,
+      timeoutMs: options.timeoutMs ?? this.connection.timeoutMs,
+      stream: false,
+    });
+    if (result.failed) throw mapPachctlFailure(result, operation, this.context.redact);
+    return result.stdout;
+  }
+
+  /** Runs a read with `--raw -o json` and validates every object it printed. */
+  async readAll<S extends z.ZodType>(
+    args: readonly string[],
+    schema: S,
+    operation: string,
+    options?: PachctlCallOptions,
+  ): Promise<Array<z.infer<S>>> {
+    const stdout = await this.run([...args, '--raw', '-o', 'json'], operation, options);
+    return parseJsonStream(stdout).map((value, index) => {
+      const parsed = schema.safeParse(value);
+      if (!parsed.success) {
+        throw new TypeError(
+          `${operation}: object ${index + 1} printed by pachctl ${args.slice(0, 2).join(' ')} has an unexpected shape (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}); is this pachctl v2.x?`,
+        );
+      }
+      return parsed.data;
+    });
+  }
+
+  async read<S extends z.ZodType>(
+    args: readonly string[],
+    schema: S,
+    operation: string,
+    options?: PachctlCallOptions,
+  ): Promise<z.infer<S>> {
+    const [first] = await this.readAll(args, schema, operation, options);
+    if (first === undefined)
+      throw new TypeError(`${operation}: pachctl ${args.slice(0, 2).join(' ')} printed nothing`);
+    return first;
+  }
+}

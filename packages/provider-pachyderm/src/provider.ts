@@ -1,0 +1,99 @@
+import type {
+  ProviderCapabilities,
+  ProviderContext,
+  ProviderV1,
+  UploadInput,
+  UploadResult,
+} from '@modelship/core';
+import { InvalidInputError } from '@modelship/core';
+import { type Lineage, readLineage } from './lineage.js';
+import type { Pachctl } from './pachctl.js';
+import {
+  assertName,
+  type PachydermProviderSettings,
+  pachctlFor,
+  pipelineSpecFiles,
+  resolveSettings,
+} from './settings.js';
+import { loadSpecs, sourceRepos } from './specs.js';
+import { deploy, status, tag } from './stages.js';
+import { train } from './train.js';
+import { uploadCommit } from './upload.js';
+
+export const pachydermCapabilities: ProviderCapabilities = {
+  upload: true,
+  train: true,
+  tag: true,
+  deploy: true,
+  status: true,
+  undeploy: false,
+  describe: false,
+  rollback: true,
+  abort: true,
+};
+
+export interface PachydermProvider extends ProviderV1 {
+  readonly name: 'pachyderm';
+  status: NonNullable<ProviderV1['status']>;
+  /** Which data and pipeline-spec commits made `repo@commit` (`pachctl inspect commit --raw`). */
+  lineage(input: { repo?: string; commit: string }, context: ProviderContext): Promise<Lineage>;
+}
+
+/** A provider that drives `pachctl`; nothing runs (and nothing is read from the environment) until a call. */
+export function createPachydermProvider(settings: PachydermProviderSettings = {}): PachydermProvider {
+  const session: { loggedIn?: Promise<void> } = {};
+  const setup = (context: ProviderContext) => {
+    const resolved = resolveSettings(settings);
+    return { resolved, pachctl: pachctlFor(resolved, context, session) as Pachctl };
+  };
+  const specNames = async (files: string[]) =>
+    new Set((await loadSpecs(files)).map((s) => s.spec.pipeline.name));
+
+  return {
+    specificationVersion: 'v1',
+    name: 'pachyderm',
+    capabilities: pachydermCapabilities,
+
+    async upload(input: UploadInput, context): Promise<UploadResult> {
+      const { resolved, pachctl } = setup(context);
+      let repo = settings.dataRepo;
+      if (!repo) {
+        const sources = sourceRepos(await loadSpecs(pipelineSpecFiles(resolved)));
+        if (sources.length !== 1) {
+          throw new InvalidInputError(
+            `upload: cannot tell which repo to commit to (pipeline inputs: ${sources.join(', ') || 'none'}); set settings.dataRepo`,
+          );
+        }
+        repo = sources[0]!;
+      }
+      return uploadCommit(pachctl, assertName(repo, 'repo'), 'master', input, context);
+    },
+    async train(input, context) {
+      const { resolved, pachctl } = setup(context);
+      return train(pachctl, resolved, input, context);
+    },
+    async tag(input, context) {
+      const { resolved, pachctl } = setup(context);
+      return tag(pachctl, resolved, input, context);
+    },
+    async deploy(input, context) {
+      const { resolved, pachctl } = setup(context);
+      return deploy(pachctl, resolved, input, context);
+    },
+    async status(input, context) {
+      const { resolved, pachctl } = setup(context);
+      return status(pachctl, resolved, input, context);
+    },
+    async lineage(input, context) {
+      const { resolved, pachctl } = setup(context);
+      const repo = input.repo ?? settings.modelRepo;
+      if (!repo) throw new InvalidInputError('lineage: pass the repo (or set settings.modelRepo)');
+      return readLineage(
+        pachctl,
+        assertName(repo, 'repo'),
+        input.commit,
+        await specNames(pipelineSpecFiles(resolved)),
+      );
+    },
+  };
+}

@@ -15,7 +15,7 @@ export const peerGroups = {
   main: [
     'moto[server]==5.2.5',
     'metaflow==2.19.39',
-    'kubernetes==37.0.2',
+    'kubernetes==33.1.0',
     'nbconvert==7.17.2',
     'ipykernel==7.4.0',
     'pytest==9.2.0',

@@ -113,7 +113,9 @@ export async function deploy(
       );
     if (
       !(await exists(() =>
-        client.send(new SM.DescribeEndpointConfigCommand({ EndpointConfigName: configName })),
+        aws('DescribeEndpointConfig', `endpoint config ${configName}`, () =>
+          client.send(new SM.DescribeEndpointConfigCommand({ EndpointConfigName: configName })),
+        ),
       ))
     )
       throw new ModelshipError(

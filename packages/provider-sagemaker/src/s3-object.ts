@@ -63,8 +63,8 @@ async function headDigests(options: PutFileOptions, S3: S3Module) {
 
 async function hashFile(file: string, signal: AbortSignal): Promise<FileDigests> {
   const digest = new DigestStream();
+  digest.resume(); // nothing reads the pass-through side here: drain it
   await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), digest, { signal });
-  digest.resume();
   return digest.digests();
 }
 

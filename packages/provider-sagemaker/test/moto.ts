@@ -45,6 +45,8 @@ export async function motoProvider(overrides: SageMakerProviderSettings = {}) {
     maxPollIntervalMs: 50,
     waitTimeoutMs: 10_000,
     env: {},
+    s3Client: clients.s3,
+    sageMakerClient: clients.sageMaker,
     ...overrides,
   };
   return { provider: createSageMakerProvider(settings), settings, bucket, ...clients };

@@ -1,0 +1,126 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliSpec, cliValuesToSettings } from '../src/cli.js';
+import { credentials, motoBucket, motoClients, motoUrl, roleArn, uniqueName } from './moto.js';
+
+const run = promisify(execFile);
+const bin = resolve(import.meta.dirname, '../../cli/bin/modelship-sagemaker.js');
+const built =
+  existsSync(resolve(import.meta.dirname, '../../cli/dist/wrapper.js')) &&
+  existsSync(resolve(import.meta.dirname, '../dist/cli.js'));
+
+describe('cliSpec', () => {
+  it('turns flags into provider settings and rejects bad numbers', () => {
+    expect(
+      cliValuesToSettings({ bucket: 'b', 'part-size-mib': '16', 'role-arn': roleArn }, {}),
+    ).toMatchObject({
+      bucket: 'b',
+      partSize: 16 * 1024 * 1024,
+      roleArn,
+    });
+    expect(() => cliValuesToSettings({ 'upload-concurrency': 'many' }, {})).toThrow(
+      /--upload-concurrency must be a positive integer, got "many"/,
+    );
+    expect(cliSpec.options.bucket?.env).toBe('MODELSHIP_SAGEMAKER_BUCKET');
+  });
+});
+
+describe.skipIf(!built)(
+  'modelship-sagemaker end to end against moto (needs dist: npx turbo run build)',
+  () => {
+    let dir: string;
+    let env: NodeJS.ProcessEnv;
+    const group = uniqueName('cli-churn');
+    const cli = async (...args: string[]) => {
+      const { stdout } = await run(process.execPath, [bin, ...args, '--json'], { env, timeout: 60_000 });
+      return JSON.parse(stdout) as {
+        refs: Record<string, string>;
+        status?: { unified: string };
+        skipped?: boolean;
+      };
+    };
+
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'modelship-sm-cli-'));
+      await writeFile(join(dir, 'model.tar.gz'), 'weights');
+      env = {
+        PATH: process.env.PATH,
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+        AWS_REGION: 'us-east-1',
+        MODELSHIP_AWS_ENDPOINT: motoUrl(),
+        MODELSHIP_SAGEMAKER_BUCKET: await motoBucket(motoClients().s3),
+        MODELSHIP_SAGEMAKER_ROLE_ARN: roleArn,
+        MODELSHIP_SAGEMAKER_IMAGE: '123456789012.dkr.ecr.us-east-1.amazonaws.com/inference:1',
+      };
+    });
+    afterAll(() => rm(dir, { recursive: true, force: true }));
+
+    it('upload → tag → approve → deploy → status, then the same upload is skipped', async () => {
+      const common = [
+        '--model',
+        'churn',
+        '--version',
+        '1',
+        '--model-package-group',
+        group,
+        '--max-attempts',
+        '1',
+        '--poll-interval-ms',
+        '10',
+      ];
+      const uploaded = await cli('upload', dir, ...common);
+      const refArgs = (refs: Record<string, string>) =>
+        Object.entries(refs).flatMap(([k, v]) => ['--ref', `${k}=${v}`]);
+      const registered = await cli(
+        'tag',
+        ...common,
+        '--stage',
+        'staging',
+        '--tag',
+        'registered',
+        ...refArgs(uploaded.refs),
+      );
+      expect(registered.refs.modelPackageArn).toMatch(/model-package\//);
+      const approved = await cli(
+        'tag',
+        ...common,
+        '--stage',
+        'staging',
+        '--tag',
+        'approved',
+        '--by',
+        'alice',
+        '--reason',
+        'mse ok',
+        ...refArgs(registered.refs),
+      );
+      const deployed = await cli('deploy', ...common, '--stage', 'staging', ...refArgs(approved.refs));
+      expect(deployed.status?.unified).toBe('deployed');
+      const status = await cli('status', ...common, '--stage', 'staging');
+      expect(status.refs.endpointName).toBe(`${group}-staging`);
+      const latest = await cli('latest-approved', ...common);
+      expect(latest.refs.modelPackageArn).toBe(registered.refs.modelPackageArn);
+      expect((await cli('upload', dir, ...common)).skipped).toBe(true);
+    });
+
+    it('exits non-zero with a clear message and no secret when the bucket is missing', async () => {
+      const error = (await run(
+        process.execPath,
+        [bin, 'upload', dir, '--model', 'm', '--bucket', 'no-such-bucket-xyz', '--max-attempts', '1'],
+        { env, timeout: 60_000 },
+      ).catch((e: unknown) => e)) as {
+        code: number;
+        stderr: string;
+      };
+      expect(error.code).not.toBe(0);
+      expect(error.stderr).toMatch(/no-such-bucket-xyz/);
+      expect(error.stderr).not.toContain(credentials.secretAccessKey);
+    });
+  },
+);

@@ -1,0 +1,149 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { ErrorCode, ModelshipError } from '@modelship/core';
+import { modelshipManifestSchema } from '@modelship/manifest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MD5_METADATA, SHA256_METADATA } from '../src/index.js';
+import { capturingContext, motoProvider } from './moto.js';
+
+const MiB = 1024 * 1024;
+let dir: string;
+let big: Buffer;
+
+/** Counts the S3 commands a client sends, by name. */
+function countCommands(s3: S3Client): Map<string, number> {
+  const counts = new Map<string, number>();
+  s3.middlewareStack.add(
+    (next, context) => (args) => {
+      counts.set(context.commandName!, (counts.get(context.commandName!) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  return counts;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'modelship-sm-upload-'));
+  big = randomBytes(11 * MiB + 123);
+  await writeFile(join(dir, 'weights.bin'), big);
+  await writeFile(join(dir, 'config.json'), '{"layers":3}');
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('upload to S3 (moto)', () => {
+  it('sends large files as multipart, hashes them in the same pass and stores the digests in metadata', async () => {
+    const { provider, s3, bucket } = await motoProvider({ partSize: 5 * MiB, uploadConcurrency: 2 });
+    const counts = countCommands(s3);
+    const { context, events } = capturingContext();
+    const result = await provider.upload({ model: { name: 'churn', version: '1.0.0' }, path: dir }, context);
+
+    expect(result.skipped).toBe(false);
+    expect(result.uri).toBe(`s3://${bucket}/modelship/churn/1.0.0/`);
+    expect(counts.get('CreateMultipartUploadCommand')).toBe(1);
+    expect(counts.get('UploadPartCommand')).toBe(3);
+    const head = await s3.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: 'modelship/churn/1.0.0/weights.bin' }),
+    );
+    expect(head.ContentLength).toBe(big.length);
+    expect(head.Metadata?.[SHA256_METADATA]).toBe(createHash('sha256').update(big).digest('hex'));
+    expect(head.Metadata?.[MD5_METADATA]).toBe(createHash('md5').update(big).digest('hex'));
+    const weightEvents = events.filter((e) => e.task.endsWith('weights.bin'));
+    expect(weightEvents.at(-1)).toMatchObject({ done: big.length, total: big.length });
+    expect(weightEvents.length).toBeGreaterThan(2);
+  });
+
+  it('stamps a modelship manifest beside the model, from the upload digests', async () => {
+    const { provider, s3, bucket } = await motoProvider();
+    const { context } = capturingContext();
+    const result = await provider.upload({ model: { name: 'churn', version: '2' }, path: dir }, context);
+    const object = await s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: 'modelship/churn/2/modelship.manifest.json' }),
+    );
+    const manifest = modelshipManifestSchema.parse(JSON.parse(await object.Body!.transformToString()));
+    expect(manifest.files.map((f) => f.path)).toEqual(['config.json', 'weights.bin']);
+    expect(manifest.files[1]).toMatchObject({
+      size: big.length,
+      sha256: createHash('sha256').update(big).digest('hex'),
+    });
+    expect(`${manifest.digest.algorithm}:${manifest.digest.value}`).toBe(result.manifestDigest);
+    expect(manifest.storage?.uri).toBe(result.uri);
+    expect(result.refs).toMatchObject({
+      manifestUri: `s3://${bucket}/modelship/churn/2/modelship.manifest.json`,
+      modelDataUrl: result.uri,
+    });
+  });
+
+  it('skips identical content after a HEAD and re-sends only what changed', async () => {
+    const { provider, s3 } = await motoProvider();
+    const { context } = capturingContext();
+    const model = { name: 'churn', version: '3' };
+    const first = await provider.upload({ model, path: dir }, context);
+    const counts = countCommands(s3);
+    const again = await provider.upload({ model, path: dir }, context);
+    expect(again).toMatchObject({ skipped: true, uri: first.uri, manifestDigest: first.manifestDigest });
+    expect(counts.get('PutObjectCommand') ?? 0).toBe(0);
+    expect(counts.get('UploadPartCommand') ?? 0).toBe(0);
+
+    await writeFile(join(dir, 'config.json'), '{"layers":4}');
+    counts.clear();
+    const changed = await provider.upload({ model, path: dir }, context);
+    expect(changed.skipped).toBe(false);
+    expect(changed.manifestDigest).not.toBe(first.manifestDigest);
+    expect(counts.get('PutObjectCommand')).toBe(2); // config.json and the manifest
+    expect(counts.get('UploadPartCommand') ?? 0).toBe(0);
+    expect(changed.warnings.map((w) => w.message).join()).toMatch(/held different content/);
+  });
+
+  it('refuses a model that no longer matches the manifest digest the caller stamped', async () => {
+    const { provider } = await motoProvider();
+    const error = await provider
+      .upload(
+        { model: { name: 'churn', version: '4' }, path: dir, manifestDigest: 'sha256:00' },
+        capturingContext().context,
+      )
+      .catch((e: unknown) => e);
+    expect(ModelshipError.hasCode(error, ErrorCode.Integrity)).toBe(true);
+    expect(String((error as Error).message)).toMatch(/re-create the manifest/);
+  });
+
+  it('aborts a multipart upload when the signal fires and leaves no parts behind', async () => {
+    const { provider, s3, bucket } = await motoProvider({ partSize: 5 * MiB, uploadConcurrency: 1 });
+    const controller = new AbortController();
+    const { context } = capturingContext({ signal: controller.signal });
+    const events: number[] = [];
+    const progress = context.progress;
+    context.progress = (event) => {
+      progress(event);
+      events.push(event.done);
+      if (event.done > 0 && !controller.signal.aborted) controller.abort(new Error('user stop'));
+    };
+    const error = await provider
+      .upload({ model: { name: 'churn', version: '5' }, path: dir }, context)
+      .catch((e: unknown) => e);
+    expect(ModelshipError.hasCode(error, ErrorCode.Aborted)).toBe(true);
+    const pending = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+    expect(pending.Uploads ?? []).toEqual([]);
+  });
+
+  it('names the missing path and the missing bucket setting', async () => {
+    const { provider } = await motoProvider();
+    const missing = await provider
+      .upload({ model: { name: 'churn' }, path: join(dir, 'nope') }, capturingContext().context)
+      .catch((e: unknown) => e);
+    expect(String((missing as Error).message)).toMatch(/cannot read .*nope \(ENOENT\)/);
+    const { provider: unconfigured } = await motoProvider({ bucket: '' });
+    const noBucket = await unconfigured
+      .upload({ model: { name: 'churn' }, path: dir }, capturingContext().context)
+      .catch((e: unknown) => e);
+    expect(String((noBucket as Error).message)).toMatch(/pass \{ bucket \}.*MODELSHIP_SAGEMAKER_BUCKET/);
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -109,7 +109,9 @@ describe('S3Ledger against moto', () => {
     let champion = 'none';
     const winners: string[] = [];
     for (let round = 0; round < rounds; round += 1) {
-      await writeFile(join(control, `go-${round}`), champion);
+      // Written then renamed, so that no racer reads a half-written start signal.
+      await writeFile(join(control, `.go-${round}`), champion);
+      await rename(join(control, `.go-${round}`), join(control, `go-${round}`));
       while (workers.some((worker) => worker.lines.length <= round))
         await new Promise((r) => setTimeout(r, 20));
       const outcomes = workers.map((worker) => JSON.parse(worker.lines[round] as string));

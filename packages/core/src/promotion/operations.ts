@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { approvalPolicyFor, stageGatesFor } from '../config/load.js';
 import { ErrorCode, InvalidInputError, ModelshipError, NotFoundError } from '../contract/errors.js';
 import type { DeployResult, MappedStatus } from '../contract/provider.js';
@@ -101,7 +102,21 @@ export class PromotionOperations {
       if (typeof value !== 'number' || !Number.isFinite(value))
         throw new InvalidInputError(`metrics.${name} must be a finite number, got ${String(value)}`);
     }
-    const key = this.core.key(input.idempotencyKey, 'register', [input.model]);
+    // Two different registrations in one CI job must not collapse into one: the default key covers the input.
+    const fingerprint = createHash('sha256')
+      .update(
+        JSON.stringify([
+          input.metrics,
+          input.path,
+          input.artifact,
+          input.manifestDigest,
+          input.refs,
+          input.evaluation,
+        ]),
+      )
+      .digest('hex')
+      .slice(0, 16);
+    const key = this.core.key(input.idempotencyKey, 'register', [input.model, fingerprint]);
     const provenance =
       input.provenance ??
       (this.core.options.captureProvenance === false ? undefined : await captured(this.core.env));
@@ -325,11 +340,19 @@ export class PromotionOperations {
         done: () => ok,
       };
     }, isPlan);
-    if (failure)
-      throw ModelshipError.isInstance(failure)
-        ? failure
-        : new ModelshipError(ErrorCode.Provider, (failure as Error).message, { cause: failure });
+    if (failure) throw this.redacted(failure);
     return recorded;
+  }
+
+  /** Errors from providers are shown to users: their messages pass through the redactor first. */
+  private redacted(failure: unknown): ModelshipError {
+    const redact = this.core.context.redact;
+    if (ModelshipError.isInstance(failure)) {
+      failure.message = redact(failure.message);
+      return failure;
+    }
+    // The original error is not kept as `cause`: printing it would show the unredacted message.
+    return new ModelshipError(ErrorCode.Provider, redact(String((failure as Error)?.message ?? failure)));
   }
 
   async approve(input: ApproveInput): Promise<PromotionResult> {

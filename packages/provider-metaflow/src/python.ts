@@ -69,7 +69,7 @@ export function stderrTail(result: CommandResult, lines = 12): string {
 
 export function commandFailed(result: CommandResult, operation: string): never {
   const tail = stderrTail(result);
-  if (/No run .* found|No such run|not found/i.test(tail))
+  if (/No run\b.*\bfound|No such run|not found/i.test(tail))
     throw new NotFoundError(`${operation}: ${tail.split('\n').pop()?.trim()}`, {
       details: { command: result.command },
     });

@@ -1,0 +1,47 @@
+import { createProviderContext, silentLogger } from '@modelship/core';
+import { describe, expect, inject, it } from 'vitest';
+import { flowName, testProvider } from './fixtures.js';
+
+describe('select: newest successful tagged run by run id (real Metaflow local metadata)', () => {
+  const shared = inject('metaflowRuns');
+  const context = createProviderContext({ logger: silentLogger });
+  const provider = testProvider(shared.root);
+  const tag = `select_${process.pid}_${Date.now()}`;
+
+  it('skips failed runs and runs without the artifact, newest first', async () => {
+    for (const runId of [shared.good, shared.weak, shared.failed])
+      await provider.replaceTags({ runId, add: [tag] }, context);
+
+    const any = await provider.select({ flow: flowName, tag }, context);
+    expect(any.run?.pathspec).toBe(shared.weak);
+    expect(any.considered).toEqual([
+      { pathspec: shared.failed, skipped: 'did not succeed' },
+      { pathspec: shared.weak, skipped: null },
+    ]);
+
+    const withModel = await provider.select({ flow: flowName, tag, artifact: 'model_path' }, context);
+    expect(withModel.run?.pathspec).toBe(shared.good);
+    expect(withModel.considered.map((c) => c.skipped)).toEqual([
+      'did not succeed',
+      'has no artifact model_path',
+      null,
+    ]);
+  });
+
+  it('a tag change on an older run does not make it the newest (Metaflow issue #2293)', async () => {
+    const retagged = await provider.replaceTags({ runId: shared.good, add: [`${tag}_again`] }, context);
+    const weak = await provider.readRun(shared.weak, [], context);
+    // Local metadata moved the older run's creation time past the newer run's …
+    expect(Date.parse(retagged.createdAt ?? '')).toBeGreaterThan(Date.parse(weak.createdAt ?? ''));
+    // … yet the run id still decides.
+    const selected = await provider.select({ flow: flowName, tag }, context);
+    expect(selected.run?.pathspec).toBe(shared.weak);
+  });
+
+  it('no tagged run is an empty answer, an unknown flow is not_found', async () => {
+    expect((await provider.select({ flow: flowName, tag: `${tag}_nobody` }, context)).run).toBeNull();
+    await expect(provider.select({ flow: 'NoSuchFlow', tag }, context)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+});

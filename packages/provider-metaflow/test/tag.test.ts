@@ -131,9 +131,9 @@ describe('tag through a metadata service (HTTP double on 127.0.0.1)', () => {
   it('422 is a clear invalid_input error without the key; repeated 409 gives up as a conflict', async () => {
     answers = [422];
     const context = createProviderContext({ logger });
-    const error = await provider()
+    const error = (await provider()
       .tag(input('bad tag'), context)
-      .catch((e: unknown) => e as Error & { code: string });
+      .catch((e: unknown) => e)) as Error & { code: string };
     expect(error).toMatchObject({ code: 'invalid_input' });
     expect(error.message).toContain('rejected the tags (422)');
     expect(error.message).not.toContain(apiKey);

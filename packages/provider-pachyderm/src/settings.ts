@@ -6,6 +6,8 @@ export interface ImageCommand {
   command: string;
   args: string[];
   cwd?: string;
+  /** Added to the inherited environment (values are never printed). */
+  env?: Record<string, string>;
 }
 
 export interface PachydermProviderSettings {

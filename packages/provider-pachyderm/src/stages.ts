@@ -105,8 +105,8 @@ export async function deploy(
   context: ProviderContext,
 ): Promise<DeployResult> {
   throwIfAborted(context.signal, 'deploy');
-  const refs = input.rollback && input.previous ? input.previous.refs : input.refs;
-  const { repo, commit } = target(resolved, refs, input.rollback ? 'deploy (rollback)' : 'deploy');
+  // A rollback is a deploy of the older version: `refs` are its refs, `previous` what is replaced.
+  const { repo, commit } = target(resolved, input.refs, input.rollback ? 'deploy (rollback)' : 'deploy');
   const branch = stageBranch(resolved, input.stage);
   const before = await branchHead(pachctl, repo, branch);
   await moveBranch(pachctl, repo, branch, commit, 'deploy');

@@ -169,7 +169,12 @@ async function manifestGate(version: ModelVersion): Promise<GateReport> {
   try {
     const { verifyModel, readManifest } = await import('@modelship/manifest/verify');
     const loaded = await readManifest(version.manifest);
-    const report = await verifyModel({ manifest: version.manifest, model: version.path });
+    const { stat } = await import('node:fs/promises');
+    const isDirectory = (await stat(version.path)).isDirectory();
+    const report = await verifyModel({
+      manifest: version.manifest,
+      ...(isDirectory ? { root: version.path } : { model: version.path }),
+    });
     const digest = (loaded.manifest as { digest?: { algorithm: string; value: string } }).digest;
     const stored = digest ? `${digest.algorithm}:${digest.value}` : undefined;
     if (

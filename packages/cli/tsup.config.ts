@@ -8,4 +8,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // Only an S3 ledger needs the AWS SDK; it is an optional peer, never bundled.
+  external: ['@aws-sdk/client-s3'],
 });

@@ -20,6 +20,7 @@ export function algorithmiaSitePackages(): string {
 export const API_KEY = 'simA1b2C3d4E5f6G7h8-test-key';
 export const USER = 'demo';
 export const ALGO = 'housing_price';
+export const ORIGIN_SHA = 'c0ffee1234567890c0ffee1234567890c0ffee12';
 
 export interface Scene {
   emulator: AlgorithmiaEmulator;
@@ -77,7 +78,7 @@ export function providerSettings(scene: Scene) {
     algorithmDir: scene.algorithmDir,
     modelPath: scene.modelPath,
     origin: {
-      commit: 'c0ffee1234567890c0ffee1234567890c0ffee12',
+      commit: ORIGIN_SHA,
       repository: 'acme/housing',
       ref: 'refs/heads/master',
       commitMessage: 'retrain on more data',

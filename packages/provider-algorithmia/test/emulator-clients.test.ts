@@ -1,0 +1,132 @@
+// The emulator's fidelity, judged by Algorithmia's official clients (npm `algorithmia` 0.3.10 and
+// Python `algorithmia` 2.0.5): their data operations must work against it unchanged.
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AlgorithmiaEmulator, startAlgorithmiaEmulator } from '../src/testing.js';
+import { API_KEY, algorithmiaPython, USER } from './helpers.js';
+
+const exec = promisify(execFile);
+const algorithmia = createRequire(import.meta.url)('algorithmia') as (
+  key: string,
+  address: string,
+) => NpmClient;
+
+interface NpmFile {
+  put(content: string | Buffer, cb: (body: unknown) => void): void;
+  get(cb: (error: unknown, data: Buffer) => void): void;
+  exists(cb: (exists: boolean, status?: number) => void): void;
+  delete(cb: (body: unknown) => void): void;
+}
+interface NpmDir {
+  create(cb: (body: unknown, status?: number) => void): void;
+  exists(cb: (exists: boolean, status?: number) => void): void;
+  delete(force: boolean, cb: (body: unknown) => void): void;
+  forEach(cb: (error: unknown, item: { data_path: string }) => void): { then(done: () => void): void };
+}
+interface NpmClient {
+  file(path: string): NpmFile;
+  dir(path: string): NpmDir;
+}
+
+const call = <T>(fn: (cb: (...args: never[]) => void) => void) =>
+  new Promise<T>((done) => fn(((...args: unknown[]) => done(args as T)) as never));
+
+let emulator: AlgorithmiaEmulator;
+
+beforeAll(async () => {
+  emulator = await startAlgorithmiaEmulator({ apiKeys: { [API_KEY]: USER } });
+});
+afterAll(() => emulator.close());
+
+describe('the official npm client against the emulator', () => {
+  it('creates a collection, puts, checks, reads, lists and deletes files', async () => {
+    const client = algorithmia(API_KEY, emulator.url);
+    const [existsBefore] = await call<[boolean]>((cb) => client.dir(`data://${USER}/npm`).exists(cb));
+    expect(existsBefore).toBe(false);
+    await call((cb) => client.dir(`data://${USER}/npm`).create(cb));
+    const [existsAfter] = await call<[boolean]>((cb) => client.dir(`data://${USER}/npm`).exists(cb));
+    expect(existsAfter).toBe(true);
+
+    const bytes = Buffer.from([0, 1, 2, 250, 251, 252]);
+    await call((cb) => client.file(`data://${USER}/npm/model.bin`).put(bytes, cb));
+    const [fileExists] = await call<[boolean]>((cb) =>
+      client.file(`data://${USER}/npm/model.bin`).exists(cb),
+    );
+    expect(fileExists).toBe(true);
+    const [error, data] = await call<[unknown, Buffer]>((cb) =>
+      client.file(`data://${USER}/npm/model.bin`).get(cb),
+    );
+    expect(error).toBeNull();
+    expect(Buffer.compare(data, bytes)).toBe(0);
+
+    const listed: string[] = [];
+    await new Promise<void>((done) =>
+      client
+        .dir(`data://${USER}/npm`)
+        .forEach((_err, item) => listed.push(item.data_path))
+        .then(done),
+    );
+    expect(listed).toEqual([`${USER}/npm/model.bin`]);
+
+    const [notEmpty] = await call<[{ error?: { message: string } }]>((cb) =>
+      client.dir(`data://${USER}/npm`).delete(false, cb),
+    );
+    expect(notEmpty.error?.message).toMatch(/not empty/);
+    const [deleted] = await call<[{ result: { deleted: number } }]>((cb) =>
+      client.dir(`data://${USER}/npm`).delete(true, cb),
+    );
+    expect(deleted.result.deleted).toBe(1);
+  });
+
+  it('is refused without a valid key', async () => {
+    const client = algorithmia('simWrongKey000', emulator.url);
+    const [exists, status] = await call<[boolean, number]>((cb) => client.dir(`data://${USER}`).exists(cb));
+    expect(exists).toBe(false);
+    expect(status).toBe(401);
+  });
+});
+
+const pythonScript = `
+import sys, Algorithmia
+from Algorithmia.errors import DataApiError
+client = Algorithmia.client(sys.argv[1], sys.argv[2])
+user = sys.argv[3]
+d = client.dir("data://%s/py" % user)
+assert not d.exists()
+d.create()
+assert d.exists()
+f = client.file("data://%s/py/model.pkl" % user).put(b"\\x00\\x01model")
+assert client.file("data://%s/py/model.pkl" % user).exists()
+assert client.file("data://%s/py/model.pkl" % user).getBytes() == b"\\x00\\x01model"
+client.file("data://%s/py/notes.txt" % user).put("hello")
+assert client.file("data://%s/py/notes.txt" % user).getString() == "hello"
+names = sorted(f.getName() for f in d.files())
+assert names == ["model.pkl", "notes.txt"], names
+sizes = {f.getName(): f.size for f in d.files()}
+assert sizes["model.pkl"] == 7, sizes
+local = client.file("data://%s/py/model.pkl" % user).getFile(as_path=True)
+assert open(local, "rb").read() == b"\\x00\\x01model"
+client.file("data://%s/py/notes.txt" % user).delete()
+assert not client.file("data://%s/py/notes.txt" % user).exists()
+try:
+    d.delete()
+    raise SystemExit("non-empty delete without force must fail")
+except DataApiError:
+    pass
+assert d.delete(force=True)
+assert not d.exists()
+bad = Algorithmia.client("simWrong", sys.argv[2])
+assert not bad.dir("data://%s" % user).exists()
+print("ok")
+`;
+
+describe('the official Python client against the emulator', () => {
+  it('runs its data operations (dir create/exists/list, put/get/getFile, delete with force)', async () => {
+    const { stdout } = await exec(algorithmiaPython, ['-c', pythonScript, API_KEY, emulator.url, USER], {
+      timeout: 60_000,
+    });
+    expect(stdout.trim()).toBe('ok');
+  }, 90_000);
+});

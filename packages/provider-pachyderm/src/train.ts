@@ -52,7 +52,11 @@ async function buildImage(
   for (const step of commands) {
     throwIfAborted(context.signal, 'train');
     const args = step.args.map((arg) => arg.replaceAll('{image}', image));
-    const result = await context.run(step.command, args, { cwd: step.cwd, env: step.env, signal: context.signal });
+    const result = await context.run(step.command, args, {
+      cwd: step.cwd,
+      env: step.env,
+      signal: context.signal,
+    });
     if (result.aborted) throwIfAborted(context.signal, 'train');
     if (result.failed)
       throw new CommandFailedError(

@@ -48,7 +48,6 @@ export function settingsFromArgs(
 }
 
 async function askOnTerminal(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) return false;
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
@@ -121,7 +120,7 @@ export const cliSpec: ProviderCliSpec = {
             tag: text(values.tag),
             dir: text(values.dir),
             yes: values.yes === true,
-            confirm: askOnTerminal,
+            confirm: process.stdin.isTTY ? askOnTerminal : undefined,
           },
           context,
         );

@@ -30,8 +30,8 @@ interface NpmClient {
   dir(path: string): NpmDir;
 }
 
-const call = <T>(fn: (cb: (...args: never[]) => void) => void) =>
-  new Promise<T>((done) => fn(((...args: unknown[]) => done(args as T)) as never));
+const call = <T>(fn: (cb: (...args: unknown[]) => void) => void) =>
+  new Promise<T>((done) => fn((...args: unknown[]) => done(args as T)));
 
 let emulator: AlgorithmiaEmulator;
 
@@ -65,7 +65,9 @@ describe('the official npm client against the emulator', () => {
     await new Promise<void>((done) =>
       client
         .dir(`data://${USER}/npm`)
-        .forEach((_err, item) => listed.push(item.data_path))
+        .forEach((_err, item) => {
+          listed.push(item.data_path);
+        })
         .then(done),
     );
     expect(listed).toEqual([`${USER}/npm/model.bin`]);

@@ -60,11 +60,14 @@ describe('gates', () => {
         {
           name: 'drift',
           stages: ['staging'],
-          check: async () => ({
-            passed: (checked += 1) > 0,
-            inputs: { psi: 0.02 },
-            message: 'psi 0.02 < 0.1',
-          }),
+          check: async () => {
+            checked += 1;
+            return {
+              passed: checked > 0,
+              inputs: { psi: 0.02 },
+              message: 'psi 0.02 < 0.1',
+            };
+          },
         },
       ],
     });

@@ -136,13 +136,23 @@ export function reduce(state: LedgerState, event: Reducible): LedgerState {
         error: { code: 'rejected', message: String(event.data.reason ?? `rejected by ${event.by}`) },
       });
       break;
-    case 'deploy.started':
+    case 'deploy.started': {
+      const busy = Object.values(entries).find(
+        (other) => other.status === 'deploying' && other.version !== version,
+      );
+      if (busy) {
+        throw new ModelshipError(
+          ErrorCode.Conflict,
+          `${event.model} ${busy.version} is already deploying to ${stageName}; one deploy per stage at a time`,
+        );
+      }
       entries[version] = move('deploying', {
         replaces: (event.data.replaces as string | null | undefined) ?? null,
         rollback: event.data.rollback === true,
         error: undefined,
       });
       break;
+    }
     case 'deploy.succeeded': {
       const rollback = current?.rollback === true;
       const replaced = champion;

@@ -16,13 +16,17 @@ const repo = join(here, '..', '..', '..');
 const keep = process.argv.includes('--keep');
 for (const pkg of ['core', 'provider-pachyderm']) {
   if (!existsSync(join(repo, 'packages', pkg, 'dist', 'index.js'))) {
-    console.error(`example: packages/${pkg} is not built; run \`npm run example:pachyderm\` (it builds first)`);
+    console.error(
+      `example: packages/${pkg} is not built; run \`npm run example:pachyderm\` (it builds first)`,
+    );
     process.exit(2);
   }
 }
 const { createPachydermProvider } = await import('@modelship/provider-pachyderm');
 const { startPachctlDouble } = await import('@modelship/provider-pachyderm/testing');
-const { createConsoleLogger, createPromoter, createProviderContext, openFileLedger } = await import('@modelship/core');
+const { createConsoleLogger, createPromoter, createProviderContext, openFileLedger } = await import(
+  '@modelship/core'
+);
 
 const work = mkdtempSync(join(tmpdir(), 'modelship-pachyderm-'));
 const token = 'pachyderm-example-token-0123456789';
@@ -66,7 +70,9 @@ const providerFor = (sha) =>
     dataRepo: 'housing_data',
     modelRepo: 'regression',
     // In CI these are `docker build` and `docker push`; the double's registry stands in for both.
-    build: [{ command: double.pachctl, args: ['push-image', '{image}', join(work, 'image')], env: double.env }],
+    build: [
+      { command: double.pachctl, args: ['push-image', '{image}', join(work, 'image')], env: double.env },
+    ],
     pollIntervalMs: 100,
     environment: {},
   });
@@ -94,15 +100,21 @@ async function registerModel(promoter, provider, trained) {
     refs: trained.refs,
     provenance: { pachyderm: lineage },
   });
-  console.log(`registered ${version.id}: ${trained.artifact} r2=${trained.metrics.r2.toFixed(4)} rows=${trained.metrics.rows}`);
-  console.log(`  lineage: data ${lineage.data.map((d) => `${d.repo}@${d.commit} (parent ${d.parent ?? 'none'})`).join(', ')}`);
+  console.log(
+    `registered ${version.id}: ${trained.artifact} r2=${trained.metrics.r2.toFixed(4)} rows=${trained.metrics.rows}`,
+  );
+  console.log(
+    `  lineage: data ${lineage.data.map((d) => `${d.repo}@${d.commit} (parent ${d.parent ?? 'none'})`).join(', ')}`,
+  );
   console.log(`           code ${lineage.code.map((c) => `${c.repo}@${c.commit}`).join(', ')}`);
   return { version: version.id, lineage };
 }
 
 async function promote(promoter, version, to) {
   const result = await promoter.promote({ model: 'housing', version, to });
-  console.log(`promote ${version} → ${to}: ${result.outcome}${result.deploy ? ` (${result.deploy.status.raw})` : ''}`);
+  console.log(
+    `promote ${version} → ${to}: ${result.outcome}${result.deploy ? ` (${result.deploy.status.raw})` : ''}`,
+  );
   check(result.outcome === 'promoted', `promotion of ${version} to ${to} ended ${result.outcome}`);
 }
 
@@ -112,24 +124,37 @@ try {
   const promoter = promoterFor(provider);
 
   step('1. Data arrives: housing-simplified-1.csv committed to housing_data (manifest beside it)');
-  const first = await provider.upload({ model: { name: 'housing-data' }, path: dataDir('housing-simplified-1.csv') }, context);
+  const first = await provider.upload(
+    { model: { name: 'housing-data' }, path: dataDir('housing-simplified-1.csv') },
+    context,
+  );
   console.log(`data commit ${first.uri} (${first.manifestDigest})`);
 
-  step(`2. Push ${sha1.slice(0, 7)}: build acme/housing-prices:${sha1.slice(0, 7)}…, retag regression.json, update pipeline, wait for the job`);
+  step(
+    `2. Push ${sha1.slice(0, 7)}: build acme/housing-prices:${sha1.slice(0, 7)}…, retag regression.json, update pipeline, wait for the job`,
+  );
   const trained1 = await provider.train({ model: { name: 'housing' } }, context);
   for (const warning of trained1.warnings) console.log(`  warning: ${warning.message}`);
   const v1 = await registerModel(promoter, provider, trained1);
   check(v1.lineage.data[0]?.commit === first.refs.commit, 'v1 does not descend from the first data commit');
 
-  step('3. Promote v1 to staging and production: branches regression@staging / regression@production move to it');
+  step(
+    '3. Promote v1 to staging and production: branches regression@staging / regression@production move to it',
+  );
   await promote(promoter, v1.version, 'staging');
   await promote(promoter, v1.version, 'production');
 
   step('4. More data: housing-simplified-2.csv replaces housing.csv; the pipeline retrains by itself');
-  const second = await provider.upload({ model: { name: 'housing-data' }, path: dataDir('housing-simplified-2.csv') }, context);
+  const second = await provider.upload(
+    { model: { name: 'housing-data' }, path: dataDir('housing-simplified-2.csv') },
+    context,
+  );
   console.log(`data commit ${second.uri}`);
   // Global IDs: the job the data commit triggered, and the model commit it writes, share its id.
-  const trained2 = await provider.train({ model: { name: 'housing' }, options: { commit: second.refs.commit } }, context);
+  const trained2 = await provider.train(
+    { model: { name: 'housing' }, options: { commit: second.refs.commit } },
+    context,
+  );
   const v2 = await registerModel(promoter, provider, trained2);
   check(v2.lineage.data[0]?.commit === second.refs.commit, 'v2 does not descend from the second data commit');
   check(v2.lineage.data[0]?.parent === first.refs.commit, 'v2 lineage does not reach the first data commit');
@@ -148,18 +173,24 @@ try {
   const board = await promoter.status('housing');
   for (const version of board.versions) {
     const lineage = version.provenance?.pachyderm;
-    console.log(`${version.id}: ${version.refs.repo}@${version.refs.commit} ← ${lineage.data.map((d) => `${d.repo}@${d.commit.slice(0, 8)}`).join(', ')} + ${lineage.code.map((c) => `${c.repo}@${c.commit.slice(0, 8)}`).join(', ')}`);
+    console.log(
+      `${version.id}: ${version.refs.repo}@${version.refs.commit} ← ${lineage.data.map((d) => `${d.repo}@${d.commit.slice(0, 8)}`).join(', ')} + ${lineage.code.map((c) => `${c.repo}@${c.commit.slice(0, 8)}`).join(', ')}`,
+    );
   }
   const verified = await promoter.ledger.verify();
   check(verified.ok, `ledger does not verify: ${JSON.stringify(verified)}`);
   console.log(`ledger: ${(await promoter.history('housing')).length} events, hash chain verified`);
   await promoter.flush();
 
-  step('7. v2's model commit as pachctl shows it: the stages are in its metadata');
-  const shown = spawnSync(double.pachctl, ['inspect', 'commit', `regression@${trained2.refs.commit}`, '--raw'], {
-    env: { ...process.env, ...double.env },
-    encoding: 'utf8',
-  });
+  step("7. v2's model commit as pachctl shows it: the stages are in its metadata");
+  const shown = spawnSync(
+    double.pachctl,
+    ['inspect', 'commit', `regression@${trained2.refs.commit}`, '--raw'],
+    {
+      env: { ...process.env, ...double.env },
+      encoding: 'utf8',
+    },
+  );
   console.log(JSON.stringify(JSON.parse(shown.stdout).metadata));
   finish(0);
 } catch (error) {

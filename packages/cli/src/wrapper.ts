@@ -194,6 +194,9 @@ export async function runProviderCli(
 ): Promise<number> {
   let json = argv.includes('--json');
   const gha = githubActions(io, json);
+  // Secret option values are known before anything can fail, so even a failing create() is redacted.
+  let secrets: string[] = [];
+  const hide = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
   try {
     const invocation = argvToWrapperOptions(spec, argv);
     json = invocation.json;
@@ -202,8 +205,11 @@ export async function runProviderCli(
       return exitCodes.ok;
     }
     const values = withEnvFallbacks(spec, invocation.values, io.env);
-    const secrets = Object.entries(spec.options)
-      .filter(([name, option]) => option.secret && typeof values[name] === 'string')
+    secrets = Object.entries(spec.options)
+      .filter(
+        ([name, option]) =>
+          option.secret && typeof values[name] === 'string' && (values[name] as string).length >= 4,
+      )
       .map(([name]) => values[name] as string);
     const context = await cliContext(io, values, secrets);
     const provider = await spec.create(values, io.env as NodeJS.ProcessEnv);
@@ -226,6 +232,9 @@ export async function runProviderCli(
   } catch (error) {
     const exit = exitCodeFor(error);
     const described = describeError(error);
+    described.message = hide(described.message);
+    if (described.details !== undefined)
+      described.details = JSON.parse(hide(JSON.stringify(described.details)));
     if (json)
       io.stdout.write(`${JSON.stringify({ ok: false, exitCode: exit, error: described }, null, 2)}\n`);
     io.stderr.write(`modelship-${spec.name}: error [${described.code}]: ${described.message}\n`);

@@ -45,21 +45,15 @@ async function openLedger(
       ? config.ledger
       : undefined;
   if (s3) {
-    const createS3Ledger = (core as Record<string, unknown>).createS3Ledger as
-      | ((options: { client: unknown; bucket: string; prefix: string }) => Ledger)
-      | undefined;
-    if (!createS3Ledger)
-      throw new UsageError('this @modelship/core has no S3 ledger yet; use a directory for --ledger');
-    const { S3Client } = await import('@aws-sdk/client-s3');
     const endpoint = s3.endpoint ?? io.env.AWS_ENDPOINT_URL_S3 ?? io.env.AWS_ENDPOINT_URL;
-    const client = new S3Client({
-      region: s3.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-      ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    const region = s3.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
+    const ledger = core.createS3Ledger({
+      bucket: s3.bucket,
+      prefix: s3.prefix,
+      ...(region ? { region } : {}),
+      ...(endpoint ? { endpoint } : {}),
     });
-    return {
-      ledger: createS3Ledger({ client, bucket: s3.bucket, prefix: s3.prefix }),
-      location: `s3://${s3.bucket}/${s3.prefix}`,
-    };
+    return { ledger, location: `s3://${s3.bucket}/${s3.prefix}` };
   }
   const dir = resolve(io.cwd, flag ?? (config.ledger.type === 'file' ? config.ledger.dir : '.modelship'));
   return { ledger: core.openFileLedger(dir), location: dir };

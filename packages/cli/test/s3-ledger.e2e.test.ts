@@ -1,0 +1,52 @@
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statusJson } from '../src/json-output.js';
+import { cli, makeProject, stopServers } from './helpers.js';
+
+// --ledger s3://bucket/prefix against a real moto S3 server (started by the global setup).
+const project = makeProject('version: 1\nstages: [staging]\n');
+const bucket = 'modelship-cli-ledger';
+let env: Record<string, string>;
+const run = (args: string[]) =>
+  cli([...args, '--ledger', `s3://${bucket}/team-a/`], { cwd: project.dir, env });
+
+beforeAll(async () => {
+  const endpoint = process.env.MODELSHIP_MOTO_URL!;
+  env = {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'us-east-1',
+  };
+  await new S3Client({
+    endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  }).send(new CreateBucketCommand({ Bucket: bucket }));
+});
+afterAll(async () => {
+  await stopServers(project.dir);
+  project.cleanup();
+});
+
+describe('the CLI on an S3 ledger (moto)', () => {
+  it('registers, races promotes (one champion), and verifies the ledger', async () => {
+    for (const slope of [1, 2, 3]) {
+      const model = project.model(`s${slope}`, slope, 0.9);
+      const registered = await run(['register', 'm', '--path', model.path, '--metrics', model.metrics]);
+      expect(registered.code, registered.stderr).toBe(0);
+    }
+    const results = await Promise.all(
+      ['v1', 'v2', 'v3'].map((v) => run(['promote', 'm', v, '--to', 'staging', '--if-champion', 'none'])),
+    );
+    expect(results.map((r) => r.code).sort(), results.map((r) => r.stderr).join('\n')).toEqual([0, 3, 3]);
+    const board = statusJson.parse(JSON.parse((await run(['status', 'm', '--json'])).stdout));
+    expect(board.stages[0]!.champion?.version).toBe(
+      ['v1', 'v2', 'v3'][results.findIndex((r) => r.code === 0)],
+    );
+    const verify = await run(['ledger', 'verify']);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    expect(verify.stdout).toContain(`ledger s3://${bucket}/team-a/`);
+  });
+});

@@ -14,6 +14,7 @@ export { createMemoryLedger } from './ledger/memory-ledger.js';
 export { createS3Ledger, S3Ledger, type S3LedgerOptions } from './ledger/s3-ledger.js';
 export { type BatchStore, type Snapshot, StoreLedger, snapshotFormat } from './ledger/store.js';
 export { checkChain, parseBatch } from './ledger/verify.js';
+export { assertPromoted } from './promotion/assert.js';
 export { stageBoard } from './promotion/board.js';
 export * from './promotion/errors.js';
 export {

@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ApprovalRequiredError,
+  assertPromoted,
   createMemoryLedger,
   createPromoter,
   ErrorCode,
+  GateFailedError,
   IllegalTransitionError,
   ModelshipError,
   openFileLedger,
@@ -220,5 +222,26 @@ describe('promoter', () => {
       'promoted',
     );
     expect((await registry.ledger.verify()).ok).toBe(true);
+  });
+});
+
+describe('assertPromoted', () => {
+  it('turns gate failures and pending approvals into typed errors for CI steps', async () => {
+    const promoter = createPromoter({ config, ledger: createMemoryLedger(), env, captureProvenance: false });
+    await promoter.register({ model: 'churn', metrics: { accuracy: 0.5, mse: 9 } });
+    await promoter.promote({ model: 'churn', version: 'v1', to: 'development' });
+    const failed = await promoter.promote({ model: 'churn', version: 'v1', to: 'staging' });
+    const error = (() => {
+      try {
+        assertPromoted(failed);
+      } catch (e) {
+        return e as GateFailedError;
+      }
+    })();
+    expect(error).toBeInstanceOf(GateFailedError);
+    expect(error?.code).toBe(ErrorCode.GateFailed);
+    expect(error?.message).toBe(
+      'churn v1 → staging was refused: metric accuracy: accuracy = 0.5 fails >= 0.9; metric mse: mse = 9 fails <= 6',
+    );
   });
 });

@@ -155,6 +155,14 @@ export function runJob(store: Store, pipeline: PipelineRecord, id: string): JobR
   const root = inputHead ? store.filesOf(input.repo, inputHead) : '';
   const all = inputHead ? datums(root, input.glob) : [];
   job.total = all.length;
+  const image = (pipeline.spec.transform as { image: string }).image;
+  if (all.length > 0 && !imageDir(store, image)) {
+    // Workers pull the image before any datum, skipped or not. pachd leaves such a pipeline
+    // CRASHING with the job waiting; the double fails the job at once with the same reason.
+    job.state = 'JOB_FAILURE';
+    job.reason = `image ${image} could not be pulled: it was never pushed to the registry (ErrImagePull)`;
+    all.length = 0;
+  }
   for (const entries of all) {
     const hash = datumHash(pipeline.salt, root, entries);
     const kept = pipeline.processed[hash];

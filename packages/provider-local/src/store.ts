@@ -45,12 +45,23 @@ export async function uploadToStore(
       },
     );
   }
+  const hashTask = `hash ${input.model.name}`;
+  let hashed = 0;
+  let hashTotal = 0;
   const { manifest, root } = await manifestApi.createManifest({
     path: input.path,
     name: input.model.name,
     version: input.model.version,
-    onStart: (total) => context.progress({ task: `hash ${input.path}`, done: 0, total, unit: 'bytes' }),
+    onStart: (total) => {
+      hashTotal = total;
+      context.progress({ task: hashTask, done: 0, total, unit: 'bytes' });
+    },
+    onProgress: (bytes) => {
+      hashed += bytes;
+      context.progress({ task: hashTask, done: hashed, total: hashTotal, unit: 'bytes' });
+    },
   });
+  context.progress({ task: hashTask, done: hashTotal, total: hashTotal, unit: 'bytes', finished: true });
   const manifestDigest = digestLabel(manifest.digest);
   if (input.manifestDigest && input.manifestDigest !== manifestDigest) {
     throw new ModelshipError(

@@ -7,9 +7,25 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** `providers.iguazio.stages` of modelship.config.yaml, which the CLI hands over as JSON text. */
+function stagesFromConfig(raw: unknown): Record<string, IguazioStageSettings> {
+  if (raw === undefined) return {};
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = undefined;
+    }
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new InvalidInputError('providers.iguazio.stages must map stage names to { project, function }');
+  return value as Record<string, IguazioStageSettings>;
+}
+
 /** `--stage-project staging=fraud-staging` and `--stage-function staging=serving-v2`, repeatable. */
 export function stagesFromArgs(values: Record<string, unknown>): Record<string, IguazioStageSettings> {
-  const stages: Record<string, IguazioStageSettings> = {};
+  const stages: Record<string, IguazioStageSettings> = { ...stagesFromConfig(values.stages) };
   for (const [flag, field] of [
     ['stage-project', 'project'],
     ['stage-function', 'function'],

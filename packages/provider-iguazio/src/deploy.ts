@@ -69,7 +69,7 @@ async function readDeployStatus(
 }
 
 /**
- * Deploys the stage's serving function with the model of `refs` (or of `previous` on rollback):
+ * Deploys the stage's serving function with the model of `refs` (a rollback passes the earlier champion's):
  * `POST /api/v1/projects/{p}/nuclio/{name}/deploy`, then polls the same path until ready or error.
  */
 export async function deployModel(
@@ -79,8 +79,8 @@ export async function deployModel(
 ): Promise<DeployResult> {
   throwIfAborted(context.signal, 'deploy');
   const { client } = resolved;
-  const source = input.rollback && input.previous ? input.previous.refs : input.refs;
-  const ref = artifactRefFrom(source, { project: resolved.project, key: input.model.name }, 'deploy');
+  // On rollback the Promoter passes the restored version as `model`/`refs` and the replaced one as `previous`.
+  const ref = artifactRefFrom(input.refs, { project: resolved.project, key: input.model.name }, 'deploy');
   const found = await client<StoredArtifact>({
     path: `v2/projects/${ref.project}/artifacts/${ref.key}`,
     query: ref.tree ? { tree: ref.tree, iter: 0 } : { tag: ref.tag ?? 'latest' },

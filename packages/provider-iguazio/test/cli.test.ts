@@ -27,6 +27,12 @@ describe('cli arguments', () => {
       production: { project: 'fraud-prod', function: 'srv' },
     });
     expect(() => stagesFromArgs({ 'stage-project': ['staging'] })).toThrow('must be STAGE=NAME');
+    // modelship.config.yaml's providers.iguazio.stages arrives as JSON text
+    expect(
+      stagesFromArgs({ stages: '{"production":{"project":"p-prod"}}', 'stage-function': 'production=srv' }),
+    ).toEqual({
+      production: { project: 'p-prod', function: 'srv' },
+    });
   });
 
   it('falls back to the MLRun environment variables', () => {

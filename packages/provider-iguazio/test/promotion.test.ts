@@ -100,9 +100,9 @@ describe('challenger/champion tags and per-environment deploys', () => {
       {
         model: { name: 'clf', version: 'v1' },
         stage: 'production',
-        refs: v2,
+        refs: v1,
         rollback: true,
-        previous: { version: 'v1', refs: v1 },
+        previous: { version: 'v2', refs: v2 },
       },
       context,
     );

@@ -16,13 +16,23 @@ describe('train: image-tagged pipelines, in dependency order, waited on', () => 
     const provider = createPachydermProvider({
       ...world.settings,
       imageTag: 'sha-two',
-      build: [{ command: world.double.pachctl, args: ['push-image', '{image}', join(fixtures, 'image')], env: world.double.env }],
+      build: [
+        {
+          command: world.double.pachctl,
+          args: ['push-image', '{image}', join(fixtures, 'image')],
+          env: world.double.env,
+        },
+      ],
     });
     const result = await provider.train({ model: { name: 'housing' } }, context);
     expect(result.status).toEqual({ unified: 'succeeded', raw: 'JOB_SUCCESS' });
     expect(result.metrics).toMatchObject({ rows: 100 });
     expect(result.metrics.r2).toBeGreaterThan(0.6);
-    expect(result.refs).toMatchObject({ image: `${imageName}:sha-two`, repo: 'regression', pipelineVersion: '1' });
+    expect(result.refs).toMatchObject({
+      image: `${imageName}:sha-two`,
+      repo: 'regression',
+      pipelineVersion: '1',
+    });
     expect(result.refs.dataCommits).toMatch(/^housing_data@[0-9a-f]{32}$/);
     expect(result.runId).toBe(`regression@${result.refs.commit}`);
     expect(inspectPipeline('regression').details?.transform?.image).toBe(`${imageName}:sha-two`);
@@ -42,11 +52,19 @@ describe('train: image-tagged pipelines, in dependency order, waited on', () => 
     const regression = JSON.parse(readFileSync(world.spec, 'utf8'));
     writeFileSync(
       downstream,
-      JSON.stringify({ ...regression, pipeline: { name: 'evaluate' }, input: { pfs: { repo: 'regression', glob: '/' } } }),
+      JSON.stringify({
+        ...regression,
+        pipeline: { name: 'evaluate' },
+        input: { pfs: { repo: 'regression', glob: '/' } },
+      }),
     );
     world.double.pushImage(`${imageName}:sha-three`, join(fixtures, 'image'));
     const updates: string[] = [];
-    const provider = createPachydermProvider({ ...world.settings, imageTag: 'sha-three', pipelineSpecs: [downstream, world.spec] });
+    const provider = createPachydermProvider({
+      ...world.settings,
+      imageTag: 'sha-three',
+      pipelineSpecs: [downstream, world.spec],
+    });
     const result = await provider.train(
       { model: { name: 'housing' } },
       {
@@ -66,7 +84,9 @@ describe('train: image-tagged pipelines, in dependency order, waited on', () => 
     const provider = createPachydermProvider({ ...world.settings, imageTag: 'never-pushed' });
     const error = await provider.train({ model: { name: 'housing' } }, context).catch((e: unknown) => e);
     expect(ModelshipError.isInstance(error)).toBe(true);
-    expect((error as ModelshipError).message).toMatch(/job regression@[0-9a-f]{32} ended JOB_FAILURE: image .*never-pushed could not be pulled/);
+    expect((error as ModelshipError).message).toMatch(
+      /job regression@[0-9a-f]{32} ended JOB_FAILURE: image .*never-pushed could not be pulled/,
+    );
     expect((error as ModelshipError).details).toMatchObject({ state: 'JOB_FAILURE' });
   });
 

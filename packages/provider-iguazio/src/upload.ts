@@ -11,7 +11,7 @@ import {
 } from '@modelship/core';
 import { ensureProject } from './projects.js';
 import type { ResolvedSettings } from './settings.js';
-import { formatStoreUri, validateStoreUri } from './store-uri.js';
+import { formatStoreUri, parseStoreUri, validateStoreUri } from './store-uri.js';
 
 export interface StoredArtifact {
   kind?: string;
@@ -89,6 +89,7 @@ export async function uploadModel(
   const { client, project } = resolved;
   const key = input.model.name;
   validateStoreUri({ kind: 'models', project, key }, 'upload: model.name');
+  if (input.path.startsWith('store://')) return adoptStoredModel(resolved, input, context);
   const info = await stat(input.path).catch(() => undefined);
   if (!info)
     throw new InvalidInputError(
@@ -178,4 +179,48 @@ export async function uploadModel(
     operation: 'upload',
   });
   return { uri: refs.storeUri, refs: { ...refs, targetPath }, skipped: false, manifestDigest, warnings: [] };
+}
+
+/**
+ * `upload store://models/...`: the model is already in MLRun (a train workflow logged it), so
+ * nothing is transferred; the artifact is read to pin its tree and its recorded manifest digest.
+ */
+async function adoptStoredModel(
+  resolved: ResolvedSettings,
+  input: UploadInput,
+  context: ProviderContext,
+): Promise<UploadResult> {
+  throwIfAborted(context.signal, 'upload');
+  const uri = parseStoreUri(input.path);
+  const query: Record<string, string | number> = { iter: uri.iter ?? 0 };
+  if (uri.tree) query.tree = uri.tree;
+  else query.tag = uri.tag ?? 'latest';
+  const found = await resolved.client<StoredArtifact>({
+    path: `v2/projects/${uri.project}/artifacts/${uri.key}`,
+    query,
+    what: `model ${input.path}`,
+    operation: 'upload',
+  });
+  const tree = found.body.metadata?.tree ?? uri.tree ?? '';
+  const manifestDigest = found.body.metadata?.labels?.['modelship/manifest-digest'];
+  if (input.manifestDigest && manifestDigest && input.manifestDigest !== manifestDigest)
+    throw new ModelshipError(
+      ErrorCode.Integrity,
+      `upload: ${input.path} records manifest ${manifestDigest}, not ${input.manifestDigest}; pass the URI of the model you stamped`,
+    );
+  const refs = artifactRefs(uri.project, uri.key, tree, manifestDigest ? { manifestDigest } : {});
+  return {
+    uri: refs.storeUri,
+    refs: { ...refs, targetPath: found.body.spec?.target_path ?? '' },
+    skipped: true,
+    ...(manifestDigest ? { manifestDigest } : {}),
+    warnings: manifestDigest
+      ? []
+      : [
+          {
+            type: 'other',
+            message: `${input.path} carries no modelship manifest digest; it was registered by reference`,
+          },
+        ],
+  };
 }

@@ -49,6 +49,10 @@ describe('train submits a project workflow and reads the model it logged', () =>
     await expect.poll(() => slack.length).toBe(1);
     expect(JSON.stringify(slack[0])).toContain('completed');
     expect(lines.join('\n')).not.toContain('secret-hook');
+    // `modelship train --register` hands the store URI to upload: adopted by reference, nothing moved.
+    const adopted = await provider.upload({ model: { name: 'clf' }, path: result.artifact! }, context);
+    expect(adopted).toMatchObject({ uri: result.artifact, skipped: true, refs: { tree: result.runId } });
+    expect(adopted.warnings[0]?.message).toContain('registered by reference');
   });
 
   it('a failed workflow is a provider error naming the workflow', async () => {

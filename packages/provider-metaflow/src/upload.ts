@@ -43,15 +43,23 @@ export function uploadRoot(settings: ResolvedSettings): S3Location {
 
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-export async function s3Client(settings: ResolvedSettings): Promise<S3Client> {
+/** The same S3 the flows see: endpoint and keys from the command environment, else AWS's chain. */
+export async function s3Client(settings: ResolvedSettings, context: ProviderContext): Promise<S3Client> {
   if (settings.raw.s3Client) return settings.raw.s3Client;
   const { S3Client } = await import('@aws-sdk/client-s3');
   const endpoint = setting(settings, settings.raw.s3Endpoint, 'METAFLOW_S3_ENDPOINT_URL');
   const region =
     setting(settings, undefined, 'AWS_REGION') ?? setting(settings, undefined, 'AWS_DEFAULT_REGION');
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = settings.raw.env ?? {};
+  const sessionToken = settings.raw.env?.AWS_SESSION_TOKEN;
+  context.redact.add(secretAccessKey);
+  context.redact.add(sessionToken);
   return new S3Client({
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
     region: region ?? 'us-east-1',
+    ...(accessKeyId && secretAccessKey
+      ? { credentials: { accessKeyId, secretAccessKey, sessionToken } }
+      : {}),
   });
 }
 
@@ -113,7 +121,7 @@ export async function upload(
   const where = `s3://${root.bucket}/${prefix}`;
   const refs = { uri, bucket: root.bucket, prefix, manifestDigest: digest };
   const text = manifestApi.formatManifest(manifest);
-  const client = await s3Client(settings);
+  const client = await s3Client(settings, context);
   const { GetObjectCommand, PutObjectCommand } = await import('@aws-sdk/client-s3');
 
   const existing = await client

@@ -14,7 +14,7 @@ import {
 } from '@modelship/core';
 import { aws, isNotFound } from './errors.js';
 import { resourceName } from './names.js';
-import { latestApprovedPackage } from './registry.js';
+import { findPackage, packageDescription } from './registry.js';
 import type { ResolvedSettings } from './settings.js';
 import { mapEndpointStatus } from './status.js';
 import { waitUntil } from './wait.js';
@@ -67,11 +67,12 @@ async function resolvePackage(
   const group = input.refs.modelPackageGroup ?? settings.modelPackageGroup(input.model.name);
   let arn = input.refs.modelPackageArn;
   if (!arn) {
-    arn = (await latestApprovedPackage(client, group, context))?.ModelPackageArn;
+    const description = packageDescription(input.model.name, input.model.version);
+    arn = (await findPackage(client, SM, group, description, context))?.ModelPackageArn;
     if (!arn)
       throw new ModelshipError(
         ErrorCode.NotFound,
-        `deploy: model package group ${group} has no Approved package and no modelPackageArn ref was given; register and approve a version first (tag … --tag approved --by <who>)`,
+        `deploy: ${input.model.name}@${input.model.version} has no model package in group ${group} and no modelPackageArn ref was given; register it first (tag --tag registered), approve it, then deploy`,
       );
   }
   const pkg = await aws('DescribeModelPackage', `model package ${arn}`, () =>
@@ -100,32 +101,30 @@ export async function deploy(
 
   let configName: string;
   let arn: string | undefined;
-  if (input.rollback) {
+  const restoreConfig = input.rollback ? input.refs.previousEndpointConfig : undefined;
+  if (input.rollback && !restoreConfig && !input.refs.modelPackageArn)
+    throw new InvalidInputError(
+      `deploy --rollback of ${endpointName}: pass the previousEndpointConfig ref of the deploy being undone, or the modelPackageArn of the version to restore`,
+    );
+  if (restoreConfig) {
     // Back to the config that served before; it was kept, so no model is rebuilt.
-    configName =
-      input.previous?.refs.endpointConfig ??
-      input.refs.previousEndpointConfig ??
-      (input.refs.endpointConfig !== current?.EndpointConfigName ? input.refs.endpointConfig : undefined) ??
-      '';
-    if (!configName)
-      throw new InvalidInputError(
-        `deploy --rollback of ${endpointName}: no previousEndpointConfig ref; pass the refs of the deploy being undone`,
-      );
-    if (
-      !(await exists(() =>
-        aws('DescribeEndpointConfig', `endpoint config ${configName}`, () =>
-          client.send(new SM.DescribeEndpointConfigCommand({ EndpointConfigName: configName })),
-        ),
-      ))
-    )
+    configName = restoreConfig;
+    const kept = await exists(() =>
+      aws('DescribeEndpointConfig', `endpoint config ${configName}`, () =>
+        client.send(new SM.DescribeEndpointConfigCommand({ EndpointConfigName: configName })),
+      ),
+    );
+    if (!kept)
       throw new ModelshipError(
         ErrorCode.NotFound,
         `deploy --rollback: endpoint config ${configName} no longer exists; deploy the previous version again instead`,
       );
   } else {
+    // A rollback by package (what the Promoter sends) lands on that version's kept config below.
     const resolved = await resolvePackage(settings, client, SM, input, context);
-    arn = resolved.arn;
-    const modelName = resourceName(endpointName, `v${packageVersionOf(arn)}`);
+    const packageArn = resolved.arn;
+    arn = packageArn;
+    const modelName = resourceName(endpointName, `v${packageVersionOf(packageArn)}`);
     configName = resourceName(modelName, 'config');
     const roleArn = settings.roleArn();
     const modelExists = await exists(() =>
@@ -139,7 +138,7 @@ export async function deploy(
           new SM.CreateModelCommand({
             ModelName: modelName,
             ExecutionRoleArn: roleArn,
-            PrimaryContainer: { ModelPackageName: arn },
+            PrimaryContainer: { ModelPackageName: packageArn },
           }),
           { abortSignal: context.signal },
         ),

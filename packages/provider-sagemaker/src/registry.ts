@@ -67,7 +67,8 @@ async function ensureGroup(client: SageMakerClient, SM: SageMaker, group: string
   }
 }
 
-async function findPackage(
+/** The package registered for one modelship version (matched by its description), newest first. */
+export async function findPackage(
   client: SageMakerClient,
   SM: SageMaker,
   group: string,

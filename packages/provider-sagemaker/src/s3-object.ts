@@ -38,6 +38,8 @@ export interface PutFileOptions {
 
 export interface PutFileResult extends Partial<FileDigests> {
   size: number;
+  /** Wall time of the transfer and of the in-place metadata rewrite (multipart only). */
+  timings: { transferMs: number; metadataMs: number };
   uri: string;
   skipped: boolean;
   warnings: ProviderWarning[];
@@ -99,7 +101,7 @@ export async function putFile(options: PutFileOptions, context: ProviderContext)
       const local = await hashFile(options.file, context.signal);
       if (local.sha256 === remote.sha256 && local.md5 === remote.md5) {
         context.progress({ task, done: size, total: size, unit: 'bytes', finished: true });
-        return { ...local, uri, skipped: true, warnings: [] };
+        return { ...local, uri, skipped: true, warnings: [], timings: { transferMs: 0, metadataMs: 0 } };
       }
     }
   }
@@ -139,6 +141,7 @@ export async function putFile(options: PutFileOptions, context: ProviderContext)
     context.progress({ task, done: p.loaded ?? 0, total: size, unit: 'bytes' }),
   );
   const onAbort = () => void upload.abort().catch(() => {});
+  const started = performance.now();
   context.signal.addEventListener('abort', onAbort, { once: true });
   try {
     await aws('Upload', uri, () => upload.done());
@@ -150,6 +153,7 @@ export async function putFile(options: PutFileOptions, context: ProviderContext)
     if (!Buffer.isBuffer(body)) body.destroy();
   }
 
+  const transferMs = performance.now() - started;
   if (!single && hashing) {
     digests = (body as DigestStream).digests();
     if (digests.size !== size)
@@ -181,5 +185,6 @@ export async function putFile(options: PutFileOptions, context: ProviderContext)
     }
   }
   context.progress({ task, done: size, total: size, unit: 'bytes', finished: true });
-  return { ...digests, size, uri, skipped: false, warnings };
+  const metadataMs = performance.now() - started - transferMs;
+  return { ...digests, size, uri, skipped: false, warnings, timings: { transferMs, metadataMs } };
 }

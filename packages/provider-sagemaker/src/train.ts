@@ -217,6 +217,18 @@ async function upsertPipeline(
   }
 }
 
+async function readDefinition(path: string): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InvalidInputError(
+      `train: cannot read pipelineDefinitionFile ${path} (${(error as NodeJS.ErrnoException).code}); pass the pipeline definition JSON file`,
+      { cause: error },
+    );
+  }
+}
+
 async function runPipeline(
   settings: ResolvedSettings,
   client: SageMakerClient,
@@ -226,8 +238,9 @@ async function runPipeline(
 ): Promise<Run> {
   const options = input.options ?? {};
   const name = text(options, 'pipeline')!;
-  if (options.pipelineDefinition !== undefined)
-    await upsertPipeline(settings, client, SM, name, options.pipelineDefinition, context);
+  const definitionFile = text(options, 'pipelineDefinitionFile');
+  const definition = definitionFile ? await readDefinition(definitionFile) : options.pipelineDefinition;
+  if (definition !== undefined) await upsertPipeline(settings, client, SM, name, definition, context);
   const started = await aws('StartPipelineExecution', `pipeline ${name}`, () =>
     client.send(
       new SM.StartPipelineExecutionCommand({

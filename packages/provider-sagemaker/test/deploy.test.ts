@@ -58,7 +58,7 @@ describe('deploy against moto', () => {
     expect(again.refs.previousEndpointConfig).toBeUndefined();
   });
 
-  it('deploys the latest approved package when no ARN is given, and refuses unapproved ones', async () => {
+  it('finds the package of the version when no ARN is given, and refuses unregistered or unapproved ones', async () => {
     const group = uniqueName('churn');
     const { provider } = await motoProvider({ modelPackageGroup: group });
     const { context } = capturingContext();

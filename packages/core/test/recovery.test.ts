@@ -100,6 +100,38 @@ describe('recovery', () => {
     expect((await recovering.ledger.verify()).ok).toBe(true);
   });
 
+  it('without a status call, reconcile re-deploys with the idempotency key of the interrupted deploy', async () => {
+    const keys: string[] = [];
+    const hanging: ProviderV1 = {
+      ...stuckProvider({}, []),
+      capabilities: { ...capabilities, status: false },
+      status: undefined,
+    };
+    hanging.deploy = async (input) => {
+      keys.push(String(input.idempotencyKey));
+      if (keys.length === 1) return new Promise(() => {});
+      return { status: { unified: 'deployed', raw: 'ok' }, refs: {}, warnings: [] };
+    };
+    const ledgerDir = join(dir, 'redeploy');
+    const promoter = createPromoter({
+      ledger: openFileLedger(ledgerDir),
+      provider: hanging,
+      env: { USER: 'ci' },
+      captureProvenance: false,
+    });
+    await promoter.register({ model: 'm', metrics: {} });
+    void promoter.promote({ model: 'm', version: 'v1', to: 'development' });
+    while (keys.length < 1) await new Promise((r) => setTimeout(r, 5));
+    const recovering = createPromoter({
+      ledger: openFileLedger(ledgerDir),
+      provider: hanging,
+      env: { USER: 'ci' },
+      captureProvenance: false,
+    });
+    expect(await recovering.reconcile()).toMatchObject([{ version: 'v1', outcome: 'deployed' }]);
+    expect(keys[1]).toBe(keys[0]);
+  });
+
   it('captures provenance from GitHub Actions variables and keys retries by run id and attempt', async () => {
     const env = {
       GITHUB_ACTIONS: 'true',

@@ -29,6 +29,8 @@ interface Ticket {
   rollback: boolean;
   gates: GateReport[];
   key: string | undefined;
+  /** Idempotency key handed to the provider's deploy; stored in deploy.started so reconcile reuses it. */
+  deployKey: string;
   seq: number;
 }
 
@@ -255,10 +257,21 @@ export class PromotionOperations {
     return isTicket(step) ? this.finishDeploy(step) : step;
   }
 
-  private ticketPlan(events: LedgerEventInput[], ticket: Omit<Ticket, 'kind' | 'seq'>): Plan<Step> {
+  private ticketPlan(
+    events: LedgerEventInput[],
+    ticket: Omit<Ticket, 'kind' | 'seq' | 'deployKey'>,
+  ): Plan<Step> {
+    const started = events[events.length - 1] as LedgerEventInput;
+    const deployKey = ticket.key ?? `deploy:${ticket.model}:${ticket.version}:${ticket.stage}:${started.at}`;
+    started.data = { ...started.data, deployKey };
     return {
       events,
-      done: (appended) => ({ kind: 'deploy', ...ticket, seq: appended[appended.length - 1]?.seq ?? 0 }),
+      done: (appended) => ({
+        kind: 'deploy',
+        ...ticket,
+        deployKey,
+        seq: appended[appended.length - 1]?.seq ?? 0,
+      }),
     };
   }
 
@@ -284,8 +297,7 @@ export class PromotionOperations {
                   ? { previous: { version: ticket.replaces, refs: previous?.refs ?? {} } }
                   : {}),
                 ...(ticket.rollback ? { rollback: true } : {}),
-                idempotencyKey:
-                  ticket.key ?? `deploy:${ticket.model}:${ticket.version}:${ticket.stage}:${ticket.seq}`,
+                idempotencyKey: ticket.deployKey,
               },
               this.core.context,
             )
@@ -550,6 +562,8 @@ export class PromotionOperations {
             rollback: entry.rollback === true,
             gates: entry.gates,
             key: undefined,
+            deployKey:
+              entry.deployKey ?? `deploy:${model.name}:${entry.version}:${stage.name}:${entry.since}`,
             seq: 0,
           };
           const where = { model: model.name, version: entry.version, stage: stage.name };

@@ -149,6 +149,7 @@ export function reduce(state: LedgerState, event: Reducible): LedgerState {
       entries[version] = move('deploying', {
         replaces: (event.data.replaces as string | null | undefined) ?? null,
         rollback: event.data.rollback === true,
+        ...(typeof event.data.deployKey === 'string' ? { deployKey: event.data.deployKey } : {}),
         error: undefined,
       });
       break;

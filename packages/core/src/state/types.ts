@@ -67,6 +67,8 @@ export interface StageEntry {
   /** Set while deploying: the champion it replaces and whether this is a rollback. */
   replaces?: string | null;
   rollback?: boolean;
+  /** The idempotency key the provider's deploy was called with. */
+  deployKey?: string;
   error?: { code: string; message: string };
 }
 

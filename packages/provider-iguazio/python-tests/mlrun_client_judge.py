@@ -54,6 +54,30 @@ def main():
     out["exported_kind"] = exported_obj.kind
     out["exported_key"] = exported_obj.metadata.key
 
+    # Workflows: submit, runner → workflow id, pipeline state until the emulated run finishes.
+    submitted = db.submit_workflow(project, "train", {"name": "train"}, arguments={"model_name": "wf-model", "accuracy": 0.97})
+    out["workflow_status"] = submitted.status
+    workflow_id = db.get_workflow_id(project, "train", submitted.run_id).workflow_id
+    states = []
+    for _ in range(10):
+        states.append(db.get_pipeline(workflow_id, project=project)["run"]["status"])
+        if states[-1] not in ("Running", "Pending"):
+            break
+    out["pipeline_states"] = states
+    logged = db.list_artifacts(project=project, tree=workflow_id, category="model")
+    out["workflow_metrics"] = logged[0]["spec"]["metrics"] if logged else None
+
+    # Nuclio: the client's own deploy request for a serving function, then its status poll.
+    fn = mlrun.new_function("judge-serving", project=project, kind="serving")
+    fn.add_model("judge-model", model_path=f"store://models/{project}/judge-model:champion", class_name="mlrun.frameworks.sklearn.SklearnModelServer")
+    db.deploy_nuclio_function(fn)
+    for _ in range(5):
+        text, _ts = db.get_nuclio_deploy_status(fn)
+        if fn.status.state in ("ready", "error"):
+            break
+    out["nuclio_state"] = fn.status.state
+    out["nuclio_address"] = fn.status.address
+
     try:
         db.read_artifact("does-not-exist", project=project)
         out["missing"] = "no error"

@@ -65,7 +65,12 @@ describe.skipIf(!existsSync(python))('the real mlrun client against the emulator
       exported_kind: 'model',
       exported_key: 'clf',
       missing: 'MLRunNotFoundError',
+      workflow_status: 'running',
+      pipeline_states: ['Running', 'Succeeded'],
+      workflow_metrics: { accuracy: 0.97, f1: 0.92 },
+      nuclio_state: 'ready',
     });
+    expect(seen.nuclio_address).toContain('judge-judge-serving');
     expect(seen.uploaded_labels['modelship/manifest-digest']).toBe(uploaded.manifestDigest);
     expect(seen.models_listed).toEqual(['clf', 'judge-model']);
     expect(emulator.requests.every((r) => r.authenticated)).toBe(true);

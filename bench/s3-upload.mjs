@@ -64,7 +64,10 @@ try {
   await s3.send(new CreateBucketCommand({ Bucket }));
   const context = createProviderContext({ logger: silentLogger });
   const upload = async (hash, key) => {
-    const result = await putFile({ client: s3, bucket: Bucket, key, file, partSize, concurrency, hash, force: true }, context);
+    const result = await putFile(
+      { client: s3, bucket: Bucket, key, file, partSize, concurrency, hash, force: true },
+      context,
+    );
     await s3.send(new DeleteObjectCommand({ Bucket, Key: key })); // keep moto's memory flat
     return result;
   };
@@ -97,16 +100,30 @@ try {
     ['hashing alone, no upload (reference)', hashMs, hashMs / best.plain],
   ];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`s3 upload of ${sizeMiB} MiB to moto ${moto.url}, part ${partSize / MiB} MiB, ${concurrency} parts in flight, best of ${repeats}`);
-  console.log(`${cpus().length} cores (${cpu}), node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
-  console.log(`| ${'variant'.padEnd(48)} | ${'seconds'.padStart(7)} | ${'MiB/s'.padStart(6)} | ${'ratio'.padStart(6)} |`);
+  console.log(
+    `s3 upload of ${sizeMiB} MiB to moto ${moto.url}, part ${partSize / MiB} MiB, ${concurrency} parts in flight, best of ${repeats}`,
+  );
+  console.log(
+    `${cpus().length} cores (${cpu}), node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
+  );
+  console.log(
+    `| ${'variant'.padEnd(48)} | ${'seconds'.padStart(7)} | ${'MiB/s'.padStart(6)} | ${'ratio'.padStart(6)} |`,
+  );
   console.log(`| ${'-'.repeat(48)} | ${'-'.repeat(7)} | ${'-'.repeat(6)} | ${'-'.repeat(6)} |`);
   for (const [name, ms, ratio] of rows)
-    console.log(`| ${name.padEnd(48)} | ${seconds(ms).padStart(7)} | ${mibps(ms).padStart(6)} | ${ratio.toFixed(3).padStart(6)} |`);
+    console.log(
+      `| ${name.padEnd(48)} | ${seconds(ms).padStart(7)} | ${mibps(ms).padStart(6)} | ${ratio.toFixed(3).padStart(6)} |`,
+    );
   const overhead = (best.hashed / best.plain - 1) * 100;
   const transferOverhead = (best.hashedTransfer / best.plain - 1) * 100;
-  console.log(`\nall runs (s): plain ${all.plain.map(seconds).join(', ')}; hashed ${all.hashed.map(seconds).join(', ')}`);
-  console.log(`hashing in the read pass: ${transferOverhead.toFixed(1)}% of the baseline's wall time (goal <= 10%)`);
+  console.log(
+    `\nall runs (s): plain ${all.plain.map(seconds).join(', ')}; hashed ${all.hashed.map(seconds).join(', ')}`,
+  );
+  console.log(
+    `hashing in the read pass: ${transferOverhead.toFixed(1)}% of the baseline's wall time (goal <= 10%)`,
+  );
   console.log(`including the metadata rewrite: ${overhead.toFixed(1)}%`);
 } finally {
   await cleanup();

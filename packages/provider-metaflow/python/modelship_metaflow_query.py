@@ -37,6 +37,17 @@ def numeric_id(run_id):
     return int(run_id) if run_id.isdigit() else None
 
 
+def first_failed_step(run):
+    # An unfinished run is either still going or stopped at a failed task: only the tasks tell
+    # (a retried attempt that later succeeds has overwritten attempt_ok).
+    for step_ in run:
+        for task in step_:
+            # Metaflow records attempt_ok=False for the attempt that raised.
+            if str(task.metadata_dict.get("attempt_ok")) == "False":
+                return step_.id
+    return None
+
+
 def describe(run, artifacts):
     data = {}
     present = []
@@ -51,12 +62,14 @@ def describe(run, artifacts):
             pass
     created = run.created_at
     finished = run.finished_at
+    failed_step = None if run.finished else first_failed_step(run)
     return {
         "pathspec": run.pathspec,
         "flow": run.parent.id if run.parent is not None else run.pathspec.split("/")[0],
         "id": run.id,
         "successful": bool(run.successful),
         "finished": bool(run.finished),
+        "failedStep": failed_step,
         "createdAt": created.isoformat() if created else None,
         "finishedAt": finished.isoformat() if finished else None,
         "tags": sorted(run.user_tags),

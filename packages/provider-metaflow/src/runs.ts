@@ -9,6 +9,7 @@ export interface MetaflowRun {
   id: string;
   successful: boolean;
   finished: boolean;
+  failedStep: string | null;
   createdAt: string | null;
   finishedAt: string | null;
   /** User tags only (system tags are in `systemTags`). */

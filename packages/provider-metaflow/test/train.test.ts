@@ -27,8 +27,8 @@ describe('train: `python <flow>.py run` against real Metaflow', () => {
       context,
     );
     expect(result.runId).toMatch(new RegExp(`^${flowName}/\\d+$`));
-    // The end step never ran, so Metaflow reports the run unfinished; the exit code decides.
-    expect(result.status).toEqual({ unified: 'failed', raw: 'not finished, command exited 1' });
+    // The end step never ran, so Metaflow reports the run unfinished; its failed task decides.
+    expect(result.status).toEqual({ unified: 'failed', raw: 'step start failed' });
     expect(result.metrics).toEqual({});
     expect(lines.some((line) => line.includes('modelship test flow asked to fail'))).toBe(true);
     expect(lines.some((line) => /Task is starting/.test(line))).toBe(true);

@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, inject, it } from 'vitest';
+import { settingsFromFlags, stageTagsOf } from '../src/cli.js';
+import { flowName, flowsDir, metaflowEnv, python } from './fixtures.js';
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL('../../cli/bin/modelship-metaflow.js', import.meta.url));
+const built =
+  existsSync(join(bin, '..', '..', 'dist', 'wrapper.js')) &&
+  existsSync(new URL('../dist/cli.js', import.meta.url));
+
+describe('modelship-metaflow flags', () => {
+  it('maps flags to settings', () => {
+    const settings = settingsFromFlags(
+      { 'stage-tag': ['staging=candidate'], 'only-json': true, 'no-card': true, 'argo-stage': ['prod'] },
+      {},
+    );
+    expect(settings).toMatchObject({
+      stageTags: { staging: 'candidate' },
+      onlyJson: true,
+      withCard: false,
+      argoStages: ['prod'],
+    });
+    expect(() => stageTagsOf(['staging'])).toThrow(/must be STAGE=TAG/);
+  });
+});
+
+describe.skipIf(!built)('modelship-metaflow end to end (spawned, real Metaflow)', () => {
+  const shared = inject('metaflowRuns');
+  const cli = (args: string[]) =>
+    run(process.execPath, [bin, ...args, '--json', '--python', python, '--cwd', flowsDir], {
+      env: { ...process.env, ...metaflowEnv(shared.root) },
+      timeout: 180_000,
+    }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+
+  it('show, status and select answer with JSON; a missing run exits non-zero with not_found', async () => {
+    const shown = await cli(['show', '--run', shared.good, '--artifact', 'eval_metrics']);
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      pathspec: shared.good,
+      artifacts: { eval_metrics: { accuracy: 0.93 } },
+    });
+
+    const status = await cli(['status', '--model', 'm', '--ref', `runId=${shared.failed}`]);
+    expect(JSON.parse(status.stdout).status.unified).toBe('failed');
+
+    const none = await cli(['select', '--flow', flowName, '--tag', `nobody_${Date.now()}`]);
+    expect((none as { code?: number }).code).not.toBe(0);
+    expect(JSON.parse(none.stdout)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+
+    const missing = await cli(['show', '--run', `${flowName}/5`]);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+});

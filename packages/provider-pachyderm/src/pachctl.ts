@@ -1,4 +1,4 @@
-import { type ProviderContext, throwIfAborted } from '@modelship/core';
+import { type ProviderContext, ProviderError, throwIfAborted } from '@modelship/core';
 import type { z } from 'zod';
 import { mapPachctlFailure } from './errors.js';
 import { parseJsonStream } from './json-stream.js';
@@ -25,8 +25,6 @@ export interface PachctlCallOptions {
 
 /** One provider call's view of pachctl: runs it through the context's runner and maps its failures. */
 export class Pachctl {
-  private loggedIn: Promise<void> | undefined;
-
   constructor(
     private readonly connection: PachctlConnection,
     private readonly context: ProviderContext,
@@ -62,8 +60,7 @@ export class Pachctl {
       this.session.loggedIn = undefined;
       throw error;
     });
-    this.loggedIn = this.session.loggedIn;
-    return this.loggedIn;
+    return this.session.loggedIn;
   }
 
   /** Runs pachctl; resolves with stdout, throws a mapped ModelshipError on failure. */
@@ -92,8 +89,9 @@ export class Pachctl {
     return parseJsonStream(stdout).map((value, index) => {
       const parsed = schema.safeParse(value);
       if (!parsed.success) {
-        throw new TypeError(
+        throw new ProviderError(
           `${operation}: object ${index + 1} printed by pachctl ${args.slice(0, 2).join(' ')} has an unexpected shape (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}); is this pachctl v2.x?`,
+          { provider: 'pachyderm', operation },
         );
       }
       return parsed.data;

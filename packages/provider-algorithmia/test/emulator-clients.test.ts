@@ -1,11 +1,14 @@
 // The emulator's fidelity, judged by Algorithmia's official clients (npm `algorithmia` 0.3.10 and
 // Python `algorithmia` 2.0.5): their data operations must work against it unchanged.
 import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AlgorithmiaEmulator, startAlgorithmiaEmulator } from '../src/testing.js';
-import { API_KEY, algorithmiaPython, USER } from './helpers.js';
+import { API_KEY, algorithmiaPython, mainPython, USER } from './helpers.js';
 
 const exec = promisify(execFile);
 const algorithmia = createRequire(import.meta.url)('algorithmia') as (
@@ -36,7 +39,10 @@ const call = <T>(fn: (cb: (...args: unknown[]) => void) => void) =>
 let emulator: AlgorithmiaEmulator;
 
 beforeAll(async () => {
-  emulator = await startAlgorithmiaEmulator({ apiKeys: { [API_KEY]: USER } });
+  emulator = await startAlgorithmiaEmulator({
+    apiKeys: { [API_KEY]: USER },
+    runtime: { python: mainPython, buildDelayMs: 30 },
+  });
 });
 afterAll(() => emulator.close());
 
@@ -130,5 +136,53 @@ describe('the official Python client against the emulator', () => {
       timeout: 60_000,
     });
     expect(stdout.trim()).toBe('ok');
+  }, 90_000);
+});
+
+const managementScript = `
+import sys, Algorithmia
+client = Algorithmia.client(sys.argv[1], sys.argv[2])
+algo = client.algo("%s/echo" % sys.argv[3])
+assert algo.exists()
+compiled = algo.compile()
+assert compiled["compilation"]["successful"], compiled
+sha = compiled["version_info"]["git_hash"]
+builds = algo.get_builds()["results"]
+assert builds[0]["commit_sha"] == sha and builds[0]["status"] == "succeeded", builds
+assert "Build succeeded" in algo.get_build_logs(builds[0]["build_id"])["logs"]
+published = algo.publish(details={"label": "v1"}, version_info={"version_type": "minor"})
+assert published["version_info"]["semantic_version"] == "0.1.0", published
+assert algo.versions()["results"][0]["details"]["label"] == "v1"
+assert client.algo("%s/echo/0.1.0" % sys.argv[3]).pipe({"a": 1}).result == {"echo": {"a": 1}}
+assert not client.algo("%s/nothing" % sys.argv[3]).exists()
+print("ok")
+`;
+
+describe('the official Python client against the emulator: algorithm management', () => {
+  it('compiles, lists builds and logs, publishes, lists versions and calls the published version', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'algorithmia-mgmt-'));
+    try {
+      const bare = join(root, 'echo.git');
+      await emulator.createAlgorithm(USER, 'echo', bare);
+      const work = join(root, 'work');
+      mkdirSync(join(work, 'src'), { recursive: true });
+      writeFileSync(join(work, 'src', 'echo.py'), 'def apply(input):\n    return {"echo": input}\n');
+      writeFileSync(join(work, 'requirements.txt'), '');
+      const git = (...args: string[]) => exec('git', ['-C', work, ...args]);
+      await git('init', '--quiet', '--initial-branch=master');
+      await git('add', '.');
+      await git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '--quiet', '-m', 'echo');
+      await git('push', '--quiet', bare, 'master');
+      const { stdout } = await exec(
+        algorithmiaPython,
+        ['-c', managementScript, API_KEY, emulator.url, USER],
+        {
+          timeout: 60_000,
+        },
+      );
+      expect(stdout.trim()).toBe('ok');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   }, 90_000);
 });

@@ -46,7 +46,7 @@ async function handleManagement(context: RequestContext, parts: string[]): Promi
   const method = req.method ?? 'GET';
   const [user = '', name = '', section, id, sub] = parts;
   const algorithm = registry.get(user, name);
-  if (!algorithm) return sendError(res, 404, `algorithm ${user}/${name} not found`);
+  if (!algorithm) return sendError(res, 404, `No such algorithm: ${user}/${name}`);
   const owner = context.user === user;
 
   if (section === undefined) {
@@ -129,7 +129,7 @@ async function handleCall(context: RequestContext, parts: string[]): Promise<voi
   const { res, registry } = context;
   const [user = '', name = '', requested] = parts;
   const algorithm = registry.get(user, name);
-  if (!algorithm) return sendError(res, 404, `algorithm ${user}/${name} not found`);
+  if (!algorithm) return sendError(res, 404, `No such algorithm: ${user}/${name}`);
   const version = requested
     ? algorithm.versions.find((v) => v.semantic_version === requested)
     : algorithm.versions.at(-1);

@@ -24,6 +24,7 @@ export function main(argv: readonly string[]): number {
     };
     const [verb, noun] = args.words;
     if (verb === 'version') {
+      // versionpb.Version {major, minor, micro} (src/version/versionpb/version.proto) under the `pachctl` key.
       io.out(
         args.flags.raw
           ? `${JSON.stringify({ pachctl: { major: 2, minor: 11, micro: 0 } }, null, 2)}\n`

@@ -43,6 +43,27 @@ export function stagesFromArgs(values: Record<string, unknown>): Record<string, 
   return stages;
 }
 
+/** `--tag-name champion=production` (repeatable), or `tag-name` in the config as JSON text. */
+function tagNamesFromArgs(raw: unknown): Record<string, string> | undefined {
+  if (raw === undefined) return undefined;
+  const pairs =
+    typeof raw === 'string' && raw.startsWith('[')
+      ? (JSON.parse(raw) as string[])
+      : Array.isArray(raw)
+        ? raw
+        : [raw];
+  const names: Record<string, string> = {};
+  for (const pair of pairs) {
+    const [tag, name] = String(pair).split('=', 2);
+    if (!tag || !name)
+      throw new InvalidInputError(
+        `--tag-name "${String(pair)}" must be TAG=MLRUN_TAG, e.g. champion=production`,
+      );
+    names[tag] = name;
+  }
+  return names;
+}
+
 export function settingsFromArgs(
   values: Record<string, unknown>,
   env: NodeJS.ProcessEnv,
@@ -59,6 +80,7 @@ export function settingsFromArgs(
     slackWebhook: text(values['slack-webhook']) ?? text(env.SLACK_WEBHOOK_URL),
     s3: bucket ? { bucket, prefix: text(values['s3-prefix']) } : undefined,
     pollIntervalMs: interval ? Number(interval) : undefined,
+    tagNames: tagNamesFromArgs(values['tag-name']),
     env,
   };
 }
@@ -108,6 +130,11 @@ export const cliSpec: ProviderCliSpec = {
       description: 'Slack webhook MLRun notifies when workflows end',
       env: 'SLACK_WEBHOOK_URL',
       secret: true,
+    },
+    'tag-name': {
+      type: 'string',
+      multiple: true,
+      description: 'TAG=MLRUN_TAG: the MLRun tag used for a modelship tag',
     },
     'poll-interval-ms': {
       type: 'string',

@@ -39,7 +39,7 @@ export async function exportModel(
       `export: model URI "${input.modelUri}" must be an MLRun store URI with the store:// prefix`,
     );
   const uri = parseStoreUri(input.modelUri);
-  const tag = input.tag ?? 'challenger';
+  const tag = input.tag ?? resolved.settings.tagNames?.challenger ?? 'challenger';
   if (!input.yes) {
     const question = `Export model '${input.modelUri}' with tag '${tag}'? (yes/no): `;
     if (!input.confirm)

@@ -27,6 +27,8 @@ export interface IguazioProviderSettings {
   servingClass?: string;
   /** Where uploaded files go: an S3 bucket (with an injectable client), else they stay where they are. */
   s3?: { bucket: string; prefix?: string; client?: S3Client };
+  /** MLRun tag used for each modelship tag, e.g. `{ champion: 'production', challenger: 'candidate' }`. */
+  tagNames?: Record<string, string>;
   /** Workflow `train` submits (default `train`). */
   trainWorkflow?: string;
   /** Slack incoming-webhook URL MLRun notifies when workflows end. Env: `SLACK_WEBHOOK_URL`. Secret. */

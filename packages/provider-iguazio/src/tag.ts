@@ -16,21 +16,19 @@ export async function tagModel(
   throwIfAborted(context.signal, 'tag');
   const { client } = resolved;
   const ref = artifactRefFrom(input.refs, { project: resolved.project, key: input.model.name }, 'tag');
-  validateStoreUri(
-    { kind: 'models', project: ref.project, key: ref.key, tag: input.tag },
-    `tag "${input.tag}"`,
-  );
+  const tag = resolved.settings.tagNames?.[input.tag] ?? input.tag;
+  validateStoreUri({ kind: 'models', project: ref.project, key: ref.key, tag }, `tag "${tag}"`);
   const identifier = (tree: string | undefined) => ({
     kind: 'artifact',
     identifiers: [{ kind: 'model', key: ref.key, iter: 0, producer_id: tree }],
   });
-  const path = `v1/projects/${ref.project}/tags/${input.tag}`;
-  const refs = { ...input.refs, project: ref.project, key: ref.key, tree: ref.tree ?? '', tag: input.tag };
+  const path = `v1/projects/${ref.project}/tags/${tag}`;
+  const refs = { ...input.refs, project: ref.project, key: ref.key, tree: ref.tree ?? '', tag };
   const holder = await client<StoredArtifact>({
     path: `v2/projects/${ref.project}/artifacts/${ref.key}`,
-    query: { tag: input.tag },
+    query: { tag },
     allow: [404],
-    what: `artifact ${ref.project}/${ref.key}:${input.tag}`,
+    what: `artifact ${ref.project}/${ref.key}:${tag}`,
     operation: 'tag',
   });
   const heldBy = holder.status === 404 ? undefined : holder.body.metadata?.tree;
@@ -40,22 +38,20 @@ export async function tagModel(
         method: 'DELETE',
         path,
         json: identifier(ref.tree),
-        what: `tag ${input.tag} of ${ref.key}`,
+        what: `tag ${tag} of ${ref.key}`,
         operation: 'tag',
       });
     return { refs, warnings: [] };
   }
   if (heldBy === ref.tree)
-    return { refs: { ...refs, tagUri: tagUri(ref.project, ref.key, input.tag) }, warnings: [] };
+    return { refs: { ...refs, tagUri: tagUri(ref.project, ref.key, tag) }, warnings: [] };
   if (heldBy !== undefined) {
-    context.logger.info(
-      `tag: moving ${input.tag} of ${ref.project}/${ref.key} from ${heldBy} to ${ref.tree}`,
-    );
+    context.logger.info(`tag: moving ${tag} of ${ref.project}/${ref.key} from ${heldBy} to ${ref.tree}`);
     await client({
       method: 'DELETE',
       path,
       json: identifier(heldBy),
-      what: `tag ${input.tag} of ${ref.key}@${heldBy}`,
+      what: `tag ${tag} of ${ref.key}@${heldBy}`,
       operation: 'tag',
     });
   }
@@ -66,7 +62,7 @@ export async function tagModel(
     what: `artifact ${ref.project}/${ref.key}@${ref.tree}`,
     operation: 'tag',
   });
-  return { refs: { ...refs, tagUri: tagUri(ref.project, ref.key, input.tag) }, warnings: [] };
+  return { refs: { ...refs, tagUri: tagUri(ref.project, ref.key, tag) }, warnings: [] };
 }
 
 function tagUri(project: string, key: string, tag: string): string {

@@ -64,6 +64,25 @@ describe('challenger/champion tags and per-environment deploys', () => {
     expect(table.rows.some((row) => table.tagsOf(row).includes('challenger'))).toBe(false);
   });
 
+  it('maps modelship tags to configured MLRun tag names', async () => {
+    const renamed = createIguazioProvider({
+      apiUrl: emulator.url,
+      accessKey,
+      project: 'fraud-dev',
+      tagNames: { champion: 'prod-live' },
+    });
+    const v1 = await refsOf('weights-1', 'v1');
+    const result = await renamed.tag(
+      { model: { name: 'clf', version: 'v1' }, stage: 'production', tag: 'champion', refs: v1 },
+      context,
+    );
+    expect(result.refs.tagUri).toBe('store://models/fraud-dev/clf:prod-live');
+    const table = emulator.artifacts('fraud-dev');
+    expect(
+      table.rows.filter((row) => table.tagsOf(row).includes('prod-live')).map((row) => row.tree),
+    ).toEqual([v1.tree]);
+  });
+
   it('rejects a tag MLRun would refuse, naming it', async () => {
     const v1 = await refsOf('weights-1', 'v1');
     await expect(

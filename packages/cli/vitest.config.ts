@@ -5,7 +5,7 @@ export default defineProject({
   test: {
     name: 'cli',
     globalSetup: ['./test/global-setup.ts', '../../scripts/vitest/moto-global-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
   },
 });

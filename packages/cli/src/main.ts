@@ -57,9 +57,13 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     }
     const load = loaders[invocation.command];
     if (!load) throw new Error(`${invocation.command} is not implemented yet`);
-    const outcome = await (await load())(invocation, io);
-    await emit(invocation, outcome, io);
-    return outcome.exitCode;
+    try {
+      const outcome = await (await load())(invocation, io);
+      await emit(invocation, outcome, io);
+      return outcome.exitCode;
+    } finally {
+      await (await import('./commands/workspace.js')).flushOpenWorkspaces();
+    }
   } catch (error) {
     const exitCode = exitCodeFor(error);
     const described = describeError(error);

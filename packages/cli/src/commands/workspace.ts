@@ -89,6 +89,15 @@ export async function createProvider(name: string, config: ModelshipConfig, io: 
   return spec.create(values, io.env as NodeJS.ProcessEnv);
 }
 
+// Notifications are delivered in the background; the process must not exit before they are.
+const openPromoters = new Set<Promoter>();
+
+/** Waits for every notification of the promoters this process opened (failures are logged, never thrown). */
+export async function flushOpenWorkspaces(): Promise<void> {
+  await Promise.all([...openPromoters].map((promoter) => promoter.flush()));
+  openPromoters.clear();
+}
+
 export async function openWorkspace(
   command: ParsedCommand,
   io: CliIo,
@@ -101,7 +110,9 @@ export async function openWorkspace(
   const provider = options.provider
     ? await createProvider(providerName(command, config), config, io)
     : undefined;
-  const promoter = core.createPromoter({ config, ledger, provider, context, env: io.env });
+  const notifiers = core.createNotifiers(config.notifiers, { env: io.env, redact: context.redact });
+  const promoter = core.createPromoter({ config, ledger, provider, context, env: io.env, notifiers });
+  openPromoters.add(promoter);
   return {
     config,
     configPath: path,

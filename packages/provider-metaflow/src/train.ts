@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CommandFailedError,
+  ErrorCode,
   InvalidInputError,
+  ModelshipError,
   type ProviderContext,
   type ProviderWarning,
   type TrainInput,
@@ -105,7 +107,11 @@ export async function train(
       settings,
       { flow: flowName, tag: idempotencyTag(input.idempotencyKey), artifact: metricsArtifact },
       context,
-    ).catch(() => undefined);
+    ).catch((error: unknown) => {
+      // A flow that never ran has nothing to find; anything else is a real failure.
+      if (ModelshipError.hasCode(error, ErrorCode.NotFound)) return undefined;
+      throw error;
+    });
     if (earlier?.run) {
       context.logger.info(
         `train: ${earlier.run.pathspec} already ran for this idempotency key; not running again`,

@@ -30,7 +30,6 @@ export interface ModelshipErrorOptions {
 }
 
 export class ModelshipError extends Error {
-  private readonly [marker] = true;
   readonly code: ErrorCode;
   readonly isRetryable: boolean;
   readonly details: Record<string, unknown>;
@@ -38,6 +37,7 @@ export class ModelshipError extends Error {
   constructor(code: ErrorCode, message: string, options: ModelshipErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ModelshipError';
+    Object.defineProperty(this, marker, { value: true });
     this.code = code;
     this.isRetryable = options.isRetryable ?? false;
     this.details = options.details ?? {};

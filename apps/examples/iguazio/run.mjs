@@ -101,14 +101,6 @@ async function run(name, args, { expect = 0, json = false } = {}) {
   return json ? JSON.parse(result.stdout) : result.stdout;
 }
 
-/** The notify step each workflow ends with: new ledger events → modelship's Slack notifier. */
-let seq = 0;
-async function notify() {
-  const result = await spawnNode([join(here, 'notify.mjs'), '--from-seq', String(seq)]);
-  if (result.status !== 0) await finish(1, `example: notify failed:\n${result.stderr}`);
-  seq = Number(result.stdout.trim());
-}
-
 const servedModel = (project) => {
   const fn = mlrun.functions.get(
     `${project}/fraud-serving-${project.replace('fraud-', '').replace('dev', 'development').replace('prod', 'production')}`,
@@ -167,7 +159,6 @@ async function trainAndExport(accuracy) {
 async function promoteThrough(version, uri, approvers) {
   step(`ci.yaml (PR → development): gates, then the development serving function gets ${version}`);
   await run('modelship', ['promote', 'fraud-clf', version, '--to', 'development']);
-  await notify();
   for (const [stage, project] of [
     ['staging', 'fraud-staging'],
     ['production', 'fraud-prod'],
@@ -176,7 +167,6 @@ async function promoteThrough(version, uri, approvers) {
       `deploy-workflow.yaml (PR → ${stage}): GitHub environment "${stage}" waits for ${approvers[stage]}; then deploy and tag champion`,
     );
     await run('modelship', ['promote', 'fraud-clf', version, '--to', stage], { expect: 4 });
-    await notify();
     await run('modelship', [
       'approve',
       'fraud-clf',
@@ -188,7 +178,6 @@ async function promoteThrough(version, uri, approvers) {
       '--reason',
       `GitHub environment ${stage} approved`,
     ]);
-    await notify();
     await check(servedModel(project) === uri, `${project}/fraud-serving-${stage} serves ${uri}`);
   }
   await run('modelship-iguazio', [
@@ -217,7 +206,6 @@ try {
 
   step('Production misbehaves: roll back to the previous champion and move the tag back');
   await run('modelship', ['rollback', 'fraud-clf', '--stage', 'production', '--by', 'alice']);
-  await notify();
   await run('modelship-iguazio', [
     'tag',
     '--model',

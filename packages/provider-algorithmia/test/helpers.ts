@@ -17,7 +17,7 @@ export function algorithmiaSitePackages(): string {
   return join(lib, python ?? 'python3', 'site-packages');
 }
 
-export const API_KEY = 'simA1b2C3d4E5f6G7h8-test-key';
+export const API_KEY = 'simtesting-fake-api-key';
 export const USER = 'demo';
 export const ALGO = 'housing_price';
 export const ORIGIN_SHA = 'c0ffee1234567890c0ffee1234567890c0ffee12';

@@ -47,13 +47,16 @@ describe('upload to a data collection', () => {
   });
 
   it('maps a rejected key to auth_failed without leaking the key', async () => {
-    const provider = createAlgorithmiaProvider({ ...providerSettings(scene), apiKey: 'simNotAValidKey1234' });
-    const { context, lines } = capturing(['simNotAValidKey1234']);
+    const provider = createAlgorithmiaProvider({
+      ...providerSettings(scene),
+      apiKey: 'simtesting-not-a-valid-key',
+    });
+    const { context, lines } = capturing(['simtesting-not-a-valid-key']);
     const error = await provider.upload({ model, path: scene.modelPath }, context).catch((e: unknown) => e);
     expect(ModelshipError.hasCode(error, ErrorCode.AuthFailed)).toBe(true);
     expect(String((error as Error).message)).toMatch(/HTTP 401.*ALGORITHMIA_API_KEY/);
     for (const text of [...lines, String((error as Error).message)])
-      expect(text).not.toContain('simNotAValidKey1234');
+      expect(text).not.toContain('simtesting-not-a-valid-key');
   });
 
   it('maps HTTP 429 to a retryable throttled error', async () => {

@@ -49,6 +49,13 @@ const by = {
   description: 'who acts (default: GITHUB_ACTOR, else USER)',
 } as const;
 
+// approve and reject take the same options: a decision on one stage, by someone, for a reason.
+const approvalDecisionOptions = {
+  stage: { type: 'string', placeholder: 'S', description: 'stage' },
+  by,
+  reason: { type: 'string', description: 'why' },
+} as const;
+
 export const commands = {
   init: {
     summary: 'write a commented modelship.config.yaml',
@@ -129,21 +136,13 @@ export const commands = {
   approve: {
     summary: 'approve a version pending approval for a stage',
     positionals: ['model', 'version'],
-    options: {
-      stage: { type: 'string', placeholder: 'S', description: 'stage' },
-      by,
-      reason: { type: 'string', description: 'why' },
-    },
+    options: approvalDecisionOptions,
     required: ['stage', 'by'],
   },
   reject: {
     summary: 'reject a version pending approval for a stage',
     positionals: ['model', 'version'],
-    options: {
-      stage: { type: 'string', placeholder: 'S', description: 'stage' },
-      by,
-      reason: { type: 'string', description: 'why' },
-    },
+    options: approvalDecisionOptions,
     required: ['stage', 'by'],
   },
   deploy: {

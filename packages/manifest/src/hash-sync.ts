@@ -16,25 +16,38 @@ export function hashSmallFileSync(
 ): FileDigests | { size: number; large: true } {
   const fd = openSync(path, 'r');
   try {
-    const first = readSync(fd, buffer, 0, buffer.length, null);
-    // A regular file gives a short read only at its end; the extra read proves it (returns 0).
-    if (first < buffer.length && readSync(fd, buffer, first, buffer.length - first, null) === 0) {
-      const whole = buffer.subarray(0, first);
-      const result: FileDigests = { size: first };
-      const crypto = nodeCrypto();
-      // One-shot crypto.hash() (Node ≥ 20.12) skips the Hash object: a third cheaper for small files.
-      const oneShot = (crypto as { hash?: OneShot }).hash;
-      for (const name of algorithms) {
-        result[name] = oneShot
-          ? oneShot(name, whole, 'hex')
-          : crypto.createHash(name).update(whole).digest('hex');
-      }
-      return result;
-    }
-    return { size: fstatSync(fd).size, large: true };
+    const whole = hashIfWhole(fd, algorithms, buffer);
+    return typeof whole === 'number' ? { size: fstatSync(fd).size, large: true } : whole;
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Reads `fd` into `buffer`; when that is the whole file, hashes it in one call per algorithm,
+ * else returns how many bytes of `buffer` are filled.
+ */
+function hashIfWhole(
+  fd: number,
+  algorithms: readonly DigestAlgorithm[],
+  buffer: Buffer,
+): FileDigests | number {
+  const first = readSync(fd, buffer, 0, buffer.length, null);
+  if (first === buffer.length) return first;
+  // A regular file gives a short read only at its end; the extra read proves it (returns 0).
+  const more = readSync(fd, buffer, first, buffer.length - first, null);
+  if (more !== 0) return first + more;
+  const whole = buffer.subarray(0, first);
+  const result: FileDigests = { size: first };
+  const crypto = nodeCrypto();
+  // One-shot crypto.hash() (Node ≥ 20.12) skips the Hash object: a third cheaper for small files.
+  const oneShot = (crypto as { hash?: OneShot }).hash;
+  for (const name of algorithms) {
+    result[name] = oneShot
+      ? oneShot(name, whole, 'hex')
+      : crypto.createHash(name).update(whole).digest('hex');
+  }
+  return result;
 }
 
 /** Synchronous single-pass hashing of a file of any size (worker threads, where blocking is free). */
@@ -46,7 +59,12 @@ export function hashFileSync(
 ): FileDigests {
   const fd = openSync(path, 'r');
   try {
-    return streamRest(fd, algorithms, buffer, readSync(fd, buffer, 0, buffer.length, null), onBytes);
+    const whole = hashIfWhole(fd, algorithms, buffer);
+    if (typeof whole !== 'number') {
+      onBytes?.(whole.size);
+      return whole;
+    }
+    return streamRest(fd, algorithms, buffer, whole, onBytes);
   } finally {
     closeSync(fd);
   }

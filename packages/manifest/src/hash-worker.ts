@@ -2,6 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { DigestAlgorithm } from './algorithms.js';
 import { readBufferSize } from './constants.js';
+import type { FileDigests } from './hash.js';
 import { hashFileSync } from './hash-sync.js';
 
 export interface HashBatchRequest {
@@ -10,29 +11,32 @@ export interface HashBatchRequest {
   algorithms: DigestAlgorithm[];
 }
 
+export type HashWorkerMessage =
+  | { type: 'progress'; id: number; bytes: number }
+  | { type: 'done'; id: number; results: FileDigests[] }
+  | { type: 'error'; id: number; error: { message: string; code?: string; path?: string } };
+
 const buffer = Buffer.allocUnsafe(readBufferSize);
 /** Progress is batched so a 10,000-file set does not become 10,000 messages. */
 const progressEvery = 16 * readBufferSize;
 
-parentPort?.on('message', (request: HashBatchRequest) => {
+const post = (message: HashWorkerMessage) => parentPort!.postMessage(message);
+
+parentPort?.on('message', ({ id, paths, algorithms }: HashBatchRequest) => {
   let unreported = 0;
   const onBytes = (bytes: number) => {
     unreported += bytes;
     if (unreported >= progressEvery) {
-      parentPort!.postMessage({ type: 'progress', bytes: unreported });
+      post({ type: 'progress', id, bytes: unreported });
       unreported = 0;
     }
   };
   try {
-    const results = request.paths.map((path) => hashFileSync(path, request.algorithms, buffer, onBytes));
-    if (unreported > 0) parentPort!.postMessage({ type: 'progress', bytes: unreported });
-    parentPort!.postMessage({ type: 'done', id: request.id, results });
+    const results = paths.map((path) => hashFileSync(path, algorithms, buffer, onBytes));
+    if (unreported > 0) post({ type: 'progress', id, bytes: unreported });
+    post({ type: 'done', id, results });
   } catch (error) {
     const failure = error as NodeJS.ErrnoException;
-    parentPort!.postMessage({
-      type: 'error',
-      id: request.id,
-      error: { message: failure.message, code: failure.code, path: failure.path },
-    });
+    post({ type: 'error', id, error: { message: failure.message, code: failure.code, path: failure.path } });
   }
 });

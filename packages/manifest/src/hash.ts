@@ -4,7 +4,7 @@ import { assertDigestAlgorithms, type DigestAlgorithm } from './algorithms.js';
 import { readBufferSize } from './constants.js';
 import { hashSmallFileSync } from './hash-sync.js';
 import { nodeCrypto } from './lazy-crypto.js';
-import { hashInPool, shouldUsePool } from './pool.js';
+import { hashInPool, shouldPoolAll, shouldUsePool } from './pool.js';
 
 export { readBufferSize };
 
@@ -79,6 +79,10 @@ export async function hashFiles(
   options: HashFilesOptions & { sizes?: readonly number[] } = {},
 ): Promise<FileDigests[]> {
   const names = assertDigestAlgorithms(algorithms);
+  if (shouldPoolAll(paths.length, options.concurrency)) {
+    const pooled = await hashInPool(paths, names, options, true);
+    if (pooled) return pooled;
+  }
   const results: FileDigests[] = new Array(paths.length);
   const large: number[] = [];
   const largeSizes: number[] = [];

@@ -103,7 +103,7 @@ describe('hashFiles on the worker_threads pool (built package, separate process)
     expect(output.trim()).toBe(`ENOENT ${join(dir, 'gone.bin')}`);
   });
 
-  it('keeps small files in this thread: no pool for 10,000 files of 4 KiB', async () => {
+  it('keeps a few hundred small files in this thread: no pool', async () => {
     const dir = await temporaryDir();
     const paths = Array.from({ length: 400 }, (_, i) => join(dir, `f${i}`));
     for (const [i, path] of paths.entries()) await writeFile(path, `file ${i}`);
@@ -125,5 +125,34 @@ describe('hashFiles on the worker_threads pool (built package, separate process)
       bytes: paths.reduce((sum, _path, i) => sum + `file ${i}`.length, 0),
       first: { size: 6, sha256: expected(Buffer.from('file 0')).sha256 },
     });
+  });
+
+  it('spreads thousands of small files over this thread and the pool, and the process still exits at once', async () => {
+    const dir = await temporaryDir();
+    const paths = Array.from({ length: 2500 }, (_, i) => join(dir, `f${i}`));
+    await Promise.all(paths.map((path, i) => writeFile(path, `small file ${i}`)));
+    const script = `
+      import { hashFiles } from ${JSON.stringify(distIndex)};
+      let workers = 0;
+      let bytes = 0;
+      const paths = ${JSON.stringify(paths)};
+      const first = await hashFiles(paths, ['md5', 'sha256'], {
+        concurrency: 3,
+        onWorkers: (n) => { workers = n; },
+        onProgress: (n) => { bytes += n; },
+      });
+      const again = await hashFiles(paths, ['md5', 'sha256'], { concurrency: 3 });
+      const active = process.getActiveResourcesInfo().filter((kind) => kind !== 'PipeWrap'); // stdio
+      console.log(JSON.stringify({ workers, bytes, first, active, same: JSON.stringify(again) === JSON.stringify(first) }));
+    `;
+    const output = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }),
+    );
+    // Idle workers are kept for reuse but must not hold the process open.
+    expect(output.active).toEqual([]);
+    expect(output.workers).toBe(2);
+    expect(output.same).toBe(true);
+    expect(output.bytes).toBe(paths.reduce((sum, _path, i) => sum + `small file ${i}`.length, 0));
+    expect(output.first).toEqual(paths.map((_path, i) => expected(Buffer.from(`small file ${i}`))));
   });
 });

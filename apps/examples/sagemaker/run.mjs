@@ -133,20 +133,9 @@ try {
     return { version: version.id, refs: tagged.refs };
   }
 
-  /** Records an approval in modelship and mirrors it to the SageMaker model registry. */
-  async function approve(candidate, stage, by, reason) {
-    await provider.tag(
-      {
-        model: { name: 'churn', version: candidate.version },
-        stage,
-        tag: 'approved',
-        refs: candidate.refs,
-        approval: { by, reason },
-      },
-      context,
-    );
-    return promoter.approve({ model: 'churn', version: candidate.version, stage, by, reason });
-  }
+  /** Records an approval in modelship; the Promoter mirrors it to the model registry (UpdateModelPackage). */
+  const approve = (candidate, stage, by, reason) =>
+    promoter.approve({ model: 'churn', version: candidate.version, stage, by, reason });
 
   const first = await build('run-1', 4.2);
   step(`promote ${first.version} to staging (gate mse <= 6.0, then an approval)`);

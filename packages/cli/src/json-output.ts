@@ -60,6 +60,10 @@ export const promotionJson = z.looseObject({
       endpoint: z.string().optional(),
     })
     .optional(),
+  /** Provider tags that could not be mirrored (the decision is recorded regardless). */
+  warnings: z
+    .array(z.looseObject({ type: z.string(), feature: z.string().optional(), message: z.string() }))
+    .optional(),
   board: statusJson,
 });
 

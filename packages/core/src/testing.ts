@@ -90,6 +90,9 @@ export function testProvider(options: TestProviderOptions): void {
       for (const method of ['status', 'undeploy', 'describe'] as const) {
         expect(typeof provider[method] === 'function', `${method} present iff declared`).toBe(caps[method]);
       }
+      const known = ['champion', 'challenger', 'approved', 'rejected'];
+      for (const tag of provider.promotionTags ?? []) expect(known, 'promotionTags entry').toContain(tag);
+      if (provider.promotionTags?.length) expect(caps.tag, 'promotionTags need tag').toBe(true);
     });
 
     it.skipIf(!caps.upload)('upload stores the model and returns its URI and refs', async () => {

@@ -62,6 +62,8 @@ export function createLocalProvider(settings: LocalProviderSettings = {}): Local
     name: 'local',
     root,
     capabilities: localCapabilities,
+    // Every promotion decision becomes an alias on the local board: `status` shows what the ledger says.
+    promotionTags: ['champion', 'challenger', 'approved', 'rejected'],
     upload: (input, context) => uploadToStore(store(), input, context),
     train: (input, context) => runTraining(store(), settings.train, input, context),
     tag: (input, context) => applyTag(store(), input, context),

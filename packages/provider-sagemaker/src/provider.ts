@@ -29,6 +29,8 @@ export function createSageMakerProvider(settings: SageMakerProviderSettings = {}
       rollback: true,
       abort: true,
     },
+    // Approvals and rejections recorded in modelship are mirrored to the model registry.
+    promotionTags: ['approved', 'rejected'],
     upload: (input, context) => uploadModel(resolved, input, context),
     train: (input, context) => train(resolved, input, context),
     tag: (input, context) => tagVersion(resolved, input, context),

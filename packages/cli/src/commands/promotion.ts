@@ -66,6 +66,7 @@ async function outcomeOf(
     json: { ...result, board: { model: board.model, stages: board.stages } },
     text: [
       headline(result),
+      ...(result.warnings ?? []).map((warning) => `warning: ${warning.message}`),
       ...(result.gates.length ? ['gates:', gateTable(result.gates)] : []),
       '',
       boardTable(board),

@@ -171,12 +171,27 @@ export interface ProviderCapabilities {
   abort: boolean;
 }
 
+/**
+ * Promotion decisions a provider can mirror as tags: `approved` / `rejected` when a stage's
+ * approvals complete or one is refused (with `approval.by` naming everyone who decided),
+ * `challenger` while a version waits for approval in a stage, `champion` when it is deployed
+ * there (removed from the one it replaces first).
+ */
+export type PromotionTag = 'champion' | 'challenger' | 'approved' | 'rejected';
+
 /** Version 1 of the provider contract. Providers are thin factories: no side effects until called. */
 export interface ProviderV1 {
   readonly specificationVersion: 'v1';
   /** Short platform name: `local`, `sagemaker`, `metaflow`, … */
   readonly name: string;
   readonly capabilities: ProviderCapabilities;
+  /**
+   * Tags the Promoter calls `tag` with as its decisions are recorded, so the platform's own view
+   * (a registry's approval status, an alias) follows the ledger. Absent: none — on platforms
+   * where tagging moves a deployment (Pachyderm branches) or builds a release (Algorithmia),
+   * tags stay explicit.
+   */
+  readonly promotionTags?: readonly PromotionTag[];
   upload(input: UploadInput, context: ProviderContext): Promise<UploadResult>;
   train(input: TrainInput, context: ProviderContext): Promise<TrainResult>;
   tag(input: TagInput, context: ProviderContext): Promise<TagResult>;

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { approvalPolicyFor, stageGatesFor } from '../config/load.js';
 import { ErrorCode, InvalidInputError, ModelshipError, NotFoundError } from '../contract/errors.js';
-import type { DeployResult, MappedStatus } from '../contract/provider.js';
+import type { DeployResult, MappedStatus, ProviderWarning } from '../contract/provider.js';
 import type { LedgerEventInput } from '../ledger/event.js';
 import type { LoadedState } from '../ledger/ledger.js';
 import { allowedTransitions, assertTransition } from '../state/transitions.js';
 import type { GateReport, LedgerState, ModelVersion, StageEntry, StageState } from '../state/types.js';
 import { ApprovalRequiredError, IllegalTransitionError, NotAllowedError, RaceLostError } from './errors.js';
 import { evaluateGates, type GateOutcome } from './gates.js';
+import { mirrorTags, type TagChange } from './mirror.js';
 import { isPlan, type Plan, type PromoterCore } from './promoter.js';
 import type {
   ApproveInput,
@@ -254,7 +255,15 @@ export class PromotionOperations {
       events.push(this.event('deploy.started', { ...base, data: { replaces: champion } }));
       return this.ticketPlan(events, { ...where, replaces: champion, rollback: false, gates: reports, key });
     }, isPlan);
-    return isTicket(step) ? this.finishDeploy(step) : step;
+    if (isTicket(step)) return this.finishDeploy(step);
+    if (step.outcome !== 'pending-approval') return step;
+    return this.mirrored(step, [{ ...step, tag: 'challenger' }]);
+  }
+
+  /** `result` with the warnings of mirroring `changes` to the provider's tags, if any. */
+  private async mirrored(result: PromotionResult, changes: TagChange[]): Promise<PromotionResult> {
+    const warnings = await mirrorTags(this.core, changes);
+    return warnings.length ? { ...result, warnings: [...(result.warnings ?? []), ...warnings] } : result;
   }
 
   private ticketPlan(
@@ -276,7 +285,11 @@ export class PromotionOperations {
   }
 
   /** Calls the provider after `deploying` is durable, then records how it went. */
-  async finishDeploy(ticket: Ticket, known?: DeployResult): Promise<PromotionResult> {
+  async finishDeploy(
+    ticket: Ticket,
+    known?: DeployResult,
+    warnings: ProviderWarning[] = [],
+  ): Promise<PromotionResult> {
     const { state } = await this.core.load();
     const version = lookup(state, ticket.model, ticket.version);
     const previous = ticket.replaces
@@ -353,7 +366,17 @@ export class PromotionOperations {
       };
     }, isPlan);
     if (failure) throw this.redacted(failure);
-    return recorded;
+    const withWarnings = warnings.length ? { ...recorded, warnings } : recorded;
+    if (recorded.outcome !== 'promoted') return withWarnings;
+    return this.mirrored(withWarnings, [
+      // Removed first: on platforms with one label per model, adding first would be undone.
+      ...(ticket.replaces && ticket.replaces !== ticket.version
+        ? [{ ...where, version: ticket.replaces, tag: 'champion', action: 'remove' } as const]
+        : []),
+      { ...where, tag: 'champion' },
+      // Only a version that waited for approval was tagged challenger.
+      ...(recorded.approvals ? [{ ...where, tag: 'challenger', action: 'remove' } as const] : []),
+    ]);
   }
 
   /** Errors from providers are shown to users: their messages pass through the redactor first. */
@@ -450,7 +473,28 @@ export class PromotionOperations {
         key,
       });
     }, isPlan);
-    return isTicket(step) ? this.finishDeploy(step) : step;
+    if (isTicket(step)) {
+      // Before the deploy: a registry may deploy only what it has seen approved (SageMaker).
+      const entry = (await this.core.load()).state.models[input.model]?.stages[input.stage]?.entries[
+        input.version
+      ];
+      const by = (entry?.approvals ?? []).map((approval) => approval.by).join(', ') || input.by;
+      const approval = { by, ...(input.reason ? { reason: input.reason } : {}) };
+      return this.finishDeploy(
+        step,
+        undefined,
+        await mirrorTags(this.core, [{ ...where, tag: 'approved', approval }]),
+      );
+    }
+    if (approve || step.outcome !== 'rejected') return step;
+    return this.mirrored(step, [
+      { ...where, tag: 'challenger', action: 'remove' },
+      {
+        ...where,
+        tag: 'rejected',
+        approval: { by: input.by, ...(input.reason ? { reason: input.reason } : {}) },
+      },
+    ]);
   }
 
   async deploy(input: DeployRequest): Promise<PromotionResult> {

@@ -1,5 +1,11 @@
 import type { ModelshipConfig, ModelshipConfigInput } from '../config/schema.js';
-import type { DeployResult, ProviderContext, ProviderRefs, ProviderV1 } from '../contract/provider.js';
+import type {
+  DeployResult,
+  ProviderContext,
+  ProviderRefs,
+  ProviderV1,
+  ProviderWarning,
+} from '../contract/provider.js';
 import type { LedgerEvent } from '../ledger/event.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { GateReport, ModelVersion, StageEntry } from '../state/types.js';
@@ -23,6 +29,8 @@ export interface PromoterOptions {
   env?: Record<string, string | undefined>;
   /** Capture provenance (GitHub Actions, git) when a version is registered without one (default true). */
   captureProvenance?: boolean;
+  /** Mirror decisions to the provider's `promotionTags` (default true; false: tags stay explicit). */
+  mirrorTags?: boolean;
 }
 
 export interface RegisterInput {
@@ -63,6 +71,8 @@ export interface PromotionResult {
   previous?: string | null;
   deploy?: DeployResult;
   approvals?: { required: number; granted: string[] };
+  /** Provider tags that could not be mirrored, and what the provider noted while tagging. */
+  warnings?: ProviderWarning[];
 }
 
 export interface ApproveInput {

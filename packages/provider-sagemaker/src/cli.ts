@@ -2,6 +2,7 @@
 // (each with its environment fallback) and registry/endpoint extras.
 import { InvalidInputError, type ProviderCliSpec } from '@modelship/core';
 import { createSageMakerProvider, type SageMakerProvider } from './provider.js';
+import type { MultipartDigests } from './s3-object.js';
 import type { SageMakerProviderSettings } from './settings.js';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -17,6 +18,12 @@ function integer(values: Values, name: string): number | undefined {
   if (!Number.isInteger(parsed) || parsed <= 0)
     throw new InvalidInputError(`--${name} must be a positive integer, got "${value}"`);
   return parsed;
+}
+
+function multipartDigests(values: Values): MultipartDigests | undefined {
+  const value = text(values['multipart-digests']);
+  if (value === undefined || value === 'tags' || value === 'metadata') return value;
+  throw new InvalidInputError(`--multipart-digests must be tags or metadata, got "${value}"`);
 }
 
 /** Pure: CLI values (flags already merged with their env fallbacks) → provider settings. */
@@ -36,6 +43,7 @@ export function cliValuesToSettings(values: Values, env: NodeJS.ProcessEnv): Sag
         ? undefined
         : integer(values, 'part-size-mib')! * 1024 * 1024,
     uploadConcurrency: integer(values, 'upload-concurrency'),
+    multipartDigests: multipartDigests(values),
     pollIntervalMs: integer(values, 'poll-interval-ms'),
     maxAttempts: integer(values, 'max-attempts'),
     env,
@@ -82,6 +90,11 @@ export const cliSpec: ProviderCliSpec = {
     'instance-count': { type: 'string', description: 'endpoint instance count (default 1)' },
     'part-size-mib': { type: 'string', description: 'multipart part size in MiB, at least 5 (default 8)' },
     'upload-concurrency': { type: 'string', description: 'parts in flight per file (default 4)' },
+    'multipart-digests': {
+      type: 'string',
+      description:
+        'where multipart files keep their digests: tags (default) or metadata (a server-side copy)',
+    },
     'poll-interval-ms': { type: 'string', description: 'first wait interval; doubles up to 30 s' },
     'max-attempts': { type: 'string', description: 'AWS SDK attempts per call (default 3)' },
   },

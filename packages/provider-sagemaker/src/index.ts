@@ -5,6 +5,7 @@ export { createSageMakerProvider, type SageMakerProvider } from './provider.js';
 export { latestApprovedPackage } from './registry.js';
 export {
   MD5_METADATA,
+  type MultipartDigests,
   type PutFileOptions,
   type PutFileResult,
   putFile,

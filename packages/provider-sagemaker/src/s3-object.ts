@@ -1,5 +1,7 @@
-// One file → one S3 object: skip when HEAD shows identical digests, else a lib-storage upload
-// (multipart above one part) hashed in the same read pass, digests stored in object metadata.
+// One file → one S3 object: skip when S3 shows identical digests, else a lib-storage upload
+// (multipart above one part) hashed in the same read pass. The digests go in object metadata
+// when the PUT can carry them (one part), else in object tags (or, on request, in metadata
+// rewritten by a server-side copy).
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
@@ -22,6 +24,14 @@ export const SHA256_METADATA = 'modelship-sha256';
 /** CopyObject's single-call limit: above it the metadata cannot be rewritten in place. */
 const MAX_COPY_SIZE = 5 * 1024 ** 3;
 
+/**
+ * Where a multipart object's digests go. S3 fixes metadata when a multipart upload starts, before
+ * the digests exist: `tags` adds them afterwards with one PutObjectTagging (constant cost);
+ * `metadata` rewrites the metadata with a server-side CopyObject of the whole object (≤ 5 GiB;
+ * it costs about as much as the upload on moto, and seconds per GiB on S3).
+ */
+export type MultipartDigests = 'tags' | 'metadata';
+
 export interface PutFileOptions {
   client: S3Client;
   bucket: string;
@@ -34,11 +44,13 @@ export interface PutFileOptions {
   contentType?: string;
   /** Skip the HEAD check (the benchmark uploads the same content twice on purpose). */
   force?: boolean;
+  /** Default `tags`. */
+  multipartDigests?: MultipartDigests;
 }
 
 export interface PutFileResult extends Partial<FileDigests> {
   size: number;
-  /** Wall time of the transfer and of the in-place metadata rewrite (multipart only). */
+  /** Wall time of the transfer and of recording the digests afterwards (multipart only). */
   timings: { transferMs: number; metadataMs: number };
   uri: string;
   skipped: boolean;
@@ -47,16 +59,21 @@ export interface PutFileResult extends Partial<FileDigests> {
 
 type S3Module = typeof import('@aws-sdk/client-s3');
 
-async function headDigests(options: PutFileOptions, S3: S3Module) {
+async function remoteDigests(options: PutFileOptions, S3: S3Module) {
+  const uri = formatS3Uri(options.bucket, options.key);
+  const where = { Bucket: options.bucket, Key: options.key };
   try {
-    const head = await aws('HeadObject', formatS3Uri(options.bucket, options.key), () =>
-      options.client.send(new S3.HeadObjectCommand({ Bucket: options.bucket, Key: options.key })),
-    );
-    return {
-      size: head.ContentLength,
-      md5: head.Metadata?.[MD5_METADATA],
-      sha256: head.Metadata?.[SHA256_METADATA],
-    };
+    const head = await aws('HeadObject', uri, () => options.client.send(new S3.HeadObjectCommand(where)));
+    const digests = { md5: head.Metadata?.[MD5_METADATA], sha256: head.Metadata?.[SHA256_METADATA] };
+    if (!digests.md5 || !digests.sha256) {
+      const tagging = await aws('GetObjectTagging', uri, () =>
+        options.client.send(new S3.GetObjectTaggingCommand(where)),
+      );
+      const tag = (key: string) => tagging.TagSet?.find((candidate) => candidate.Key === key)?.Value;
+      digests.md5 = tag(MD5_METADATA);
+      digests.sha256 = tag(SHA256_METADATA);
+    }
+    return { size: head.ContentLength, ...digests };
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -95,7 +112,7 @@ export async function putFile(options: PutFileOptions, context: ProviderContext)
   const hashing = options.hash !== false;
 
   if (hashing && !options.force) {
-    const remote = await headDigests(options, S3);
+    const remote = await remoteDigests(options, S3);
     if (remote?.size === size && remote.sha256 && remote.md5) {
       // Same size and digests on record: hash locally (no transfer) to confirm.
       const local = await hashFile(options.file, context.signal);
@@ -161,30 +178,51 @@ export async function putFile(options: PutFileOptions, context: ProviderContext)
         ErrorCode.Integrity,
         `${options.file} changed size while it was uploaded to ${uri} (${size} → ${digests.size} bytes); stop whatever writes it and upload again`,
       );
-    if (size <= MAX_COPY_SIZE) {
-      // Multipart metadata is fixed when the upload starts, before the digests exist: rewrite it
-      // in place (a server-side copy; no bytes leave this machine again).
-      await aws('CopyObject', uri, () =>
-        options.client.send(
-          new S3.CopyObjectCommand({
-            Bucket: options.bucket,
-            Key: options.key,
-            CopySource: `${options.bucket}/${encodeURIComponent(options.key).replace(/%2F/g, '/')}`,
-            MetadataDirective: 'REPLACE',
-            ContentType: options.contentType ?? 'application/octet-stream',
-            Metadata: { [MD5_METADATA]: digests!.md5, [SHA256_METADATA]: digests!.sha256 },
-          }),
-        ),
-      );
-    } else {
-      warnings.push({
-        type: 'unsupported',
-        feature: 'object-metadata-digests',
-        message: `${uri} is larger than 5 GiB: its digests are in the manifest only, so a re-upload is not skipped`,
-      });
-    }
+    warnings.push(...(await recordDigests(options, S3, uri, digests)));
   }
   context.progress({ task, done: size, total: size, unit: 'bytes', finished: true });
   const metadataMs = performance.now() - started - transferMs;
   return { ...digests, size, uri, skipped: false, warnings, timings: { transferMs, metadataMs } };
+}
+
+/** Attaches the digests to a just-finished multipart object, as tags or as rewritten metadata. */
+async function recordDigests(
+  options: PutFileOptions,
+  S3: S3Module,
+  uri: string,
+  digests: FileDigests,
+): Promise<ProviderWarning[]> {
+  const where = { Bucket: options.bucket, Key: options.key };
+  const pairs = { [MD5_METADATA]: digests.md5, [SHA256_METADATA]: digests.sha256 };
+  const copy = options.multipartDigests === 'metadata';
+  if (copy && digests.size <= MAX_COPY_SIZE) {
+    await aws('CopyObject', uri, () =>
+      options.client.send(
+        new S3.CopyObjectCommand({
+          ...where,
+          CopySource: `${options.bucket}/${encodeURIComponent(options.key).replace(/%2F/g, '/')}`,
+          MetadataDirective: 'REPLACE',
+          ContentType: options.contentType ?? 'application/octet-stream',
+          Metadata: pairs,
+        }),
+      ),
+    );
+    return [];
+  }
+  await aws('PutObjectTagging', uri, () =>
+    options.client.send(
+      new S3.PutObjectTaggingCommand({
+        ...where,
+        Tagging: { TagSet: Object.entries(pairs).map(([Key, Value]) => ({ Key, Value })) },
+      }),
+    ),
+  );
+  if (!copy) return [];
+  return [
+    {
+      type: 'unsupported',
+      feature: 'object-metadata-digests',
+      message: `${uri} is larger than 5 GiB, which CopyObject cannot rewrite in one call: its digests are in object tags instead`,
+    },
+  ];
 }

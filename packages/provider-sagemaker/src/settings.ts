@@ -2,6 +2,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { InvalidInputError, type ProviderContext } from '@modelship/core';
+import type { MultipartDigests } from './s3-object.js';
 
 export interface SageMakerCredentials {
   accessKeyId: string;
@@ -39,6 +40,12 @@ export interface SageMakerProviderSettings {
   partSize?: number;
   /** Parts in flight per file (default 4). */
   uploadConcurrency?: number;
+  /**
+   * Where a multipart file's digests go: `tags` (default; one PutObjectTagging after the upload)
+   * or `metadata` (rewritten by a server-side CopyObject of the whole object, ≤ 5 GiB). Single-part
+   * files always carry them as metadata in the PUT.
+   */
+  multipartDigests?: MultipartDigests;
   /** Waits poll with capped exponential backoff: first interval, cap, overall limit. */
   pollIntervalMs?: number;
   maxPollIntervalMs?: number;
@@ -59,6 +66,7 @@ export interface ResolvedSettings {
   instanceCount: number;
   partSize: number;
   uploadConcurrency: number;
+  multipartDigests: MultipartDigests;
   pollIntervalMs: number;
   maxPollIntervalMs: number;
   waitTimeoutMs: number;
@@ -85,6 +93,11 @@ export function resolveSettings(settings: SageMakerProviderSettings): ResolvedSe
   if (partSize < MIN_PART_SIZE)
     throw new InvalidInputError(
       `sagemaker: partSize ${partSize} is below the S3 minimum of ${MIN_PART_SIZE} bytes (5 MiB); raise it`,
+    );
+  const multipartDigests = settings.multipartDigests ?? 'tags';
+  if (multipartDigests !== 'tags' && multipartDigests !== 'metadata')
+    throw new InvalidInputError(
+      `sagemaker: multipartDigests must be "tags" or "metadata", got "${String(multipartDigests)}"`,
     );
   const endpoint = () => pick(settings.endpoint, env, 'MODELSHIP_AWS_ENDPOINT');
   const region = () =>
@@ -133,6 +146,7 @@ export function resolveSettings(settings: SageMakerProviderSettings): ResolvedSe
     instanceCount: settings.instanceCount ?? 1,
     partSize,
     uploadConcurrency: settings.uploadConcurrency ?? 4,
+    multipartDigests,
     pollIntervalMs: settings.pollIntervalMs ?? 2_000,
     maxPollIntervalMs: settings.maxPollIntervalMs ?? 30_000,
     waitTimeoutMs: settings.waitTimeoutMs ?? 2 * 60 * 60_000,
@@ -163,6 +177,7 @@ export function resolveSettings(settings: SageMakerProviderSettings): ResolvedSe
       instanceType: settings.instanceType ?? 'ml.m5.large',
       partSize,
       uploadConcurrency: settings.uploadConcurrency ?? 4,
+      multipartDigests,
     }),
   };
 }

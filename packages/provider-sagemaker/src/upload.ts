@@ -85,6 +85,7 @@ export async function uploadModel(
         file: file.absolutePath,
         partSize: settings.partSize,
         concurrency: settings.uploadConcurrency,
+        multipartDigests: settings.multipartDigests,
       },
       context,
     );

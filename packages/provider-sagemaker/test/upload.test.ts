@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   type S3Client,
@@ -40,7 +41,7 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('upload to S3 (moto)', () => {
-  it('sends large files as multipart, hashes them in the same pass and stores the digests in metadata', async () => {
+  it('sends large files as multipart, hashes them in the same pass and tags the object with the digests', async () => {
     const { provider, s3, bucket } = await motoProvider({ partSize: 5 * MiB, uploadConcurrency: 2 });
     const counts = countCommands(s3);
     const { context, events } = capturingContext();
@@ -50,15 +51,40 @@ describe('upload to S3 (moto)', () => {
     expect(result.uri).toBe(`s3://${bucket}/modelship/churn/1.0.0/`);
     expect(counts.get('CreateMultipartUploadCommand')).toBe(1);
     expect(counts.get('UploadPartCommand')).toBe(3);
-    const head = await s3.send(
-      new HeadObjectCommand({ Bucket: bucket, Key: 'modelship/churn/1.0.0/weights.bin' }),
-    );
+    expect(counts.get('PutObjectTaggingCommand')).toBe(1);
+    expect(counts.get('CopyObjectCommand') ?? 0).toBe(0);
+    const Key = 'modelship/churn/1.0.0/weights.bin';
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key }));
     expect(head.ContentLength).toBe(big.length);
-    expect(head.Metadata?.[SHA256_METADATA]).toBe(createHash('sha256').update(big).digest('hex'));
-    expect(head.Metadata?.[MD5_METADATA]).toBe(createHash('md5').update(big).digest('hex'));
+    const tagging = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key }));
+    expect(Object.fromEntries((tagging.TagSet ?? []).map((tag) => [tag.Key, tag.Value]))).toEqual({
+      [MD5_METADATA]: createHash('md5').update(big).digest('hex'),
+      [SHA256_METADATA]: createHash('sha256').update(big).digest('hex'),
+    });
     const weightEvents = events.filter((e) => e.task.endsWith('weights.bin'));
     expect(weightEvents.at(-1)).toMatchObject({ done: big.length, total: big.length });
     expect(weightEvents.length).toBeGreaterThan(2);
+  });
+
+  it("with multipartDigests: metadata, rewrites a multipart object's metadata by a server-side copy, and skips it next time", async () => {
+    const { provider, s3, bucket } = await motoProvider({ partSize: 5 * MiB, multipartDigests: 'metadata' });
+    const counts = countCommands(s3);
+    const { context } = capturingContext();
+    const model = { name: 'churn', version: '1.1.0' };
+    await provider.upload({ model, path: dir }, context);
+    expect(counts.get('CopyObjectCommand')).toBe(1);
+    expect(counts.get('PutObjectTaggingCommand') ?? 0).toBe(0);
+    const head = await s3.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: 'modelship/churn/1.1.0/weights.bin' }),
+    );
+    expect(head.ContentLength).toBe(big.length);
+    expect(head.ContentType).toBe('application/octet-stream');
+    expect(head.Metadata?.[SHA256_METADATA]).toBe(createHash('sha256').update(big).digest('hex'));
+    expect(head.Metadata?.[MD5_METADATA]).toBe(createHash('md5').update(big).digest('hex'));
+    counts.clear();
+    expect(await provider.upload({ model, path: dir }, context)).toMatchObject({ skipped: true });
+    expect(counts.get('UploadPartCommand') ?? 0).toBe(0);
+    expect(counts.get('GetObjectTaggingCommand') ?? 0).toBe(0); // the HEAD had them
   });
 
   it('stamps a modelship manifest beside the model, from the upload digests', async () => {

@@ -408,6 +408,7 @@ export class PromotionOperations {
     ]);
     const policy = approvalPolicyFor(this.core.config, input.model, input.stage);
     const where = { model: input.model, stage: input.stage, version: input.version };
+    let approvedBy: string[] = []; // set by the decision that is committed
     const step = await this.core.commit<Step>((loaded: LoadedState) => {
       const previous = key ? loaded.state.idempotency[key] : undefined;
       if (previous?.result) return previous.result as PromotionResult;
@@ -447,6 +448,7 @@ export class PromotionOperations {
         };
       }
       const granted = [...(entry?.approvals.map((a) => a.by) ?? []), input.by];
+      approvedBy = granted;
       const complete = granted.length >= (entry?.approvalsRequired ?? 0);
       const other = deployingOther(stage, input.version);
       if (complete && other)
@@ -475,11 +477,7 @@ export class PromotionOperations {
     }, isPlan);
     if (isTicket(step)) {
       // Before the deploy: a registry may deploy only what it has seen approved (SageMaker).
-      const entry = (await this.core.load()).state.models[input.model]?.stages[input.stage]?.entries[
-        input.version
-      ];
-      const by = (entry?.approvals ?? []).map((approval) => approval.by).join(', ') || input.by;
-      const approval = { by, ...(input.reason ? { reason: input.reason } : {}) };
+      const approval = { by: approvedBy.join(', '), ...(input.reason ? { reason: input.reason } : {}) };
       return this.finishDeploy(
         step,
         undefined,

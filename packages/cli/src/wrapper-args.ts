@@ -62,6 +62,11 @@ export const wrapperOptions = {
   port: { type: 'string', description: 'port (serve)' },
   all: { type: 'boolean', description: 'every deployment (undeploy)' },
   'idempotency-key': { type: 'string', description: 'a retry with the same key changes nothing' },
+  config: {
+    type: 'string',
+    description:
+      'modelship.config file or directory (default: the current one); its providers.<name> settings fill options given neither as flags nor in the environment',
+  },
   json: { type: 'boolean', description: 'print one JSON document on stdout' },
   verbose: { type: 'boolean', description: 'debug logging (commands run, requests)' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
@@ -168,4 +173,43 @@ export function wrapperHelp(spec: WrapperSpecShape & { summary: string }): strin
     'Common options:',
     ...Object.entries(wrapperOptions).map(([name, option]) => flag(name, option)),
   ].join('\n');
+}
+
+/** Config-file provider settings as option values: strings and booleans as they are, others as text. */
+export function settingsAsValues(settings: Record<string, unknown>): Record<string, string | boolean> {
+  return Object.fromEntries(
+    Object.entries(settings).map(([key, value]) => [
+      key,
+      typeof value === 'string' || typeof value === 'boolean'
+        ? value
+        : typeof value === 'number'
+          ? String(value)
+          : JSON.stringify(value),
+    ]),
+  );
+}
+
+/**
+ * Fills provider options still unset (after flags and environment) from the config file's
+ * `providers.<name>` settings. Keys that are not options of this provider are ignored (readers
+ * tolerate unknown fields); a secret option there is refused: secrets live in the environment.
+ */
+export function withConfigFallbacks(
+  spec: WrapperSpecShape,
+  values: WrapperInvocation['values'],
+  settings: Record<string, unknown>,
+  where: string,
+): WrapperInvocation['values'] {
+  const out = { ...values };
+  for (const [name, value] of Object.entries(settingsAsValues(settings))) {
+    const option = spec.options[name];
+    if (!option) continue;
+    if (option.secret)
+      throw new UsageError(
+        `${where}: providers.${spec.name}.${name} is a secret and must not be in a config file; set ${option.env ?? `--${name}`} instead`,
+      );
+    if (out[name] !== undefined) continue;
+    out[name] = option.type === 'boolean' ? value === true || value === 'true' : value;
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 // `modelship-<provider>`: the generic wrapper around a provider's ProviderCliSpec. The spec is
 // loaded lazily from `@modelship/provider-<name>/cli`, so `--help` stays cheap.
+import { resolve } from 'node:path';
 import type { ProviderCliSpec, ProviderContext, ProviderRefs, ProviderV1 } from '@modelship/core';
 import { keyValues } from './args.js';
 import { describeError, exitCodeFor, exitCodeHelp, exitCodes, UsageError } from './exit-codes.js';
@@ -10,6 +11,7 @@ import {
   argvToWrapperOptions,
   required,
   type WrapperInvocation,
+  withConfigFallbacks,
   withEnvFallbacks,
   wrapperHelp,
 } from './wrapper-args.js';
@@ -67,6 +69,19 @@ async function cliContext(
     write: (line) => io.stderr.write(`${line}\n`),
   });
   return createProviderContext({ logger, secrets, progress: createCliProgress(io.stderr) });
+}
+
+/** Flags and environment first, then `providers.<name>` of the modelship.config found (if any). */
+async function withConfig(
+  spec: ProviderCliSpec,
+  values: WrapperInvocation['values'],
+  io: CliIo,
+): Promise<WrapperInvocation['values']> {
+  const { loadConfig } = await import('@modelship/core');
+  const target = typeof values.config === 'string' ? resolve(io.cwd, values.config) : io.cwd;
+  const { config, path } = await loadConfig(target);
+  const settings = config.providers[spec.name];
+  return settings && path ? withConfigFallbacks(spec, values, settings, path) : values;
 }
 
 function refsOf(values: WrapperInvocation['values']): ProviderRefs {
@@ -204,7 +219,7 @@ export async function runProviderCli(
       io.stdout.write(`${wrapperHelp(spec)}\n\n${exitCodeHelp}\n`);
       return exitCodes.ok;
     }
-    const values = withEnvFallbacks(spec, invocation.values, io.env);
+    const values = await withConfig(spec, withEnvFallbacks(spec, invocation.values, io.env), io);
     secrets = Object.entries(spec.options)
       .filter(
         ([name, option]) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { argvToOptions, keyValues } from '../src/args.js';
 import { exitCodeFor, UsageError } from '../src/exit-codes.js';
-import { argvToWrapperOptions, withEnvFallbacks } from '../src/wrapper-args.js';
+import { argvToWrapperOptions, withConfigFallbacks, withEnvFallbacks } from '../src/wrapper-args.js';
 
 const usage = (fn: () => unknown) => {
   try {
@@ -135,5 +135,30 @@ describe('argvToWrapperOptions', () => {
     );
     expect(withEnvFallbacks(spec, {}, { DEMO_API_KEY: 'from-env' })).toEqual({ 'api-key': 'from-env' });
     expect(argvToWrapperOptions(spec, []).help).toBe(true);
+  });
+
+  it('fills options from the config file last, ignores keys it does not know, refuses secrets there', () => {
+    const withRegion = {
+      ...spec,
+      options: {
+        ...spec.options,
+        region: { type: 'string' as const, description: 'region' },
+        parts: { type: 'string' as const, description: 'parts' },
+        dry: { type: 'boolean' as const, description: 'dry run' },
+      },
+    };
+    expect(
+      withConfigFallbacks(
+        withRegion,
+        { region: 'from-flag' },
+        { region: 'eu-west-1', parts: 4, dry: true, unknown: 'x' },
+        '/p/modelship.config.yaml',
+      ),
+    ).toEqual({ region: 'from-flag', parts: '4', dry: true });
+    expect(
+      usage(() => withConfigFallbacks(spec, {}, { 'api-key': 'in-the-file' }, '/p/modelship.config.yaml')),
+    ).toBe(
+      '/p/modelship.config.yaml: providers.demo.api-key is a secret and must not be in a config file; set DEMO_API_KEY instead',
+    );
   });
 });

@@ -99,6 +99,34 @@ describe('modelship-local: the contract verbs through the generic wrapper', () =
   });
 });
 
+describe('provider settings from modelship.config', () => {
+  it('a wrapper reads providers.<name> from the config file, and a flag still wins', async () => {
+    const configured = makeProject('stages: [staging]\nproviders:\n  local:\n    root: ./configured-store\n');
+    try {
+      const model = configured.model('c', 2, 0.9);
+      const upload = await cli(['upload', model.path, '--model', 'c', '--json'], {
+        cwd: configured.dir,
+        bin: 'modelship-local',
+      });
+      expect(upload.code, upload.stderr).toBe(0);
+      expect(existsSync(join(configured.dir, 'configured-store', 'artifacts'))).toBe(true);
+      expect(existsSync(join(configured.dir, '.modelship'))).toBe(false);
+
+      const flagged = await cli(
+        ['upload', model.path, '--model', 'c', '--root', join(configured.dir, 'flag-store')],
+        {
+          cwd: configured.dir,
+          bin: 'modelship-local',
+        },
+      );
+      expect(flagged.code, flagged.stderr).toBe(0);
+      expect(existsSync(join(configured.dir, 'flag-store', 'artifacts'))).toBe(true);
+    } finally {
+      configured.cleanup();
+    }
+  });
+});
+
 describe('the other provider wrappers', () => {
   const require = createRequire(import.meta.url);
   for (const name of providerNames.filter((n) => n !== 'local')) {

@@ -7,6 +7,7 @@ import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { createCliProgress } from '../progress.js';
 import { loadProviderCliSpec } from '../wrapper.js';
+import { settingsAsValues } from '../wrapper-args.js';
 
 export interface Workspace {
   config: ModelshipConfig;
@@ -80,13 +81,7 @@ export async function createProvider(name: string, config: ModelshipConfig, io: 
     });
   }
   const spec = await loadProviderCliSpec(name);
-  const values = Object.fromEntries(
-    Object.entries(settings).map(([key, value]) => [
-      key,
-      typeof value === 'string' || typeof value === 'boolean' ? value : JSON.stringify(value),
-    ]),
-  );
-  return spec.create(values, io.env as NodeJS.ProcessEnv);
+  return spec.create(settingsAsValues(settings), io.env as NodeJS.ProcessEnv);
 }
 
 // Notifications are delivered in the background; the process must not exit before they are.

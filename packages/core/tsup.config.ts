@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/testing.ts'],
+  // `errors` is dependency-free: provider `cli` modules use it so a wrapper's --help skips zod.
+  entry: { index: 'src/index.ts', testing: 'src/testing.ts', errors: 'src/contract/errors.ts' },
   format: ['esm'],
   dts: true,
   sourcemap: true,

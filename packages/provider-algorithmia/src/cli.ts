@@ -1,7 +1,9 @@
 // What `modelship-algorithmia` adds to the generic wrapper verbs: the Algorithmia settings as flags
 // (with the action's environment variables as fallbacks) and the `publish` command.
 import { readFileSync } from 'node:fs';
-import { InvalidInputError, type ProviderCliSpec } from '@modelship/core';
+import type { ProviderCliSpec } from '@modelship/core';
+// The light errors entry keeps `modelship-<name> --help` from loading core (and zod).
+import { InvalidInputError } from '@modelship/core/errors';
 import type { AlgorithmiaProvider } from './provider.js';
 import type { AlgorithmTestCase } from './settings.js';
 

@@ -1,5 +1,7 @@
 // What `modelship-iguazio` adds to the generic wrapper verbs: MLRun connection options and `export`.
-import { InvalidInputError, type ProviderCliSpec } from '@modelship/core';
+import type { ProviderCliSpec } from '@modelship/core';
+// The light errors entry keeps `modelship-<name> --help` from loading core (and zod).
+import { InvalidInputError } from '@modelship/core/errors';
 import type { IguazioProvider, IguazioProviderSettings, IguazioStageSettings } from './provider.js';
 
 function text(value: unknown): string | undefined {

@@ -1,7 +1,9 @@
 // What `modelship-local` adds to the generic wrapper verbs: the store root option and the
 // local-only commands (serve in the foreground, rollback, undeploy, list deployments).
-import { InvalidInputError, type ProviderCliSpec } from '@modelship/core';
-import { createLocalProvider, type LocalProvider } from './provider.js';
+import type { ProviderCliSpec } from '@modelship/core';
+// The light errors entry keeps `modelship-<name> --help` from loading core (and zod).
+import { InvalidInputError } from '@modelship/core/errors';
+import type { LocalProvider } from './provider.js';
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -24,8 +26,8 @@ export const cliSpec: ProviderCliSpec = {
     },
     host: { type: 'string', description: 'interface the inference servers bind (default 127.0.0.1)' },
   },
-  create: (values, env) =>
-    createLocalProvider({
+  create: async (values, env) =>
+    (await import('./provider.js')).createLocalProvider({
       root: text(values.root) ?? text(env.MODELSHIP_LOCAL_ROOT),
       host: text(values.host),
     }),

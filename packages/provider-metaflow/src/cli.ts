@@ -1,7 +1,9 @@
 // What `modelship-metaflow` adds to the generic wrapper verbs (upload, train, tag, deploy, status):
 // the provider settings as flags, and `select` / `show` for runs.
-import { InvalidInputError, type ProviderCliSpec } from '@modelship/core';
-import { createMetaflowProvider, type MetaflowProvider } from './provider.js';
+import type { ProviderCliSpec } from '@modelship/core';
+// The light errors entry keeps `modelship-<name> --help` from loading core (and zod).
+import { InvalidInputError } from '@modelship/core/errors';
+import type { MetaflowProvider } from './provider.js';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -110,7 +112,8 @@ export const cliSpec: ProviderCliSpec = {
     artifact: { type: 'string', description: 'required artifact (select)' },
     run: { type: 'string', description: 'run pathspec Flow/ID (show)' },
   },
-  create: (values, env) => createMetaflowProvider(settingsFromFlags(values, env)),
+  create: async (values, env) =>
+    (await import('./provider.js')).createMetaflowProvider(settingsFromFlags(values, env)),
   commands: {
     select: {
       description: 'newest successful run with a tag (and an artifact), ordered by run id',

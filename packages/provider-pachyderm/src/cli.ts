@@ -1,7 +1,9 @@
 // What `modelship-pachyderm` adds to the generic wrapper verbs: connection and pipeline options
 // (named like the Pachyderm GitHub Action's variables where one exists) and `lineage`.
-import { InvalidInputError, type ProviderCliSpec } from '@modelship/core';
-import { createPachydermProvider, type PachydermProvider } from './provider.js';
+import type { ProviderCliSpec } from '@modelship/core';
+// The light errors entry keeps `modelship-<name> --help` from loading core (and zod).
+import { InvalidInputError } from '@modelship/core/errors';
+import type { PachydermProvider } from './provider.js';
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -67,8 +69,8 @@ export const cliSpec: ProviderCliSpec = {
       description: 'STAGE=BRANCH of the model repo (repeatable)',
     },
   },
-  create: (values) =>
-    createPachydermProvider({
+  create: async (values) =>
+    (await import('./provider.js')).createPachydermProvider({
       pachctl: text(values.pachctl),
       pachdAddress: text(values['pachd-address']),
       context: text(values['pach-context']),

@@ -1,7 +1,9 @@
 // What `modelship-sagemaker` adds to the generic wrapper verbs: the provider settings as flags
 // (each with its environment fallback) and registry/endpoint extras.
-import { InvalidInputError, type ProviderCliSpec } from '@modelship/core';
-import { createSageMakerProvider, type SageMakerProvider } from './provider.js';
+import type { ProviderCliSpec } from '@modelship/core';
+// The light errors entry keeps `modelship-<name> --help` from loading core (and zod).
+import { InvalidInputError } from '@modelship/core/errors';
+import type { SageMakerProvider } from './provider.js';
 import type { MultipartDigests } from './s3-object.js';
 import type { SageMakerProviderSettings } from './settings.js';
 
@@ -98,7 +100,8 @@ export const cliSpec: ProviderCliSpec = {
     'poll-interval-ms': { type: 'string', description: 'first wait interval; doubles up to 30 s' },
     'max-attempts': { type: 'string', description: 'AWS SDK attempts per call (default 3)' },
   },
-  create: (values, env) => createSageMakerProvider(cliValuesToSettings(values, env)),
+  create: async (values, env) =>
+    (await import('./provider.js')).createSageMakerProvider(cliValuesToSettings(values, env)),
   commands: {
     'latest-approved': {
       description: 'the newest Approved model package of the group (SortBy CreationTime, Descending)',

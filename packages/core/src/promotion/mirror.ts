@@ -4,6 +4,7 @@
 // a warning, and repeating the command (or `modelship-<provider> tag`) repairs it, since tagging
 // is idempotent.
 import type { PromotionTag, ProviderWarning, TagInput } from '../contract/provider.js';
+import type { LedgerState } from '../state/types.js';
 import type { PromoterCore } from './promoter.js';
 
 export interface TagChange {
@@ -23,12 +24,19 @@ function wanted(core: PromoterCore, changes: readonly TagChange[]): TagChange[] 
   return changes.filter((change) => tags.has(change.tag));
 }
 
-/** Applies the changes in order; resolves the warnings (never rejects). */
-export async function mirrorTags(core: PromoterCore, all: readonly TagChange[]): Promise<ProviderWarning[]> {
+/**
+ * Applies the changes in order; resolves the warnings (never rejects). Versions' refs never change
+ * after registration, so a caller that already loaded the ledger passes its state.
+ */
+export async function mirrorTags(
+  core: PromoterCore,
+  all: readonly TagChange[],
+  loaded?: LedgerState,
+): Promise<ProviderWarning[]> {
   const changes = wanted(core, all);
   if (changes.length === 0) return [];
   const provider = core.options.provider!;
-  const { state } = await core.load();
+  const state = loaded ?? (await core.load()).state;
   const warnings: ProviderWarning[] = [];
   for (const change of changes) {
     const input: TagInput = {

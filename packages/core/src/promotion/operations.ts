@@ -261,8 +261,12 @@ export class PromotionOperations {
   }
 
   /** `result` with the warnings of mirroring `changes` to the provider's tags, if any. */
-  private async mirrored(result: PromotionResult, changes: TagChange[]): Promise<PromotionResult> {
-    const warnings = await mirrorTags(this.core, changes);
+  private async mirrored(
+    result: PromotionResult,
+    changes: TagChange[],
+    state?: LedgerState,
+  ): Promise<PromotionResult> {
+    const warnings = await mirrorTags(this.core, changes, state);
     return warnings.length ? { ...result, warnings: [...(result.warnings ?? []), ...warnings] } : result;
   }
 
@@ -368,15 +372,19 @@ export class PromotionOperations {
     if (failure) throw this.redacted(failure);
     const withWarnings = warnings.length ? { ...recorded, warnings } : recorded;
     if (recorded.outcome !== 'promoted') return withWarnings;
-    return this.mirrored(withWarnings, [
-      // Removed first: on platforms with one label per model, adding first would be undone.
-      ...(ticket.replaces && ticket.replaces !== ticket.version
-        ? [{ ...where, version: ticket.replaces, tag: 'champion', action: 'remove' } as const]
-        : []),
-      { ...where, tag: 'champion' },
-      // Only a version that waited for approval was tagged challenger.
-      ...(recorded.approvals ? [{ ...where, tag: 'challenger', action: 'remove' } as const] : []),
-    ]);
+    return this.mirrored(
+      withWarnings,
+      [
+        // Removed first: on platforms with one label per model, adding first would be undone.
+        ...(ticket.replaces && ticket.replaces !== ticket.version
+          ? [{ ...where, version: ticket.replaces, tag: 'champion', action: 'remove' } as const]
+          : []),
+        { ...where, tag: 'champion' },
+        // Only a version that waited for approval was tagged challenger.
+        ...(recorded.approvals ? [{ ...where, tag: 'challenger', action: 'remove' } as const] : []),
+      ],
+      state,
+    );
   }
 
   /** Errors from providers are shown to users: their messages pass through the redactor first. */

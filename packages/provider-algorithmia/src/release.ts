@@ -1,5 +1,6 @@
 // deploy/tag: push code + model_manifest.json to the algorithm repository, wait for the build of
 // that commit, run the test cases against it, and publish a version when the stage asks for it.
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ErrorCode, ModelshipError, type ProviderContext, type ProviderRefs } from '@modelship/core';
@@ -46,11 +47,21 @@ async function uploadedManifest(deps: ReleaseDeps, refs: ProviderRefs) {
   }
   const text = await deps.data.getText(`${dataPath}.modelship.json`, deps.context.signal);
   const manifest = modelshipManifestSchema.parse(JSON.parse(text));
-  if (head.md5 && manifest.files[0]?.md5 !== head.md5) {
-    throw new ModelshipError(
-      ErrorCode.Integrity,
-      `data://${dataPath} has md5 ${head.md5} but its manifest says ${manifest.files[0]?.md5}; upload the model again`,
-    );
+  const expected = manifest.files[0];
+  // The API does not define the ETag as the MD5: a matching one spares the download (a 128-bit
+  // coincidence it is not), anything else proves nothing, so the bytes are hashed. The inference
+  // code checks model_manifest.json again when it loads the model.
+  if (!head.md5 || head.md5 !== expected?.md5) {
+    const bytes = await deps.data.getBytes(dataPath, deps.context.signal);
+    const algorithm = expected?.sha256 ? 'sha256' : 'md5';
+    const actual = createHash(algorithm).update(bytes).digest('hex');
+    if (actual !== expected?.[algorithm]) {
+      throw new ModelshipError(
+        ErrorCode.Integrity,
+        `data://${dataPath} has ${algorithm} ${actual} but its manifest says ${expected?.[algorithm] ?? '(none)'}; upload the model again`,
+        { details: { dataPath } },
+      );
+    }
   }
   return { dataPath, manifest };
 }

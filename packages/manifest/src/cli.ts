@@ -109,10 +109,19 @@ async function create(command: CreateCommand, io: ManifestCliIo, cwd: string): P
 
 async function verify(command: VerifyCommand, io: ManifestCliIo, cwd: string): Promise<number> {
   const { verifyModel } = await import('./verify.js');
+  // A --root that does not exist would report every file "missing" (exit 1): it is a typo, exit 2.
+  const root = command.root ? resolve(cwd, command.root) : undefined;
+  if (root && !statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new ManifestInputError(
+      ManifestErrorCode.INVALID_OPTIONS,
+      `--root ${root} is not a directory; point it at the model directory the manifest describes`,
+      { path: root },
+    );
+  }
   const progress = createProgress(io.stderr, 'verifying');
   const report = await verifyModel({
     manifest: resolve(cwd, command.manifest),
-    root: command.root ? resolve(cwd, command.root) : undefined,
+    root,
     model: command.model ? resolve(cwd, command.model) : undefined,
     algorithm: command.algorithm,
     publicKey: command.publicKey ? readKey(command.publicKey, '--public-key', cwd) : undefined,

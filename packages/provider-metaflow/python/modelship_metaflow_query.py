@@ -2,6 +2,7 @@
 
     python modelship_metaflow_query.py run FLOW/RUN_ID [--artifact NAME]... [--namespace NS]
     python modelship_metaflow_query.py select FLOW --tag TAG [--artifact NAME] [--namespace NS]
+    python modelship_metaflow_query.py tagged FLOW --tag TAG [--namespace NS]
 
 Errors are printed as {"ok": false, "error": {"kind": ..., "message": ...}} with exit code 0 so the
 caller can map them; only a crash of this script itself exits non-zero.
@@ -134,6 +135,22 @@ def command_select(args):
     print(json.dumps({"ok": True, "run": None, "considered": considered}))
 
 
+def command_tagged(args):
+    from metaflow import Flow
+    from metaflow.exception import MetaflowNotFound
+
+    set_namespace(args.namespace)
+    try:
+        flow = Flow(args.flow)
+    except MetaflowNotFound:
+        fail("not_found", "flow %s has no runs in this datastore" % args.flow)
+    runs = [
+        {"pathspec": run.pathspec, "systemTags": sorted(run.system_tags)}
+        for run in flow.runs(args.tag)
+    ]
+    print(json.dumps({"ok": True, "runs": runs}))
+
+
 def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -146,11 +163,12 @@ def main():
     select.add_argument("--tag", required=True)
     select.add_argument("--artifact")
     select.add_argument("--namespace")
+    tagged = sub.add_parser("tagged")
+    tagged.add_argument("flow")
+    tagged.add_argument("--tag", required=True)
+    tagged.add_argument("--namespace")
     args = parser.parse_args()
-    if args.command == "run":
-        command_run(args)
-    else:
-        command_select(args)
+    {"run": command_run, "select": command_select, "tagged": command_tagged}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,8 @@ import {
   type StatusResult,
 } from '@modelship/core';
 import { commandFailed, flowPath, runPython } from './python.js';
-import { parseRunPathspec } from './run-id.js';
-import { readRun, runCreator } from './runs.js';
+import { parseRunPathspec, type RunPathspec } from './run-id.js';
+import { readRun, runCreator, runsTagged } from './runs.js';
 import { type ResolvedSettings, requireFlowFile } from './settings.js';
 import { mapRunStatus } from './status-map.js';
 import { mutateTags } from './tags.js';
@@ -133,23 +133,10 @@ export async function deploy(
   const flowFile = input.refs.flowFile;
   await mutateTags(settings, { run: target, add, flowFile, creator: runCreator(run) }, context);
 
-  const previous = input.previous?.refs.runId;
-  if (stageTag && previous && previous !== target.pathspec) {
-    // Added first, removed second: a reader never sees the stage without a tagged run.
-    const before = parseRunPathspec(previous, 'deploy previous.refs.runId', target.flow);
-    const old = await readRun(settings, before.pathspec, [], context).catch(() => undefined);
-    if (old?.tags.includes(stageTag))
-      await mutateTags(
-        settings,
-        {
-          run: before,
-          remove: [stageTag],
-          flowFile: input.previous?.refs.flowFile ?? flowFile,
-          creator: runCreator(old),
-        },
-        context,
-      );
-  }
+  // Added first, removed second: a reader never sees the stage without a tagged run. Every other
+  // run holding the stage tag loses it, so exactly one run carries it whether or not the caller
+  // knew the previous one (the promoter does; `modelship-metaflow deploy --rollback` does not).
+  if (stageTag) await untagOthers(settings, target, stageTag, input, context);
 
   const refs: ProviderRefs = { runId: target.pathspec, flow: target.flow, stage: input.stage };
   if (flowFile) refs.flowFile = flowFile;
@@ -178,6 +165,36 @@ export async function deploy(
     refs,
     warnings: [...warnings, ...argo.warnings],
   };
+}
+
+async function untagOthers(
+  settings: ResolvedSettings,
+  target: RunPathspec,
+  stageTag: string,
+  input: DeployInput,
+  context: ProviderContext,
+): Promise<void> {
+  const holders = new Map(
+    (await runsTagged(settings, target.flow, stageTag, context)).map((run) => [run.pathspec, run]),
+  );
+  const previous = input.previous?.refs.runId;
+  if (previous) {
+    // The previous run may belong to another flow, which the listing above does not cover.
+    const before = parseRunPathspec(previous, 'deploy previous.refs.runId', target.flow);
+    if (!holders.has(before.pathspec)) {
+      const old = await readRun(settings, before.pathspec, [], context).catch(() => undefined);
+      if (old?.tags.includes(stageTag)) holders.set(old.pathspec, old);
+    }
+  }
+  holders.delete(target.pathspec);
+  for (const holder of holders.values()) {
+    const run = parseRunPathspec(holder.pathspec, 'tagged run');
+    const flowFile =
+      run.pathspec === previous
+        ? (input.previous?.refs.flowFile ?? input.refs.flowFile)
+        : input.refs.flowFile;
+    await mutateTags(settings, { run, remove: [stageTag], flowFile, creator: runCreator(holder) }, context);
+  }
 }
 
 /** A stage is deployed when its run carries the stage tag; without a stage, the run's own state. */

@@ -55,6 +55,22 @@ export function selectRun(
   return queryHelper<SelectResult>(settings, args, `select ${input.flow} runs tagged ${input.tag}`, context);
 }
 
+/** Every run of `flow` carrying `tag`, in the provider's namespace (default: all). */
+export async function runsTagged(
+  settings: ResolvedSettings,
+  flow: string,
+  tag: string,
+  context: ProviderContext,
+): Promise<Pick<MetaflowRun, 'pathspec' | 'systemTags'>[]> {
+  const { runs } = await queryHelper<{ runs: Pick<MetaflowRun, 'pathspec' | 'systemTags'>[] }>(
+    settings,
+    ['tagged', flow, '--tag', tag],
+    `list ${flow} runs tagged ${tag}`,
+    context,
+  );
+  return runs;
+}
+
 /** The creator of a run, from its `user:` system tag (tag commands need the creator's namespace). */
 export function runCreator(run: Pick<MetaflowRun, 'systemTags'>): string | undefined {
   return run.systemTags.find((tag) => tag.startsWith('user:'))?.slice('user:'.length);

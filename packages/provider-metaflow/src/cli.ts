@@ -56,6 +56,15 @@ export function settingsFromFlags(values: Values, env: NodeJS.ProcessEnv) {
   };
 }
 
+function scopeText(values: Values): string {
+  const scope = [
+    text(values.run) && `run ${values.run}`,
+    text(values.commit) && `commit ${values.commit}`,
+    text(values.branch) && `branch ${values.branch}`,
+  ].filter(Boolean);
+  return scope.length ? ` in scope ${scope.join(', ')}` : '';
+}
+
 export const cliSpec: ProviderCliSpec = {
   name: 'metaflow',
   summary: 'Metaflow / Outerbounds: flow runs, deployment-candidate tags, production flows on Argo Workflows',
@@ -110,25 +119,41 @@ export const cliSpec: ProviderCliSpec = {
     's3-endpoint': { type: 'string', description: 'S3 endpoint', env: 'METAFLOW_S3_ENDPOINT_URL' },
     flow: { type: 'string', description: 'flow name (select)' },
     artifact: { type: 'string', description: 'required artifact (select)' },
-    run: { type: 'string', description: 'run pathspec Flow/ID (show)' },
+    run: {
+      type: 'string',
+      description: "run pathspec Flow/ID (show; select: only this run, e.g. from the build job's outputs)",
+    },
+    commit: { type: 'string', description: 'select: only runs started from this git commit' },
+    branch: {
+      type: 'string',
+      description: 'select: only runs started on this git branch or @project branch',
+    },
   },
   create: async (values, env) =>
     (await import('./provider.js')).createMetaflowProvider(settingsFromFlags(values, env)),
   commands: {
     select: {
       description: 'newest successful run with a tag (and an artifact), by creation time',
-      usage: 'select --flow EvaluateNewModelFlow --tag deployment_candidate [--artifact model]',
+      usage:
+        'select --flow EvaluateNewModelFlow --tag deployment_candidate [--artifact model] [--run Flow/ID | --commit SHA | --branch NAME]',
       async run({ provider, values, context }) {
         const flow = text(values.flow);
         const tag = list(values.tag)[0];
         if (!flow || !tag) throw new InvalidInputError('select: pass --flow NAME and --tag TAG');
         const selected = await (provider as MetaflowProvider).select(
-          { flow, tag, artifact: text(values.artifact) },
+          {
+            flow,
+            tag,
+            artifact: text(values.artifact),
+            runId: text(values.run),
+            commit: text(values.commit),
+            branch: text(values.branch),
+          },
           context,
         );
         if (!selected.run)
           throw new InvalidInputError(
-            `select: no successful ${flow} run is tagged ${tag}${values.artifact ? ` with artifact ${values.artifact}` : ''}; looked at ${selected.considered.length}`,
+            `select: no successful ${flow} run is tagged ${tag}${values.artifact ? ` with artifact ${values.artifact}` : ''}${scopeText(values)}; looked at ${selected.considered.length}${selected.considered.length ? `: ${selected.considered.map((c) => `${c.pathspec} ${c.skipped}`).join('; ')}` : ''}`,
           );
         return {
           runId: selected.run.pathspec,

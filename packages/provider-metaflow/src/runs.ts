@@ -25,6 +25,15 @@ export interface SelectInput {
   tag: string;
   /** Only runs that have this artifact qualify (default: the provider's modelArtifact, if any). */
   artifact?: string;
+  /**
+   * Scope: only this run (`Flow/ID` or an id), e.g. the one the build job wrote to `$GITHUB_OUTPUT`;
+   * it must still carry `tag`, have succeeded and have the artifact.
+   */
+  runId?: string;
+  /** Scope: runs started from this git commit (a prefix of it), as Metaflow recorded it. */
+  commit?: string;
+  /** Scope: runs started on this git branch, or of this `@project` branch. */
+  branch?: string;
 }
 
 export interface SelectResult {
@@ -51,7 +60,16 @@ export function selectRun(
   context: ProviderContext,
 ): Promise<SelectResult> {
   const artifact = input.artifact ?? settings.modelArtifact;
-  const args = ['select', input.flow, '--tag', input.tag, ...(artifact ? ['--artifact', artifact] : [])];
+  const args = [
+    'select',
+    input.flow,
+    '--tag',
+    input.tag,
+    ...(artifact ? ['--artifact', artifact] : []),
+    ...(input.runId ? ['--run', input.runId] : []),
+    ...(input.commit ? ['--commit', input.commit] : []),
+    ...(input.branch ? ['--branch', input.branch] : []),
+  ];
   return queryHelper<SelectResult>(settings, args, `select ${input.flow} runs tagged ${input.tag}`, context);
 }
 

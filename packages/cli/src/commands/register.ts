@@ -4,6 +4,7 @@ import type { ModelVersion, ProviderRefs, UploadResult } from '@modelship/core';
 import { keyValues } from '../args.js';
 import type { CommandOutcome, CommandRunner } from '../command.js';
 import { exitCodes, UsageError } from '../exit-codes.js';
+import { assertModelName, assertModelPath } from '../input-checks.js';
 import type { CliIo } from '../io.js';
 import { trainFailure } from './train-status.js';
 import { openWorkspace, type Workspace } from './workspace.js';
@@ -112,6 +113,8 @@ function registeredOutcome(
 }
 
 export const runRegister: CommandRunner = async (command, io) => {
+  assertModelName(command.args.model!);
+  await assertModelPath(resolve(io.cwd, String(command.values.path)));
   const workspace = await openWorkspace(command, io, { provider: true });
   const { version, upload } = await registerVersion(workspace, {
     model: command.args.model!,
@@ -124,6 +127,8 @@ export const runRegister: CommandRunner = async (command, io) => {
 };
 
 export const runUpload: CommandRunner = async (command, io) => {
+  assertModelName(command.args.model!);
+  await assertModelPath(resolve(io.cwd, String(command.values.path)));
   const workspace = await openWorkspace(command, io, { provider: true });
   const provider = workspace.provider!;
   const result = await provider.upload(
@@ -148,6 +153,7 @@ export const runUpload: CommandRunner = async (command, io) => {
 };
 
 export const runTrain: CommandRunner = async (command, io) => {
+  assertModelName(command.args.model!);
   const workspace = await openWorkspace(command, io, { provider: true });
   const provider = workspace.provider!;
   const model = command.args.model!;

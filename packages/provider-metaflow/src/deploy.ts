@@ -25,6 +25,8 @@ import { mutateTags } from './tags.js';
 /** Tag prefixes modelship adds so a flow can find the model and version of a deployed run. */
 export const modelUriTagPrefix = 'modelship_model_uri:';
 export const versionTagPrefix = 'modelship_version:';
+/** Set for `argo-workflows create` to the run being deployed (`Flow/RunId`). */
+export const upstreamRunEnv = 'MODELSHIP_UPSTREAM_RUN_ID';
 
 export interface ArgoDeployment {
   workflowTemplate: string;
@@ -52,9 +54,16 @@ export async function deployArgo(
   const file = requireFlowFile(settings.raw.deployFlow, 'deploy to Argo Workflows', 'deployFlow');
   const base = argoBase(settings, file);
   const create = [...base, 'create', ...(settings.onlyJson ? ['--only-json'] : [])];
+  // A deploy-time parameter default (`default=lambda ctx: os.environ.get("MODELSHIP_UPSTREAM_RUN_ID", "")`)
+  // bakes the deployed run into the template, so a @schedule or a bare trigger serves it.
   const created = await runPython(
     settings,
-    { args: create, operation: 'argo-workflows create', stream: !settings.onlyJson },
+    {
+      args: create,
+      operation: 'argo-workflows create',
+      stream: !settings.onlyJson,
+      env: { [upstreamRunEnv]: upstreamPathspec },
+    },
     context,
   );
   if (created.failed) commandFailed(created, 'argo-workflows create');

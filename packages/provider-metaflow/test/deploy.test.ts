@@ -54,8 +54,11 @@ describe('deploy: stage tags and `argo-workflows create --only-json` with an S3 
     const template = JSON.parse(readFileSync(result.refs.templatePath ?? '', 'utf8'));
     expect(template.kind).toBe('WorkflowTemplate');
     expect(template.metadata.namespace).toBe('modelship');
-    const parameters = template.spec.arguments.parameters.map((p: { name: string }) => p.name);
-    expect(parameters).toContain('upstream-run-id');
+    // The flow's deploy-time default reads MODELSHIP_UPSTREAM_RUN_ID, which deploy sets: a
+    // scheduled or bare trigger runs the deployed model, no parameter needed.
+    const parameters = template.spec.arguments.parameters as { name: string; value: string }[];
+    const upstream = parameters.find((p) => p.name === 'upstream-run-id');
+    expect(upstream && JSON.parse(upstream.value)).toBe(shared.good);
     const listed = await s3.send(
       new ListObjectsV2Command({ Bucket: bucket, Prefix: 'metaflow/ModelshipPredictFlow/' }),
     );

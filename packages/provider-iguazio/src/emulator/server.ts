@@ -50,6 +50,10 @@ export interface RecordedRequest {
 
 export interface MlrunEmulator {
   url: string;
+  /** The cluster's v3io web API (`PUT|GET /<container>/<path>`), served by the same server outside `/api/`. */
+  v3ioUrl: string;
+  /** Objects of the v3io data containers, by `<container>/<path>`. */
+  objects: Map<string, Buffer>;
   requests: RecordedRequest[];
   /** Slack-shaped notices the emulated workflows posted (what MLRun's notification pusher sends). */
   notices: { webhook: string; text: string }[];
@@ -114,6 +118,7 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
   const functions = new Map<string, NuclioFunction>();
   const requests: RecordedRequest[] = [];
   const notices: MlrunEmulator['notices'] = [];
+  const objects = new Map<string, Buffer>();
   const workflows: Record<string, WorkflowHandler> = { train: defaultTrain, ...options.workflows };
   const workflowPolls = options.workflowPolls ?? 1;
   const deployPolls = options.deployPolls ?? 1;
@@ -147,6 +152,11 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
     const outcome = handler(run.args, run.project);
     run.outcome = outcome;
     for (const model of outcome.models ?? []) {
+      // The step wrote the model file into the project's artifact path before logging it.
+      objects.set(
+        `projects/${run.project}/artifacts/${run.workflowId}/${model.key}/${model.modelFile ?? 'model.pkl'}`,
+        Buffer.from(`${model.key} trained by ${run.name} ${run.workflowId} ${JSON.stringify(run.args)}`),
+      );
       artifacts(run.project).store(
         model.key,
         {
@@ -453,6 +463,22 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
     fn.logs += `Function ${name} is ready\n`;
   }
 
+  // The v3io web API's simple-object calls: PUT stores the body, GET returns it, 404 when absent.
+  async function v3ioObject(pathname: string, req: IncomingMessage, res: ServerResponse) {
+    const name = decodeURIComponent(pathname.slice(1));
+    if (req.method === 'PUT') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      objects.set(name, Buffer.concat(chunks));
+      return undefined;
+    }
+    const found = objects.get(name);
+    if (req.method !== 'GET' || !found) throw new HttpError(404, `v3io: no object ${name}`);
+    res.setHeader('content-type', 'application/octet-stream');
+    res.end(found);
+    return res;
+  }
+
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const authenticated = !options.accessKey || carriesKey(req, options.accessKey);
@@ -463,6 +489,7 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
       authenticated,
     });
     const send = (status: number, body: unknown) => {
+      if (body === res) return;
       if (res.statusCode === 200 || status !== 200) res.statusCode = status;
       if (body === undefined) return res.end();
       if (typeof body === 'string' && res.getHeader('content-type')) return res.end(body);
@@ -471,6 +498,7 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
     };
     void (async () => {
       if (!authenticated) throw new HttpError(401, 'Unauthorized: a valid access key is required');
+      if (!url.pathname.startsWith('/api/')) return send(200, await v3ioObject(url.pathname, req, res));
       for (const [method, pattern, handle] of routes) {
         const match = pattern.exec(url.pathname);
         if (match && method === req.method)
@@ -487,6 +515,8 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,
+    v3ioUrl: `http://127.0.0.1:${port}`,
+    objects,
     requests,
     notices,
     projects,

@@ -123,7 +123,9 @@ try {
   const provider = providerFor(sha1);
   const promoter = promoterFor(provider);
 
-  step('1. Data arrives: housing-simplified-1.csv committed to housing_data (manifest beside it)');
+  step(
+    '1. Data arrives: housing-simplified-1.csv committed to housing_data (manifest to modelship_manifests)',
+  );
   const first = await provider.upload(
     { model: { name: 'housing-data' }, path: dataDir('housing-simplified-1.csv') },
     context,

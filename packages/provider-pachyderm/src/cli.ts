@@ -57,6 +57,10 @@ export const cliSpec: ProviderCliSpec = {
       type: 'string',
       description: "repo upload commits to (default: the pipelines' input repo)",
     },
+    'manifest-repo': {
+      type: 'string',
+      description: 'repo upload keeps manifests in, read by no pipeline (default modelship_manifests)',
+    },
     reprocess: { type: 'boolean', description: 'update pipelines with --reprocess' },
     build: {
       type: 'string',
@@ -81,6 +85,7 @@ export const cliSpec: ProviderCliSpec = {
       pipelineSpecs: list(values['pipeline-spec']),
       modelRepo: text(values['model-repo']),
       dataRepo: text(values['data-repo']),
+      manifestRepo: text(values['manifest-repo']),
       reprocess: values.reprocess === true,
       build: (Array.isArray(values.build) ? values.build : text(values.build) ? [values.build] : []).map(
         (line) => {

@@ -15,7 +15,7 @@ import {
   pipelineSpecFiles,
   resolveSettings,
 } from './settings.js';
-import { loadSpecs, sourceRepos } from './specs.js';
+import { inputRepos, loadSpecs, sourceRepos } from './specs.js';
 import { deploy, status, tag } from './stages.js';
 import { train } from './train.js';
 import { uploadCommit } from './upload.js';
@@ -56,9 +56,10 @@ export function createPachydermProvider(settings: PachydermProviderSettings = {}
 
     async upload(input: UploadInput, context): Promise<UploadResult> {
       const { resolved, pachctl } = setup(context);
+      const specs = await loadSpecs(pipelineSpecFiles(resolved));
       let repo = settings.dataRepo;
       if (!repo) {
-        const sources = sourceRepos(await loadSpecs(pipelineSpecFiles(resolved)));
+        const sources = sourceRepos(specs);
         if (sources.length !== 1) {
           throw new InvalidInputError(
             `upload: cannot tell which repo to commit to (pipeline inputs: ${sources.join(', ') || 'none'}); set settings.dataRepo`,
@@ -66,7 +67,16 @@ export function createPachydermProvider(settings: PachydermProviderSettings = {}
         }
         repo = sources[0]!;
       }
-      return uploadCommit(pachctl, assertName(repo, 'repo'), 'master', input, context);
+      const manifestRepo = assertName(settings.manifestRepo ?? 'modelship_manifests', 'manifestRepo');
+      const reader = specs.find((s) => inputRepos(s.spec.input).includes(manifestRepo));
+      if (reader) {
+        throw new InvalidInputError(
+          `upload: manifestRepo "${manifestRepo}" is an input of pipeline ${reader.spec.pipeline.name}, so manifests would become its datums; pick a repo no pipeline reads`,
+          { details: { manifestRepo, pipeline: reader.spec.pipeline.name } },
+        );
+      }
+      const target = { repo: assertName(repo, 'repo'), branch: 'master', manifestRepo };
+      return uploadCommit(pachctl, target, input, context);
     },
     async train(input, context) {
       const { resolved, pachctl } = setup(context);

@@ -31,6 +31,11 @@ export interface PachydermProviderSettings {
   modelRepo?: string;
   /** Where `upload` commits: default the one input repo no pipeline writes. */
   dataRepo?: string;
+  /**
+   * Where `upload` keeps manifests (default `modelship_manifests`), at `/<repo>/<commit>/modelship.manifest.json`:
+   * outside the data repo, so no pipeline glob can make a manifest a datum. No pipeline may read it.
+   */
+  manifestRepo?: string;
   /** Pass `--reprocess` to `update pipeline` so unchanged datums are retrained too (default false, like the action). */
   reprocess?: boolean;
   /** Build/push commands run by `train` before updating pipelines, e.g. docker build and push; none: skipped. */

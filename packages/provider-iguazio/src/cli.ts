@@ -79,6 +79,7 @@ export function settingsFromArgs(
     username: text(values.username) ?? text(env.V3IO_USERNAME),
     project: text(values.project) ?? text(env.MLRUN_DEFAULT_PROJECT),
     functionName: text(values['function-name']),
+    projectSource: text(values['project-source']),
     stages: stagesFromArgs(values),
     environments: checkEnvironments(values.environments, 'providers.iguazio.environments'),
     v3ioApi: text(values['v3io-api']) ?? text(env.V3IO_API),
@@ -114,6 +115,11 @@ export const cliSpec: ProviderCliSpec = {
     username: { type: 'string', description: 'Iguazio user name', env: 'V3IO_USERNAME' },
     project: { type: 'string', description: 'MLRun project (development)', env: 'MLRUN_DEFAULT_PROJECT' },
     'function-name': { type: 'string', description: 'base name of serving functions (default serving)' },
+    'project-source': {
+      type: 'string',
+      description:
+        'where MLRun loads the project and its workflows from, e.g. git://github.com/acme/fraud#main',
+    },
     'stage-project': {
       type: 'string',
       multiple: true,

@@ -42,6 +42,12 @@ export interface IguazioProviderSettings {
   tagNames?: Record<string, string>;
   /** Workflow `train` submits (default `train`). */
   trainWorkflow?: string;
+  /**
+   * Where MLRun's workflow runner loads the project (and its workflows) from, e.g.
+   * `git://github.com/acme/fraud#main`: set on projects modelship creates and sent with `train`
+   * (a `source` train option wins). MLRun refuses a workflow run without one.
+   */
+  projectSource?: string;
   /** Slack incoming-webhook URL MLRun notifies when workflows end. Env: `SLACK_WEBHOOK_URL`. Secret. */
   slackWebhook?: string;
   pollIntervalMs?: number;

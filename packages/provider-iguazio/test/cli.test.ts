@@ -108,7 +108,15 @@ describe.skipIf(!built)('modelship-iguazio end to end (spawned)', () => {
     const uploaded = await run(['upload', model.dir, '--model', 'clf', '--version', 'v1']);
     await model.cleanup();
     expect(uploaded.code).toBe(0);
-    const trained = await run(['train', '--model', 'clf', '--param', 'accuracy=0.95']);
+    const trained = await run([
+      'train',
+      '--model',
+      'clf',
+      '--param',
+      'accuracy=0.95',
+      '--project-source',
+      'git://github.com/acme/cli#main',
+    ]);
     expect(trained.json.metrics.accuracy).toBe(0.95);
     const storeUri = trained.json.refs.storeUri as string;
     const tagged = await run([

@@ -59,6 +59,7 @@ describe('promotion across separate MLRun environments', () => {
       accessKey: devKey,
       project: 'fraud-dev',
       v3ioApi: dev.v3ioUrl,
+      projectSource: 'git://github.com/acme/fraud#main',
       pollIntervalMs: 5,
       functionName: 'fraud-serving',
       environments: {

@@ -24,6 +24,8 @@ export interface MlrunEmulatorOptions {
 }
 
 interface WorkflowRun {
+  /** Set when the runner could not start the workflow (get_workflow_id then answers 412). */
+  runnerError?: string;
   runId: string;
   workflowId: string;
   project: string;
@@ -78,11 +80,14 @@ const defaultTrain: WorkflowHandler = (args) => {
 };
 
 class HttpError extends Error {
+  readonly detail: Json;
   constructor(
     readonly status: number,
-    reason: string,
+    reason: string | Json,
   ) {
-    super(reason);
+    super(typeof reason === 'string' ? reason : String(reason.reason));
+    // MLRun's log_and_raise puts every keyword into `detail`; its errors carry `{ reason }`.
+    this.detail = typeof reason === 'string' ? { reason } : reason;
   }
 }
 
@@ -273,15 +278,50 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
             tag && tag !== '*' ? [tag] : table.tagsOf(row).length ? table.tagsOf(row) : [undefined];
           for (const t of tags) list.push(table.render(row, project!, t));
         }
-        return { artifacts: list };
+        return paginate(list, q);
+      },
+    ],
+    [
+      'DELETE',
+      /^\/api\/v2\/projects\/([^/]+)\/artifacts\/(.+)$/,
+      async ([, project, key], q, _req, res) => {
+        requireProject(project!);
+        const table = artifacts(project!);
+        const rows = table.find({
+          key: decodeURIComponent(key!),
+          tag: q.get('tag') || undefined,
+          tree: q.get('tree') || undefined,
+          uid: q.get('object-uid') || q.get('uid') || undefined,
+          iter: q.get('iter') ? Number(q.get('iter')) : undefined,
+        });
+        for (const row of rows) table.remove(row);
+        res.statusCode = 204;
+        return undefined;
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/v1\/projects\/([^/]+)\/artifact-tags$/,
+      async ([, project], q) => {
+        requireProject(project!);
+        const table = artifacts(project!);
+        const category = q.get('category');
+        const tags = new Set<string>();
+        for (const [name, uid] of table.tags) {
+          const row = table.rowByUid(uid);
+          if (!row || (category && category !== 'other' && row.body.kind !== category)) continue;
+          tags.add(name.slice(name.indexOf('\0') + 1));
+        }
+        return { project, tags: [...tags] };
       },
     ],
     [
       'GET',
       /^\/api\/v2\/projects\/([^/]+)\/artifacts\/(.+)$/,
       async ([, project, key], q) => {
-        const tree = q.get('tree') ?? undefined;
-        const uid = q.get('object-uid') ?? q.get('uid') ?? undefined;
+        // As the server does for pre-1.8 clients, which send `tree^uid` as the tree.
+        const [tree, treeUid] = (q.get('tree') ?? '').split('^', 2).map((part) => part || undefined);
+        const uid = q.get('object-uid') ?? q.get('uid') ?? treeUid;
         const tag = q.get('tag') ?? (tree || uid ? undefined : 'latest');
         const table = artifacts(project!);
         const rows = table.find({
@@ -319,8 +359,27 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
       'POST',
       /^\/api\/v1\/projects\/([^/]+)\/workflows\/([^/]+)\/submit$/,
       async ([, project, name], _q, req, res) => {
-        requireProject(project!);
+        const stored = requireProject(project!);
         const body = await readJson(req);
+        const spec = (stored.spec ?? {}) as Json;
+        const defined = ((spec.workflows ?? []) as Json[]).some((w) => w.name === name);
+        const requested = (body.spec ?? undefined) as Json | undefined;
+        // _fill_workflow_missing_fields_from_project: a workflow the project does not list needs a spec.
+        if (!defined && !requested?.name)
+          throw new HttpError(400, { reason: `Workflow ${name} not found in project` });
+        const source = String(body.source || spec.source || '');
+        const sourceError = !source
+          ? 'Project source is required. Either specify the source in the project or provide it in the request.'
+          : !source.includes('://') && !source.startsWith('/') && !source.startsWith('./') && source !== '.'
+            ? `Invalid source '${source}' for remote workflow. Expected to be a remote URL or a path to the project context on the image.`
+            : undefined;
+        if (sourceError)
+          throw new HttpError(400, {
+            reason: 'Workflow failed',
+            workflow_name: name,
+            workflow_action: 'run',
+            error: sourceError,
+          });
         const run: WorkflowRun = {
           runId: randomUUID().replaceAll('-', ''),
           workflowId: randomUUID(),
@@ -330,6 +389,10 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
           args: (body.arguments ?? {}) as Record<string, unknown>,
           notifications: (body.notifications ?? []) as Json[],
         };
+        // The runner loads the project from its source: the workflow must be defined there (the
+        // emulator's `workflows` stand for the source's code) or in the project's spec.
+        if (!workflows[run.name] && !defined)
+          run.runnerError = `workflow ${run.name} is not defined in project ${project} (source ${source})`;
         runs.set(run.runId, run);
         res.statusCode = 202;
         return { project, name, status: 'running', run_id: run.runId, schedule: null };
@@ -342,6 +405,11 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
         const run = runs.get(uid!);
         if (!run || run.project !== project)
           throw new HttpError(404, `MLRunNotFoundError: Run not found ${project}/${uid}`);
+        if (run.runnerError)
+          throw new HttpError(
+            412,
+            `MLRunPreconditionFailedError: Failed to run workflow ${run.name}, state: error, state_text: ${run.runnerError}`,
+          );
         return { workflow_id: run.workflowId };
       },
     ],
@@ -410,6 +478,34 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
       },
     ],
   ];
+
+  // The server's Paginator: without page parameters everything comes back with an empty
+  // `pagination`; with `page-size` a `page-token` names the next page until the last one.
+  const pages = new Map<string, { list: Json[]; page: number; size: number }>();
+  function paginate(list: Json[], q: URLSearchParams) {
+    const token = q.get('page-token');
+    let state: { list: Json[]; page: number; size: number } | undefined;
+    if (token) {
+      state = pages.get(token);
+      if (!state) throw new HttpError(404, `MLRunNotFoundError: Pagination token ${token} not found`);
+      pages.delete(token);
+      state = { ...state, page: state.page + 1 };
+    } else if (q.get('page-size') || q.get('page')) {
+      state = { list, page: Number(q.get('page') ?? 1), size: Number(q.get('page-size') ?? 200) };
+    }
+    if (!state) return { artifacts: list, pagination: { page: null, 'page-size': null, 'page-token': null } };
+    const start = (state.page - 1) * state.size;
+    const slice = state.list.slice(start, start + state.size);
+    let next: string | null = null;
+    if (start + state.size < state.list.length) {
+      next = randomUUID();
+      pages.set(next, state);
+    }
+    return {
+      artifacts: slice,
+      pagination: { page: state.page, 'page-size': state.size, 'page-token': next },
+    };
+  }
 
   function resolveTagBody(project: string, body: Json) {
     if (body.kind !== 'artifact')
@@ -508,7 +604,9 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
     })().catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
       res.statusCode = status;
-      send(status, { detail: { reason: String((error as Error).message) } });
+      send(status, {
+        detail: error instanceof HttpError ? error.detail : { reason: String((error as Error).message) },
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

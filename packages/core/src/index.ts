@@ -1,7 +1,7 @@
 export * from './config/load.js';
 export * from './config/schema.js';
 export * from './contract/index.js';
-export * from './ledger/event.js';
+export * from './ledger/events.js';
 export { FileLedger, type FileLedgerOptions, openFileLedger } from './ledger/file-ledger.js';
 export type {
   AppendOptions,

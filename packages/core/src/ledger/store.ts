@@ -4,7 +4,7 @@ import { canonicalJson } from '@modelship/manifest/verify';
 import type { LedgerProblem } from '../promotion/errors.js';
 import { replay } from '../state/reducer.js';
 import { emptyState, type LedgerState } from '../state/types.js';
-import { chainEvents, type LedgerEvent, type LedgerEventInput, type LedgerHead } from './event.js';
+import { chainEvents, type LedgerEvent, type LedgerEventInput, type LedgerHead } from './events.js';
 import type { AppendOptions, AppendResult, Ledger, LedgerVerifyResult, LoadedState } from './ledger.js';
 import { checkChain, parseBatch } from './verify.js';
 

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { LedgerEvent } from '../ledger/event.js';
+import type { LedgerEvent } from '../ledger/events.js';
 import type { Notifier } from '../promotion/types.js';
 import { type DeliveryOptions, deliver, wantsEvent } from './deliver.js';
 

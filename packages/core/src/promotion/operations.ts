@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { approvalPolicyFor, stageGatesFor } from '../config/load.js';
 import { ErrorCode, InvalidInputError, ModelshipError, NotFoundError } from '../contract/errors.js';
 import type { DeployResult, MappedStatus, ProviderWarning } from '../contract/provider.js';
-import type { LedgerEventInput } from '../ledger/event.js';
+import type { LedgerEventInput } from '../ledger/events.js';
 import type { LoadedState } from '../ledger/ledger.js';
 import { allowedTransitions, assertTransition } from '../state/transitions.js';
 import type { GateReport, LedgerState, ModelVersion, StageEntry, StageState } from '../state/types.js';

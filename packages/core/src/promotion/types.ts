@@ -6,7 +6,7 @@ import type {
   ProviderV1,
   ProviderWarning,
 } from '../contract/provider.js';
-import type { LedgerEvent } from '../ledger/event.js';
+import type { LedgerEvent } from '../ledger/events.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { GateReport, ModelVersion, StageEntry } from '../state/types.js';
 import type { CustomGate, Evaluation } from './gates.js';

@@ -2,7 +2,7 @@
 // the state does not allow, which is how the promoter validates a batch before appending it.
 import { ErrorCode, InvalidInputError, ModelshipError } from '../contract/errors.js';
 import type { MappedStatus, ProviderRefs } from '../contract/provider.js';
-import type { LedgerEvent } from '../ledger/event.js';
+import type { LedgerEvent } from '../ledger/events.js';
 import { assertTransition } from './transitions.js';
 import type {
   GateReport,

@@ -6,8 +6,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type AlgorithmiaEmulator, startAlgorithmiaEmulator } from '@modelship/testing-algorithmia-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AlgorithmiaEmulator, startAlgorithmiaEmulator } from '../src/testing.js';
 import { API_KEY, algorithmiaPython, mainPython, USER } from './helpers.js';
 
 const exec = promisify(execFile);

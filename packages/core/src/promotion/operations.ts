@@ -256,6 +256,14 @@ export class PromotionOperations {
       return this.ticketPlan(events, { ...where, replaces: champion, rollback: false, gates: reports, key });
     }, isPlan);
     if (isTicket(step)) return this.finishDeploy(step);
+    if (step.outcome === 'gate-failed' && step.gates.length > 0) {
+      // A registry must not keep a version that failed its gates approvable by anyone in a console.
+      const reason = step.gates
+        .filter((gate) => gate.verdict === 'fail')
+        .map((gate) => `${gate.name}: ${gate.message}`)
+        .join('; ');
+      return this.mirrored(step, [{ ...step, tag: 'rejected', approval: { by: 'modelship gates', reason } }]);
+    }
     if (step.outcome !== 'pending-approval') return step;
     return this.mirrored(step, [{ ...step, tag: 'challenger' }]);
   }

@@ -1,6 +1,6 @@
 import { testProvider } from '@modelship/core/testing';
+import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import { createIguazioProvider } from '../src/index.js';
-import { type MlrunEmulator, startMlrunEmulator } from '../src/testing.js';
 import { accessKey, modelDir } from './helpers.js';
 
 let emulator: MlrunEmulator;

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
+import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIguazioProvider } from '../src/index.js';
-import { type MlrunEmulator, startMlrunEmulator } from '../src/testing.js';
 import { accessKey, capturingContext } from './helpers.js';
 
 describe('train submits a project workflow and reads the model it logged', () => {

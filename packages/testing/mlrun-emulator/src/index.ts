@@ -6,4 +6,4 @@ export {
   startMlrunEmulator,
   type WorkflowHandler,
   type WorkflowOutcome,
-} from './emulator/server.js';
+} from './server.js';

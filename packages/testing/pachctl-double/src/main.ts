@@ -1,4 +1,4 @@
-// Entry of the pachctl double (see ../../bin/pachctl-double.mjs). Errors print as pachctl prints
+// Entry of the pachctl double (see ../bin/pachctl-double.mjs). Errors print as pachctl prints
 // them (the message on stderr) and exit with code 1, like every failing pachctl command.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from './args.js';

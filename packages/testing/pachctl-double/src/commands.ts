@@ -1,10 +1,10 @@
 // The pachctl v2.x commands the provider uses, answered against the double's state directory.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseJsonStream } from '../json-stream.js';
 import { type ParsedArgs, parseRef } from './args.js';
 import { runJob, triggerPipelines } from './jobs.js';
 import { branchInfo, commitInfo, jobInfo, pipelineInfo, repoInfo } from './shapes.js';
+import { parseSpecValues } from './spec-values.js';
 import { jobKey, newId, PachError, repoKey, type Store, timestamp } from './state.js';
 
 export interface Io {
@@ -64,7 +64,7 @@ function putFile(store: Store, args: ParsedArgs, target: string): void {
 function upsertPipelines(store: Store, args: ParsedArgs, io: Io, update: boolean): void {
   const file = typeof args.flags.file === 'string' ? args.flags.file : '-';
   const text = file === '-' ? io.stdin() : readFileSync(file, 'utf8');
-  for (const value of parseJsonStream(text)) {
+  for (const value of parseSpecValues(text)) {
     const spec = value as { pipeline?: { name?: string }; transform?: { image?: string; cmd?: unknown } };
     const name = spec.pipeline?.name;
     if (!name)

@@ -8,8 +8,8 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MlrunEmulator, startMlrunEmulator } from '../src/testing.js';
 
 const repo = join(import.meta.dirname, '../../..');
 const bin = (name: string) => join(repo, 'packages/cli/bin', `${name}.js`);

@@ -15,7 +15,7 @@ import {
   pipelineSpecFiles,
   resolveSettings,
 } from './settings.js';
-import { inputRepos, loadSpecs, sourceRepos } from './specs.js';
+import { inputRepos, loadSpecs, orderByInputs, sourceRepos } from './specs.js';
 import { deploy, status, tag } from './stages.js';
 import { train } from './train.js';
 import { uploadCommit } from './upload.js';
@@ -46,8 +46,6 @@ export function createPachydermProvider(settings: PachydermProviderSettings = {}
     const resolved = resolveSettings(settings);
     return { resolved, pachctl: pachctlFor(resolved, context, session) as Pachctl };
   };
-  const specNames = async (files: string[]) =>
-    new Set((await loadSpecs(files)).map((s) => s.spec.pipeline.name));
 
   return {
     specificationVersion: 'v1',
@@ -96,14 +94,12 @@ export function createPachydermProvider(settings: PachydermProviderSettings = {}
     },
     async lineage(input, context) {
       const { resolved, pachctl } = setup(context);
-      const repo = input.repo ?? settings.modelRepo;
-      if (!repo) throw new InvalidInputError('lineage: pass the repo (or set settings.modelRepo)');
-      return readLineage(
-        pachctl,
-        assertName(repo, 'repo'),
-        input.commit,
-        await specNames(pipelineSpecFiles(resolved)),
-      );
+      const specs = await loadSpecs(pipelineSpecFiles(resolved));
+      const repo = input.repo ?? settings.modelRepo ?? orderByInputs(specs).at(-1)?.spec.pipeline.name;
+      if (!repo)
+        throw new InvalidInputError('lineage: pass the repo (or set settings.modelRepo or pipelineSpecs)');
+      const pipelines = new Set(specs.map((s) => s.spec.pipeline.name));
+      return readLineage(pachctl, assertName(repo, 'repo'), input.commit, pipelines);
     },
   };
 }

@@ -23,8 +23,15 @@ export interface PachydermProviderSettings {
   authToken?: string;
   /** Pipeline image without tag, e.g. `acme/housing-prices` (option → DOCKER_IMAGE_TAG, as the Pachyderm action names it). */
   image?: string;
-  /** Image tag (option → train `options.imageTag` → GITHUB_SHA). */
+  /** Image tag (train `options.imageTag` → option → the git SHA). */
   imageTag?: string;
+  /**
+   * The git commit the image is built from (train `options.gitSha` → option → GITHUB_SHA → the image
+   * tag when it is a hex SHA). Written into every pipeline spec as the annotation
+   * `modelship.dev/git-sha`, so the lineage of any model version — retrains by new data included —
+   * reaches the code.
+   */
+  gitSha?: string;
   /** Pipeline spec files (JSON; one or several objects each) (option → PACHYDERM_PIPELINE_FILES, space separated). */
   pipelineSpecs?: string[];
   /** The repo holding models: default the last pipeline in dependency order. */

@@ -95,7 +95,8 @@ describe('train: image-tagged pipelines, in dependency order, waited on', () => 
     await expect(provider.train({ model: { name: 'housing' } }, context)).rejects.toThrow(
       /settings\.image or the DOCKER_IMAGE_TAG environment variable/,
     );
-    const untagged = createPachydermProvider({ ...world.settings, imageTag: undefined });
+    // No tag and no git SHA: the tag defaults to the SHA, which nothing names.
+    const untagged = createPachydermProvider({ ...world.settings, imageTag: undefined, gitSha: undefined });
     const error = await untagged.train({ model: { name: 'housing' } }, context).catch((e: unknown) => e);
     expect((error as ModelshipError).code).toBe(ErrorCode.InvalidInput);
     expect((error as Error).message).toMatch(/GITHUB_SHA/);

@@ -15,6 +15,7 @@ const valueFlags: Record<string, string> = {
   '--pipeline': 'pipeline',
   '--progress': 'progress',
   '--provenance': 'provenance',
+  '--history': 'history',
 };
 
 const booleanFlags: Record<string, string> = {

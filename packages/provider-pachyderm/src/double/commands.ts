@@ -5,7 +5,7 @@ import { parseJsonStream } from '../json-stream.js';
 import { type ParsedArgs, parseRef } from './args.js';
 import { runJob, triggerPipelines } from './jobs.js';
 import { branchInfo, commitInfo, jobInfo, pipelineInfo, repoInfo } from './shapes.js';
-import { jobKey, newId, PachError, repoKey, type Store, timestamp } from './state.js';
+import { jobKey, newId, PachError, type PipelineRecord, repoKey, type Store, timestamp } from './state.js';
 
 export interface Io {
   stdin: () => string;
@@ -88,6 +88,14 @@ function upsertPipelines(store: Store, args: ParsedArgs, io: Io, update: boolean
       created: timestamp(),
       processed: {},
     };
+    if (existing) {
+      pipeline.history ??= [];
+      pipeline.history.push({
+        version: existing.version,
+        specCommit: existing.specCommit,
+        spec: existing.spec,
+      });
+    }
     pipeline.version++;
     pipeline.spec = value as Record<string, unknown>;
     pipeline.specCommit = specCommit.id;
@@ -219,6 +227,21 @@ export function dispatch(store: Store, args: ParsedArgs, io: Io): unknown {
       const pipeline = store.state.pipelines[target ?? ''];
       if (!pipeline) throw new PachError(`pipeline ${target} not found`);
       return emit(io, args, [pipelineInfo(pipeline)], () => `Name: ${pipeline.name}\nState: running`);
+    }
+    case 'list pipeline': {
+      // --history: "none" (0) the current version, N the N before it too, "all" (-1) every one (cmdutil.ParseHistory).
+      const history = String(args.flags.history ?? 'none');
+      const depth = history === 'all' ? -1 : history === 'none' ? 0 : Number(history);
+      if (!Number.isInteger(depth))
+        throw new PachError(`error parsing history flag: invalid syntax "${history}"`);
+      const pipelines = target ? [store.state.pipelines[target]] : Object.values(store.state.pipelines);
+      if (pipelines[0] === undefined) throw new PachError(`pipeline ${target} not found`);
+      const infos = (pipelines as PipelineRecord[]).flatMap((pipeline) => {
+        const older = [...(pipeline.history ?? [])].reverse();
+        const kept = depth < 0 ? older : older.slice(0, depth);
+        return [pipeline, ...kept.map((v) => ({ ...pipeline, ...v }))].map(pipelineInfo);
+      });
+      return emit(io, args, infos, (p: ReturnType<typeof pipelineInfo>) => `${p.pipeline.name} ${p.version}`);
     }
     case 'inspect job': {
       const { repo: pipeline, ref: id } = parseRef(target, 'job');

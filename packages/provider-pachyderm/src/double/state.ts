@@ -43,6 +43,8 @@ export interface PipelineRecord {
   lastJobState?: string;
   /** Datum hash → where that datum's output is kept, so an unchanged datum is skipped. */
   processed: Record<string, string>;
+  /** Earlier versions, oldest first, for `list pipeline --history`. */
+  history?: Array<Pick<PipelineRecord, 'version' | 'specCommit' | 'spec'>>;
 }
 
 export interface JobRecord {

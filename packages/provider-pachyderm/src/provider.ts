@@ -7,7 +7,7 @@ import type {
 } from '@modelship/core';
 import { InvalidInputError } from '@modelship/core';
 import { type Lineage, readLineage } from './lineage.js';
-import type { Pachctl } from './pachctl.js';
+import type { Pachctl, PachctlSession } from './pachctl.js';
 import {
   assertName,
   type PachydermProviderSettings,
@@ -41,7 +41,7 @@ export interface PachydermProvider extends ProviderV1 {
 
 /** A provider that drives `pachctl`; nothing runs (and nothing is read from the environment) until a call. */
 export function createPachydermProvider(settings: PachydermProviderSettings = {}): PachydermProvider {
-  const session: { loggedIn?: Promise<void> } = {};
+  const session: PachctlSession = {};
   const setup = (context: ProviderContext) => {
     const resolved = resolveSettings(settings);
     return { resolved, pachctl: pachctlFor(resolved, context, session) as Pachctl };

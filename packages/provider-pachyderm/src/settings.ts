@@ -1,5 +1,5 @@
 import { ErrorCode, InvalidInputError, ModelshipError, type ProviderContext } from '@modelship/core';
-import { Pachctl, type PachctlConnection } from './pachctl.js';
+import { Pachctl, type PachctlConnection, type PachctlSession } from './pachctl.js';
 
 /** A command that builds or pushes the pipeline image; `{image}` in args becomes `<image>:<tag>`. */
 export interface ImageCommand {
@@ -114,11 +114,7 @@ export function assertName(value: string, what: string): string {
   return value;
 }
 
-export function pachctlFor(
-  resolved: ResolvedSettings,
-  context: ProviderContext,
-  session: { loggedIn?: Promise<void> },
-) {
+export function pachctlFor(resolved: ResolvedSettings, context: ProviderContext, session: PachctlSession) {
   if (resolved.connection.authToken) context.redact.add(resolved.connection.authToken);
   return new Pachctl(resolved.connection, context, session);
 }

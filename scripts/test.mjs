@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkWheel } from './check-wheel.mjs';
 import { ensurePeers, venvBin } from './peers.mjs';
 
 const reports = '.reports';
@@ -42,4 +43,6 @@ if (pytestDirs.length > 0 && process.argv.length <= 2) {
   if (pytestStatus === 5) pytestStatus = 0; // no tests collected is not a failure of the suite
 }
 
-process.exit(vitestStatus !== 0 || pytestStatus !== 0 ? 1 : 0);
+const wheelStatus = process.argv.length <= 2 ? checkWheel(reports) : 0;
+
+process.exit(vitestStatus !== 0 || pytestStatus !== 0 || wheelStatus !== 0 ? 1 : 0);

@@ -1,8 +1,15 @@
 // `modelship-<provider>`: the generic wrapper around a provider's ProviderCliSpec. The spec is
 // loaded lazily from `@modelship/provider-<name>/cli`, so `--help` stays cheap.
 import { resolve } from 'node:path';
-import type { ProviderCliSpec, ProviderContext, ProviderRefs, ProviderV1 } from '@modelship/core';
+import type {
+  MappedStatus,
+  ProviderCliSpec,
+  ProviderContext,
+  ProviderRefs,
+  ProviderV1,
+} from '@modelship/core';
 import { keyValues } from './args.js';
+import { trainFailure } from './commands/train-status.js';
 import { describeError, exitCodeFor, exitCodeHelp, exitCodes, UsageError } from './exit-codes.js';
 import { githubActions } from './github.js';
 import { type CliIo, processIo } from './io.js';
@@ -242,6 +249,16 @@ export async function runProviderCli(
         refs: context.redact(JSON.stringify(refs)),
         ...Object.fromEntries(Object.entries(refs).map(([k, v]) => [`ref-${k}`, context.redact(v)])),
       });
+    }
+    const r = (result ?? {}) as { runId?: string; status?: MappedStatus };
+    const failure =
+      invocation.verb === 'train' && r.status
+        ? trainFailure(String(values.model), r.runId ?? '', r.status)
+        : undefined;
+    if (failure) {
+      io.stderr.write(`modelship-${spec.name}: ${context.redact(failure)}\n`);
+      gha?.error(context.redact(failure), `modelship-${spec.name}`);
+      return exitCodes.failed;
     }
     return exitCodes.ok;
   } catch (error) {

@@ -22,6 +22,22 @@ export const versionSchema = z.looseObject({
 });
 export type AlgorithmVersion = z.infer<typeof versionSchema>;
 
+export const algorithmSchema = z.looseObject({
+  details: z.record(z.string(), z.unknown()).nullish(),
+  settings: z.record(z.string(), z.unknown()).nullish(),
+});
+export type AlgorithmInfo = z.infer<typeof algorithmSchema>;
+
+// What a PUT must carry back. `language` is left out: sending it would make `environment` required.
+const UPDATE_SETTINGS = [
+  'license',
+  'network_access',
+  'pipeline_enabled',
+  'source_visibility',
+  'package_set',
+  'environment',
+] as const;
+
 const listOf = <T extends z.ZodType>(item: T) => z.looseObject({ results: z.array(item).nullish() });
 
 export class ManagementApi {
@@ -93,10 +109,28 @@ export class ManagementApi {
     return versionSchema.parse(body);
   }
 
+  async algorithm(signal: AbortSignal): Promise<AlgorithmInfo> {
+    return algorithmSchema.parse(
+      await this.request('get algorithm', `/v1/algorithms/${this.algoPath}`, signal),
+    );
+  }
+
+  /**
+   * Merges `details` into the algorithm's. The PUT requires the settings (license, network_access,
+   * pipeline_enabled, source_visibility; package_set once set), so they are read first and sent back
+   * unchanged.
+   */
   async updateDetails(details: Record<string, unknown>, signal: AbortSignal): Promise<void> {
+    const current = await this.algorithm(signal);
+    const settings = Object.fromEntries(
+      UPDATE_SETTINGS.filter((key) => current.settings?.[key] != null).map((key) => [
+        key,
+        current.settings?.[key],
+      ]),
+    );
     await this.request('update algorithm', `/v1/algorithms/${this.algoPath}`, signal, {
       method: 'PUT',
-      json: { details },
+      json: { details: { ...current.details, ...details }, settings },
     });
   }
 

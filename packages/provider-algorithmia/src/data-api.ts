@@ -118,7 +118,7 @@ export class DataApi {
     await this.request('upload', path, 'PUT', bytes, {}, signal);
   }
 
-  async getText(path: string, signal: AbortSignal): Promise<string> {
+  async getBytes(path: string, signal: AbortSignal): Promise<Buffer> {
     const { body } = await this.request(
       'download',
       path,
@@ -127,10 +127,11 @@ export class DataApi {
       { Accept: 'application/octet-stream' },
       signal,
     );
-    return Buffer.isBuffer(body)
-      ? body.toString('utf8')
-      : typeof body === 'string'
-        ? body
-        : JSON.stringify(body);
+    if (Buffer.isBuffer(body)) return body;
+    return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+  }
+
+  async getText(path: string, signal: AbortSignal): Promise<string> {
+    return (await this.getBytes(path, signal)).toString('utf8');
   }
 }

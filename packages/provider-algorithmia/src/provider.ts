@@ -184,12 +184,7 @@ export function createAlgorithmiaProvider(settings: AlgorithmiaProviderSettings 
           warnings: [],
         };
       }
-      const published = await publishVersion(
-        d,
-        pushed.commit,
-        input.model.version,
-        settings.testCases?.[0]?.input,
-      );
+      const published = await publishVersion(d, pushed.commit, input.model, settings.testCases?.[0]?.input);
       refs.semanticVersion = published.semanticVersion;
       return {
         status: { unified: 'deployed', raw: 'published' },
@@ -208,7 +203,7 @@ export function createAlgorithmiaProvider(settings: AlgorithmiaProviderSettings 
         );
       }
       const build = await waitForBuild(d, commit);
-      const published = await publishVersion(d, commit, input.model.version, settings.testCases?.[0]?.input);
+      const published = await publishVersion(d, commit, input.model, settings.testCases?.[0]?.input);
       const algo = `${d.resolved.username}/${d.resolved.algoName}`;
       return {
         status: { unified: 'deployed', raw: 'published' },

@@ -1,5 +1,6 @@
 // deploy/tag: push code + model_manifest.json to the algorithm repository, wait for the build of
 // that commit, run the test cases against it, and publish a version when the stage asks for it.
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ErrorCode, ModelshipError, type ProviderContext, type ProviderRefs } from '@modelship/core';
@@ -46,11 +47,21 @@ async function uploadedManifest(deps: ReleaseDeps, refs: ProviderRefs) {
   }
   const text = await deps.data.getText(`${dataPath}.modelship.json`, deps.context.signal);
   const manifest = modelshipManifestSchema.parse(JSON.parse(text));
-  if (head.md5 && manifest.files[0]?.md5 !== head.md5) {
-    throw new ModelshipError(
-      ErrorCode.Integrity,
-      `data://${dataPath} has md5 ${head.md5} but its manifest says ${manifest.files[0]?.md5}; upload the model again`,
-    );
+  const expected = manifest.files[0];
+  // The API does not define the ETag as the MD5: a matching one spares the download (a 128-bit
+  // coincidence it is not), anything else proves nothing, so the bytes are hashed. The inference
+  // code checks model_manifest.json again when it loads the model.
+  if (!head.md5 || head.md5 !== expected?.md5) {
+    const bytes = await deps.data.getBytes(dataPath, deps.context.signal);
+    const algorithm = expected?.sha256 ? 'sha256' : 'md5';
+    const actual = createHash(algorithm).update(bytes).digest('hex');
+    if (actual !== expected?.[algorithm]) {
+      throw new ModelshipError(
+        ErrorCode.Integrity,
+        `data://${dataPath} has ${algorithm} ${actual} but its manifest says ${expected?.[algorithm] ?? '(none)'}; upload the model again`,
+        { details: { dataPath } },
+      );
+    }
   }
   return { dataPath, manifest };
 }
@@ -211,25 +222,54 @@ export async function runTestCases(
   return cases.length;
 }
 
-/** Publishes the built commit with `details.label` = the modelship version id; reuses an earlier publish. */
+/** The build Algorithmia would publish now: it publishes only the most recent build. */
+export function latestBuild(builds: AlgorithmBuild[]): AlgorithmBuild | undefined {
+  // Newest by start time when the API says; otherwise trust its newest-first order.
+  return [...builds].sort((a, b) => (b.started_at ?? '').localeCompare(a.started_at ?? ''))[0];
+}
+
+/**
+ * Publishes the built commit with `details.label` = the modelship version id; reuses an earlier
+ * publish. The API cannot be told which build to publish (it takes the latest), so the latest build
+ * is checked to be `commit` before, and the returned version's `git_hash` after.
+ */
 export async function publishVersion(
   deps: ReleaseDeps,
   commit: string,
-  version: string,
+  version: { name: string; version: string },
   sampleInput?: unknown,
 ) {
+  const algo = `${deps.resolved.username}/${deps.resolved.algoName}`;
   const existing = (await deps.api.versions(deps.context.signal)).find(
-    (candidate) => candidate.version_info?.git_hash === commit && candidate.details?.label === version,
+    (candidate) => candidate.version_info?.git_hash === commit,
   );
-  if (existing?.version_info?.semantic_version)
-    return { semanticVersion: existing.version_info.semantic_version, reused: true };
+  if (existing?.version_info?.semantic_version) {
+    if (existing.details?.label === version.version)
+      return { semanticVersion: existing.version_info.semantic_version, reused: true };
+    throw new ModelshipError(
+      ErrorCode.Conflict,
+      `commit ${commit} of ${algo} is already published as ${existing.version_info.semantic_version} (label "${existing.details?.label ?? ''}"); ` +
+        `Algorithmia publishes a build once, so it cannot also be ${version.version}; deploy ${version.version} again to build a new commit`,
+      { details: { commit, semanticVersion: existing.version_info.semantic_version } },
+    );
+  }
+  const latest = latestBuild(await deps.api.builds(deps.context.signal));
+  if (latest?.commit_sha !== commit || latest.status !== 'succeeded') {
+    throw new ModelshipError(
+      ErrorCode.Conflict,
+      `the latest build of ${algo} is commit ${latest?.commit_sha ?? '(none)'} (${latest?.status ?? 'no build'}), not ${commit}, the commit of ${version.version}; ` +
+        `Algorithmia publishes only the latest build, so publishing now would label other code ${version.version}. ` +
+        `Rebuild it first: modelship-algorithmia deploy --model ${version.name} --version ${version.version} --stage production`,
+      { details: { commit, latestCommit: latest?.commit_sha ?? null } },
+    );
+  }
   const published = await deps.api.publish(
     {
-      details: { label: version },
-      settings: {},
+      details: { label: version.version },
+      settings: { algorithm_callability: deps.settings.algorithmCallability ?? 'private' },
       version_info: {
         version_type: deps.settings.versionType ?? 'minor',
-        release_notes: `modelship version ${version} (commit ${commit})`,
+        release_notes: `modelship version ${version.version} (commit ${commit})`,
         ...(sampleInput === undefined ? {} : { sample_input: JSON.stringify(sampleInput) }),
       },
     },
@@ -240,6 +280,16 @@ export async function publishVersion(
     throw new ModelshipError(
       ErrorCode.Provider,
       `Algorithmia published ${commit} but returned no semantic_version`,
+    );
+  }
+  const hash = published.version_info?.git_hash;
+  if (hash !== commit) {
+    // Versions are immutable: all that can be done is to say loudly which one is wrong.
+    throw new ModelshipError(
+      ErrorCode.Integrity,
+      `Algorithmia published ${semanticVersion} from commit ${hash ?? '(unknown)'}, not ${commit} (a push landed between the check and the publish); ` +
+        `${algo}/${semanticVersion} carries other code under label ${version.version}: do not call it; deploy ${version.version} again to publish a correct version`,
+      { details: { commit, publishedCommit: hash ?? null, semanticVersion } },
     );
   }
   return { semanticVersion, reused: false };

@@ -57,6 +57,8 @@ export interface AlgorithmiaProviderSettings {
   testCases?: AlgorithmTestCase[];
   /** Stages whose deploy publishes a version; default `['production']`. */
   publishStages?: string[];
+  /** `settings.algorithm_callability` of published versions (required by the API); default `private`. */
+  algorithmCallability?: 'public' | 'private';
   /** Default `minor`. */
   versionType?: 'major' | 'minor' | 'revision';
   buildTimeoutMs?: number;

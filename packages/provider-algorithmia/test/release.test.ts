@@ -155,7 +155,20 @@ describe('deploy', () => {
       { model, stage: 'staging', tag: 'challenger', refs },
       capturing().context,
     );
-    expect(scene.emulator.algorithm(USER, ALGO)?.details.label).toBe('v7 challenger');
+    const algorithm = scene.emulator.algorithm(USER, ALGO);
+    expect(algorithm?.details.label).toBe('v7 challenger');
+    // The PUT carried the required settings as they were, and kept the other details.
+    expect(algorithm?.settings).toMatchObject({
+      network_access: 'full',
+      license: 'apl',
+      pipeline_enabled: true,
+    });
+    expect(algorithm?.details.summary).toBe('');
+    expect(scene.emulator.requests).toContainEqual({
+      method: 'PUT',
+      path: `/v1/algorithms/${USER}/${ALGO}`,
+      status: 200,
+    });
     const published = await provider.publish({ model, refs: tagged.refs }, capturing().context);
     expect(published.refs.semanticVersion).toBe('0.1.0');
     expect(scene.emulator.algorithm(USER, ALGO)?.versions[0]?.git_hash).toBe(tagged.refs.algoCommit);

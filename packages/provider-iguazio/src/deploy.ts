@@ -8,7 +8,7 @@ import {
   type StatusResult,
   throwIfAborted,
 } from '@modelship/core';
-import { artifactRefFrom } from './artifact-ref.js';
+import { artifactRefFrom, versionQuery } from './artifact-ref.js';
 import { ensureProject } from './projects.js';
 import { type ResolvedSettings, stageTarget } from './settings.js';
 import { isTerminalFunctionState, mapFunctionState } from './status.js';
@@ -83,14 +83,14 @@ export async function deployModel(
   const ref = artifactRefFrom(input.refs, { project: resolved.project, key: input.model.name }, 'deploy');
   const found = await client<StoredArtifact>({
     path: `v2/projects/${ref.project}/artifacts/${ref.key}`,
-    query: ref.tree ? { tree: ref.tree, iter: 0 } : { tag: ref.tag ?? 'latest' },
+    query: versionQuery(ref),
     allow: [404],
     what: `model ${ref.project}/${ref.key}`,
     operation: 'deploy',
   });
   if (found.status === 404)
     throw new ProviderError(
-      `deploy: model artifact ${ref.project}/${ref.key}${ref.tree ? `@${ref.tree}` : ''} not found in MLRun; upload or train it first, or pass its refs`,
+      `deploy: model artifact ${ref.project}/${ref.key}${ref.tree ? `@${ref.tree}` : ''}${ref.uid ? `^${ref.uid}` : ''} not found in MLRun; upload or train it first, or pass its refs`,
       { provider: 'iguazio', operation: 'deploy', code: ErrorCode.NotFound, rawCode: 404 },
     );
   const tree = ref.tree ?? found.body.metadata?.tree;

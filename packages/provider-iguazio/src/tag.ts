@@ -1,5 +1,5 @@
 import { type ProviderContext, type TagInput, type TagResult, throwIfAborted } from '@modelship/core';
-import { artifactRefFrom } from './artifact-ref.js';
+import { artifactRefFrom, versionQuery } from './artifact-ref.js';
 import type { ResolvedSettings } from './settings.js';
 import { formatStoreUri, validateStoreUri } from './store-uri.js';
 import type { StoredArtifact } from './upload.js';
@@ -18,6 +18,16 @@ export async function tagModel(
   const ref = artifactRefFrom(input.refs, { project: resolved.project, key: input.model.name }, 'tag');
   const tag = resolved.settings.tagNames?.[input.tag] ?? input.tag;
   validateStoreUri({ kind: 'models', project: ref.project, key: ref.key, tag }, `tag "${tag}"`);
+  if (!ref.tree) {
+    // A `:tag` or `^uid` URI: the tag endpoints name versions by tree (producer_id), so learn it.
+    const found = await client<StoredArtifact>({
+      path: `v2/projects/${ref.project}/artifacts/${ref.key}`,
+      query: versionQuery(ref),
+      what: `artifact ${ref.project}/${ref.key}`,
+      operation: 'tag',
+    });
+    ref.tree = found.body.metadata?.tree;
+  }
   const identifier = (tree: string | undefined) => ({
     kind: 'artifact',
     identifiers: [{ kind: 'model', key: ref.key, iter: 0, producer_id: tree }],

@@ -33,8 +33,17 @@ def jsonable(value):
         return None
 
 
-def numeric_id(run_id):
-    return int(run_id) if run_id.isdigit() else None
+def creation_time(run):
+    # Local metadata rewrites a run's own timestamp whenever its tags change (Metaflow issue
+    # #2293); its start task's timestamp is written once, so the earlier of the two is when the
+    # run began. With a metadata service both agree.
+    times = [run.created_at]
+    try:
+        times.append(run["start"].task.created_at)
+    except Exception:  # noqa: BLE001 - a run that never reached start has only its own timestamp
+        pass
+    known = [time for time in times if time is not None]
+    return min(known) if known else None
 
 
 def first_failed_step(run):
@@ -60,7 +69,7 @@ def describe(run, artifacts):
                 data[name] = jsonable(task[name].data)
         except Exception:  # noqa: BLE001 - a run without an end task simply lacks artifacts
             pass
-    created = run.created_at
+    created = creation_time(run)
     finished = run.finished_at
     failed_step = None if run.finished else first_failed_step(run)
     return {
@@ -94,11 +103,10 @@ def command_run(args):
 
 
 def order_key(run):
-    # Local metadata lists runs whose tags changed out of order (Metaflow issue #2293), so the
-    # order is the run id: numeric ids grow with time; other ids fall back to creation time.
-    number = numeric_id(run.id)
-    created = run.created_at.timestamp() if run.created_at else -math.inf
-    return (number is not None, number if number is not None else created, run.id)
+    # Newest means created last: ids say nothing about time across runtimes (a local `4711`
+    # against Argo's `argo-evaluatenewmodelflow-8x2kq`).
+    created = creation_time(run)
+    return (created.timestamp() if created else -math.inf, run.id)
 
 
 def command_select(args):

@@ -116,7 +116,7 @@ export const cliSpec: ProviderCliSpec = {
     (await import('./provider.js')).createMetaflowProvider(settingsFromFlags(values, env)),
   commands: {
     select: {
-      description: 'newest successful run with a tag (and an artifact), ordered by run id',
+      description: 'newest successful run with a tag (and an artifact), by creation time',
       usage: 'select --flow EvaluateNewModelFlow --tag deployment_candidate [--artifact model]',
       async run({ provider, values, context }) {
         const flow = text(values.flow);

@@ -28,7 +28,7 @@ export interface SelectInput {
 }
 
 export interface SelectResult {
-  /** The newest qualifying run by run id, or null. */
+  /** The newest qualifying run by creation time, or null. */
   run: MetaflowRun | null;
   /** Every tagged run looked at, newest first, with why it was skipped (null = chosen). */
   considered: { pathspec: string; skipped: string | null }[];

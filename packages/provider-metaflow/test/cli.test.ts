@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -53,5 +54,42 @@ describe.skipIf(!built)('modelship-metaflow end to end (spawned, real Metaflow)'
 
     const missing = await cli(['show', '--run', `${flowName}/5`]);
     expect(JSON.parse(missing.stdout)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('a failed training run exits 1; its JSON still says why', async () => {
+    const failed = await cli([
+      'train',
+      '--model',
+      'm',
+      '--train-flow',
+      'train_flow.py',
+      '--no-card',
+      '--param',
+      'fail=true',
+    ]);
+    expect((failed as { code?: number }).code).toBe(1);
+    const result = JSON.parse(failed.stdout);
+    expect(result).toMatchObject({ status: { unified: 'failed', raw: 'step start failed' } });
+    expect(result.runId).toMatch(new RegExp(`^${flowName}/\\d+$`));
+    expect(failed.stderr).toContain(`run ${result.runId} is failed (step start failed)`);
+  });
+
+  it('`modelship train` exits 1 on a failed run and registers nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelship-metaflow-train-cli-'));
+    writeFileSync(
+      join(dir, 'modelship.config.yaml'),
+      `version: 1\nstages: [staging]\nproviders:\n  metaflow:\n    python: ${python}\n    cwd: ${flowsDir}\n`,
+    );
+    const modelship = fileURLToPath(new URL('../../cli/bin/modelship.js', import.meta.url));
+    const args = ['train', 'm', '--register', '--option', 'flow=train_flow.py', '--param', 'fail=true'];
+    const failed = await run(process.execPath, [modelship, ...args, '--json'], {
+      cwd: dir,
+      env: { ...process.env, ...metaflowEnv(shared.root) },
+      timeout: 180_000,
+    }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    expect((failed as { code?: number }).code).toBe(1);
+    expect(JSON.parse(failed.stdout)).toMatchObject({ model: 'm', status: { unified: 'failed' } });
+    expect(existsSync(join(dir, '.modelship')), 'nothing was registered').toBe(false);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -36,6 +36,32 @@ export function testProvider(root: string, overrides: MetaflowProviderSettings =
 
 export const flowName = 'ModelshipTrainFlow';
 
+/**
+ * A run with an Argo-style id (`argo-…`), made the way an Argo Workflows deployment makes one: the
+ * flow's own `init` and `step` commands with an explicit `--run-id`. Local `run` only makes numeric ids.
+ */
+export async function argoStyleRun(root: string, runId: string, params: string[] = []): Promise<string> {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const file = join(flowsDir, 'train_flow.py');
+  const env = { ...process.env, ...metaflowEnv(root) };
+  const command = (args: string[]) =>
+    promisify(execFile)(python, [file, '--quiet', '--no-pylint', ...args], { env, timeout: 120_000 });
+  await command(['init', '--run-id', runId, '--task-id', 't0', ...params]);
+  await command([
+    'step',
+    'start',
+    '--run-id',
+    runId,
+    '--task-id',
+    't1',
+    '--input-paths',
+    `${runId}/_parameters/t0`,
+  ]);
+  await command(['step', 'end', '--run-id', runId, '--task-id', 't2', '--input-paths', `${runId}/start/t1`]);
+  return `${flowName}/${runId}`;
+}
+
 /** A fresh bucket on the shared moto server. */
 export async function motoBucket(motoUrl: string, name: string) {
   const { CreateBucketCommand, S3Client } = await import('@aws-sdk/client-s3');

@@ -1,8 +1,8 @@
 import { createProviderContext, silentLogger } from '@modelship/core';
 import { describe, expect, inject, it } from 'vitest';
-import { flowName, testProvider } from './fixtures.js';
+import { argoStyleRun, flowName, testProvider } from './fixtures.js';
 
-describe('select: newest successful tagged run by run id (real Metaflow local metadata)', () => {
+describe('select: newest successful tagged run by creation time (real Metaflow local metadata)', () => {
   const shared = inject('metaflowRuns');
   const context = createProviderContext({ logger: silentLogger });
   const provider = testProvider(shared.root);
@@ -29,13 +29,23 @@ describe('select: newest successful tagged run by run id (real Metaflow local me
   });
 
   it('a tag change on an older run does not make it the newest (Metaflow issue #2293)', async () => {
+    // Local metadata rewrites the run's own timestamp on every tag change; the start task's is not.
     const retagged = await provider.replaceTags({ runId: shared.good, add: [`${tag}_again`] }, context);
     const weak = await provider.readRun(shared.weak, [], context);
-    // Local metadata moved the older run's creation time past the newer run's …
-    expect(Date.parse(retagged.createdAt ?? '')).toBeGreaterThan(Date.parse(weak.createdAt ?? ''));
-    // … yet the run id still decides.
+    expect(Date.parse(retagged.createdAt ?? '')).toBeLessThan(Date.parse(weak.createdAt ?? ''));
     const selected = await provider.select({ flow: flowName, tag }, context);
     expect(selected.run?.pathspec).toBe(shared.weak);
+  });
+
+  it('newest by creation time: a later Argo run outranks an earlier numeric id', async () => {
+    const argo = await argoStyleRun(shared.root, `argo-evaluate-${process.pid}`, ['--accuracy', '0.97']);
+    await provider.replaceTags({ runId: argo, add: [tag] }, context);
+    // Retagging the older numeric run afterwards must not bring it back on top either.
+    await provider.replaceTags({ runId: shared.good, add: [`${tag}_late`] }, context);
+    const selected = await provider.select({ flow: flowName, tag, artifact: 'model_path' }, context);
+    expect(selected.run?.pathspec).toBe(argo);
+    expect(selected.considered[0]).toEqual({ pathspec: argo, skipped: null });
+    await provider.replaceTags({ runId: argo, remove: [tag] }, context);
   });
 
   it('no tagged run is an empty answer, an unknown flow is not_found', async () => {

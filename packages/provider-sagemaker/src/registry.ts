@@ -50,6 +50,38 @@ export function customerMetadata(input: TagInput): Record<string, string> {
   );
 }
 
+/**
+ * Where the package's container finds the model: a gzip tarball as `ModelDataUrl` (S3Object), or
+ * an uncompressed prefix as `ModelDataSource.S3DataSource` with `S3DataType: S3Prefix` and
+ * `CompressionType: None` (API reference, ModelPackageContainerDefinition and S3ModelDataSource:
+ * the S3Uri of an uncompressed prefix must end with "/").
+ */
+export function modelData(input: TagInput) {
+  const refs = input.refs;
+  const url = refs.modelDataUrl ?? refs.modelArtifact;
+  if (url) {
+    if (!/\.(tar\.gz|tgz)$/i.test(url))
+      throw new InvalidInputError(
+        `tag: ${input.model.name}@${input.model.version} has modelDataUrl ${url}; SageMaker loads a single object only as a gzip tarball (model.tar.gz) — upload the model directory instead (refs.modelDataPrefix) or pack it`,
+      );
+    return { ModelDataUrl: url };
+  }
+  const prefix = refs.modelDataPrefix;
+  if (prefix)
+    return {
+      ModelDataSource: {
+        S3DataSource: {
+          S3Uri: prefix.endsWith('/') ? prefix : `${prefix}/`,
+          S3DataType: 'S3Prefix' as const,
+          CompressionType: 'None' as const,
+        },
+      },
+    };
+  throw new InvalidInputError(
+    `tag: ${input.model.name}@${input.model.version} has no modelDataUrl, modelDataPrefix or modelArtifact ref; upload (or train) it first and pass the refs that call returned`,
+  );
+}
+
 async function ensureGroup(client: SageMakerClient, SM: SageMaker, group: string, context: ProviderContext) {
   try {
     await aws('CreateModelPackageGroup', `model package group ${group}`, () =>
@@ -133,11 +165,7 @@ export async function tagVersion(
     arn = (await findPackage(client, SM, group, description, context))?.ModelPackageArn;
   }
   if (!arn) {
-    const modelDataUrl = input.refs.modelDataUrl ?? input.refs.modelArtifact;
-    if (!modelDataUrl)
-      throw new InvalidInputError(
-        `tag: ${input.model.name}@${input.model.version} has no modelDataUrl or modelArtifact ref; upload (or train) it first and pass the refs that call returned`,
-      );
+    const container = modelData(input);
     const created = await aws('CreateModelPackage', `model package group ${group}`, () =>
       client.send(
         new SM.CreateModelPackageCommand({
@@ -147,7 +175,7 @@ export async function tagVersion(
           ModelApprovalStatus: 'PendingManualApproval',
           CustomerMetadataProperties: customerMetadata(input),
           InferenceSpecification: {
-            Containers: [{ Image: settings.inferenceImage(), ModelDataUrl: modelDataUrl }],
+            Containers: [{ Image: settings.inferenceImage(), ...container }],
             SupportedContentTypes: ['text/csv', 'application/json'],
             SupportedResponseMIMETypes: ['text/csv', 'application/json'],
           },

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { CommandRunner } from '../command.js';
 import { UsageError } from '../exit-codes.js';
 
@@ -52,6 +52,16 @@ notifiers: []
 
 export const runInit: CommandRunner = async (command, io) => {
   const path = join(io.cwd, command.config ?? 'modelship.config.yaml');
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new UsageError(
+      `init: ${path} is a directory; name the config file to write, e.g. --config ${join(command.config ?? '.', 'modelship.config.yaml')}`,
+    );
+  }
+  if (!existsSync(dirname(path))) {
+    throw new UsageError(
+      `init: the directory ${dirname(path)} does not exist; create it first or pick another --config`,
+    );
+  }
   if (existsSync(path) && command.values.force !== true) {
     throw new UsageError(`init: ${path} already exists; pass --force to overwrite it`);
   }

@@ -108,7 +108,16 @@ export class AlgorithmRegistry {
       id: randomUUID(),
       repoDir,
       details: { label: name, summary: '' },
-      settings: { language: 'python3', source_visibility: 'closed', license: 'apl', royalty_microcredits: 0 },
+      settings: {
+        algorithm_callability: 'private',
+        language: 'python3',
+        environment: 'cpu',
+        source_visibility: 'closed',
+        license: 'apl',
+        network_access: 'full',
+        pipeline_enabled: true,
+        royalty_microcredits: 0,
+      },
       builds: [],
       versions: [],
     };

@@ -27,6 +27,33 @@ function algorithmBody(algorithm: EmulatedAlgorithm, version?: PublishedVersion,
   };
 }
 
+// PUT /v1/algorithms/{user}/{algo}: these settings are "Required" in the API reference; package_set
+// is required once it was set, and environment whenever language is sent.
+const requiredSettings: Record<string, (value: unknown) => boolean> = {
+  license: (v) => ['apl', 'apache2', 'gpl3', 'mit'].includes(String(v)),
+  network_access: (v) => v === 'full' || v === 'isolated',
+  pipeline_enabled: (v) => typeof v === 'boolean',
+  source_visibility: (v) => v === 'open' || v === 'closed',
+};
+
+function updateSettingsProblem(algorithm: EmulatedAlgorithm, settings: unknown): string | undefined {
+  if (!settings || typeof settings !== 'object') {
+    return `settings is required: ${Object.keys(requiredSettings).join(', ')}`;
+  }
+  const given = settings as Record<string, unknown>;
+  for (const [key, valid] of Object.entries(requiredSettings)) {
+    if (!(key in given)) return `settings.${key} is required`;
+    if (!valid(given[key])) return `settings.${key} has an invalid value ${JSON.stringify(given[key])}`;
+  }
+  if (algorithm.settings.package_set !== undefined && given.package_set === undefined) {
+    return 'settings.package_set is required because it was previously specified';
+  }
+  if (given.language !== undefined && given.environment === undefined) {
+    return 'settings.environment is required when settings.language is specified';
+  }
+  return undefined;
+}
+
 function buildBody(build: Build) {
   const { logs: _logs, checkout: _checkout, ...body } = build;
   return body;
@@ -54,10 +81,11 @@ async function handleManagement(context: RequestContext, parts: string[]): Promi
     if (method === 'PUT') {
       if (!owner) return sendError(res, 403, `user ${context.user} cannot update ${user}/${name}`);
       const update = parseJson(context);
+      const refused = updateSettingsProblem(algorithm, update.settings);
+      if (refused) return sendError(res, 400, refused);
       if (update.details && typeof update.details === 'object')
         Object.assign(algorithm.details, update.details);
-      if (update.settings && typeof update.settings === 'object')
-        Object.assign(algorithm.settings, update.settings);
+      Object.assign(algorithm.settings, update.settings);
       return sendJson(res, 200, algorithmBody(algorithm));
     }
   }

@@ -430,16 +430,18 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
     >;
     for (const [route, step] of Object.entries(routes)) {
       const modelPath = String(((step.class_args ?? {}) as Json).model_path ?? '');
+      // MLRun's artifact_uri_pattern: <project>/<key>[#iter][:tag][@tree][^uid]
       const match =
-        /^store:\/\/(?:models|artifacts)\/([^/]+)\/([^#:@]+)(?:#(\d+))?(?::([^@]+))?(?:@(.+))?$/.exec(
+        /^store:\/\/(?:models|artifacts)\/([^/]+)\/([^#:@^]+)(?:#(\d+))?(?::([^@^]+))?(?:@([^^]+))?(?:\^(.+))?$/.exec(
           modelPath,
         );
       const found =
         match &&
         artifacts(match[1]!).find({
           key: match[2]!,
-          tag: match[4] ?? (match[5] ? undefined : 'latest'),
+          tag: match[4] ?? (match[5] || match[6] ? undefined : 'latest'),
           tree: match[5],
+          uid: match[6],
         }).length > 0;
       if (!found) {
         fn.state = 'error';

@@ -2,6 +2,8 @@
 // point every pipeline spec's transform.image at it, `pachctl update pipeline` in dependency
 // order — and then what the action leaves to the user: wait for the model pipeline's job to
 // reach a terminal JOB_* state and read the model's metrics.
+
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   CommandFailedError,
   ErrorCode,
@@ -21,17 +23,10 @@ import { pipelineSpecFiles, type ResolvedSettings, requireSetting } from './sett
 import { gitShaAnnotation, type LoadedSpec, loadSpecs, orderByInputs, stamp } from './specs.js';
 import { mapJobState, terminalJobStates } from './status.js';
 
+/** Waits between polls; an abort ends the wait (and the caller's throwIfAborted then throws). No listener outlives it. */
 const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((done) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        done();
-      },
-      { once: true },
-    );
+  delay(ms, undefined, { signal }).catch((error: unknown) => {
+    if (!signal.aborted) throw error;
   });
 
 async function buildImage(

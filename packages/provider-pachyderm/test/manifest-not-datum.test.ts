@@ -22,7 +22,7 @@ describe('upload keeps the manifest out of the datum space', () => {
     );
     const job = jobInfoSchema.parse(
       parseJsonStream(
-        world.double.run(['inspect', 'job', `regression@${uploaded.refs.commit}`, '--raw', '-o', 'json']),
+        world.double.run(['wait', 'job', `regression@${uploaded.refs.commit}`, '--raw', '-o', 'json']),
       )[0],
     );
     expect(job).toMatchObject({ state: 'JOB_SUCCESS', data_total: '1', data_failed: '0' });

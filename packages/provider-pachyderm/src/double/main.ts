@@ -5,6 +5,7 @@ import { type ParsedArgs, parseArgs } from './args.js';
 import { checkAuth, useAuthToken } from './auth.js';
 import { dispatch } from './commands.js';
 import { pushImage } from './images.js';
+import { advance } from './jobs.js';
 import { PachError, Store } from './state.js';
 
 export const doubleVersion = '2.11.0';
@@ -53,6 +54,8 @@ export function main(argv: readonly string[]): number {
     }
     checkAuth(stateDir);
     const store = new Store(stateDir);
+    // No pachd runs between calls: each call first lets the jobs whose time is up finish.
+    advance(store);
     dispatch(store, args, io);
     store.save();
     if (verb === 'edit' && noun === 'metadata') io.err('ok\n');

@@ -2,7 +2,7 @@
 // (code: the image tag lives in the spec) made a model commit. Stored in the modelship ledger
 // as the version's provenance, and flattened into refs for the CLI.
 import type { ProviderRefs } from '@modelship/core';
-import type { Pachctl } from './pachctl.js';
+import type { Pachctl } from './client.js';
 import {
   type CommitInfo,
   commitInfoSchema,

@@ -6,8 +6,9 @@ import type {
   UploadResult,
 } from '@modelship/core';
 import { InvalidInputError } from '@modelship/core';
+import type { Pachctl, PachctlSession } from './client.js';
+import { deploy } from './deploy.js';
 import { type Lineage, readLineage } from './lineage.js';
-import type { Pachctl, PachctlSession } from './pachctl.js';
 import {
   assertName,
   type PachydermProviderSettings,
@@ -16,7 +17,8 @@ import {
   resolveSettings,
 } from './settings.js';
 import { inputRepos, loadSpecs, orderByInputs, sourceRepos } from './specs.js';
-import { deploy, status, tag } from './stages.js';
+import { status } from './status.js';
+import { tag } from './tag.js';
 import { train } from './train.js';
 import { uploadCommit } from './upload.js';
 

@@ -16,8 +16,8 @@ import {
   type TrainResult,
   throwIfAborted,
 } from '@modelship/core';
+import type { Pachctl } from './client.js';
 import { lineageRefs, readLineage } from './lineage.js';
-import type { Pachctl } from './pachctl.js';
 import { type JobInfo, jobInfoSchema, pipelineInfoSchema } from './schemas.js';
 import { pipelineSpecFiles, type ResolvedSettings, requireSetting } from './settings.js';
 import { gitShaAnnotation, type LoadedSpec, loadSpecs, orderByInputs, stamp } from './specs.js';

@@ -5,7 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commitInfoSchema, jobInfoSchema, parseJsonStream } from '../src/index.js';
+import { parseJsonStream } from '../src/json-stream.js';
+import { commitInfoSchema, jobInfoSchema } from '../src/schemas.js';
 import { fixtures, housingWorld } from './world.js';
 
 const world = housingWorld({ seed: false });

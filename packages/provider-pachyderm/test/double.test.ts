@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commitInfoSchema, jobInfoSchema, parseJsonStream, pipelineInfoSchema } from '../src/index.js';
+import { parseJsonStream } from '../src/json-stream.js';
+import { commitInfoSchema, jobInfoSchema, pipelineInfoSchema } from '../src/schemas.js';
 import { fixtures, housingWorld, imageName, token } from './world.js';
 
 const world = housingWorld();

@@ -3,7 +3,9 @@
 // the data would become a datum of the user's unmodified pipeline.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPachydermProvider, jobInfoSchema, parseJsonStream } from '../src/index.js';
+import { createPachydermProvider } from '../src/index.js';
+import { parseJsonStream } from '../src/json-stream.js';
+import { jobInfoSchema } from '../src/schemas.js';
 import { fixtures, housingWorld, quietContext } from './world.js';
 
 const world = housingWorld({ seed: false });

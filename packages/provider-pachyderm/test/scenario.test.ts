@@ -7,7 +7,8 @@ import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commitInfoSchema, jobInfoSchema, parseJsonStream, pipelineInfoSchema } from '../src/index.js';
+import { parseJsonStream } from '../src/json-stream.js';
+import { commitInfoSchema, jobInfoSchema, pipelineInfoSchema } from '../src/schemas.js';
 import { fixtures, housingWorld } from './world.js';
 
 const bin = fileURLToPath(new URL('../../cli/bin/modelship-pachyderm.js', import.meta.url));

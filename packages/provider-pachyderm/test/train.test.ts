@@ -2,7 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, ModelshipError } from '@modelship/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPachydermProvider, parseJsonStream, pipelineInfoSchema } from '../src/index.js';
+import { createPachydermProvider } from '../src/index.js';
+import { parseJsonStream } from '../src/json-stream.js';
+import { pipelineInfoSchema } from '../src/schemas.js';
 import { fixtures, housingWorld, imageName, quietContext } from './world.js';
 
 const world = housingWorld({ tag: 'sha-one' });

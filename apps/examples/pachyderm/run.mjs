@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');
 const keep = process.argv.includes('--keep');
-for (const pkg of ['core', 'provider-pachyderm']) {
+for (const pkg of ['core', 'provider-pachyderm', 'testing/pachctl-double']) {
   if (!existsSync(join(repo, 'packages', pkg, 'dist', 'index.js'))) {
     console.error(
       `example: packages/${pkg} is not built; run \`npm run example:pachyderm\` (it builds first)`,
@@ -23,7 +23,7 @@ for (const pkg of ['core', 'provider-pachyderm']) {
   }
 }
 const { createPachydermProvider } = await import('@modelship/provider-pachyderm');
-const { startPachctlDouble } = await import('@modelship/provider-pachyderm/testing');
+const { startPachctlDouble } = await import('@modelship/testing-pachctl-double');
 const { createConsoleLogger, createPromoter, createProviderContext, openFileLedger } = await import(
   '@modelship/core'
 );

@@ -120,6 +120,14 @@ export function createAlgorithmiaProvider(settings: AlgorithmiaProviderSettings 
         ...(input.model.version ? { version: input.model.version } : {}),
         storageUri: `data://${dataPath}`,
       });
+      const manifestDigest = `${manifest.digest.algorithm}:${manifest.digest.value}`;
+      if (input.manifestDigest && input.manifestDigest !== manifestDigest) {
+        throw new ModelshipError(
+          ErrorCode.Integrity,
+          `upload: ${path} hashes to ${manifestDigest} but the caller stamped ${input.manifestDigest}; the model changed after its manifest was made — re-create the manifest`,
+          { details: { expected: input.manifestDigest, actual: manifestDigest } },
+        );
+      }
       const md5 = manifest.files[0]?.md5 ?? '';
       const refs = { dataPath: `data://${dataPath}`, md5, originCommit: commit };
       const head = await d.data.head(dataPath, context.signal);
@@ -129,7 +137,7 @@ export function createAlgorithmiaProvider(settings: AlgorithmiaProviderSettings 
           uri: refs.dataPath,
           refs,
           skipped: true,
-          manifestDigest: manifest.digest.value,
+          manifestDigest,
           warnings: [],
         };
       }
@@ -149,7 +157,7 @@ export function createAlgorithmiaProvider(settings: AlgorithmiaProviderSettings 
         uri: refs.dataPath,
         refs,
         skipped: false,
-        manifestDigest: manifest.digest.value,
+        manifestDigest,
         warnings: [],
       };
     },

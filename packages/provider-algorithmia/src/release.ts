@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ErrorCode, ModelshipError, type ProviderContext, type ProviderRefs } from '@modelship/core';
 import {
   type AlgorithmiaManifest,
@@ -122,20 +123,6 @@ export async function pushAlgorithm(
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((done, fail) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        fail(signal.reason);
-      },
-      { once: true },
-    );
-  });
-}
-
 /** Polls the builds list for the build of `commit` until it succeeds or fails (with its logs). */
 export async function waitForBuild(deps: ReleaseDeps, commit: string): Promise<AlgorithmBuild> {
   const timeoutMs = deps.settings.buildTimeoutMs ?? 600_000;
@@ -169,7 +156,8 @@ export async function waitForBuild(deps: ReleaseDeps, commit: string): Promise<A
       total: Math.round(timeoutMs / 1000),
       unit: 'seconds',
     });
-    await sleep(interval, deps.context.signal).catch(() => {
+    // timers/promises removes its abort listener when the timer fires: no listener per poll.
+    await delay(interval, undefined, { signal: deps.context.signal }).catch(() => {
       throw new ModelshipError(ErrorCode.Aborted, 'waiting for the Algorithmia build was aborted');
     });
   }

@@ -4,8 +4,8 @@ import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createProviderContext, type Logger, silentLogger } from '@modelship/core';
+import { type PachctlDouble, startPachctlDouble } from '@modelship/testing-pachctl-double';
 import type { PachydermProviderSettings } from '../src/index.js';
-import { type PachctlDouble, startPachctlDouble } from '../src/testing.js';
 
 export const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 export const imageName = 'acme/housing-prices';

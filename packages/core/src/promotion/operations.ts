@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { approvalPolicyFor, stageGatesFor } from '../config/load.js';
 import { ErrorCode, InvalidInputError, ModelshipError, NotFoundError } from '../contract/errors.js';
 import type { DeployResult, MappedStatus, ProviderWarning } from '../contract/provider.js';
-import type { LedgerEventInput } from '../ledger/event.js';
+import type { LedgerEventInput } from '../ledger/events.js';
 import type { LoadedState } from '../ledger/ledger.js';
+import { IllegalTransitionError } from '../state/errors.js';
 import { allowedTransitions, assertTransition } from '../state/transitions.js';
 import type { GateReport, LedgerState, ModelVersion, StageEntry, StageState } from '../state/types.js';
-import { ApprovalRequiredError, IllegalTransitionError, NotAllowedError, RaceLostError } from './errors.js';
+import { ApprovalRequiredError, NotAllowedError, RaceLostError } from './errors.js';
 import { evaluateGates, type GateOutcome } from './gates.js';
 import { mirrorTags, type TagChange } from './mirror.js';
 import { isPlan, type Plan, type PromoterCore } from './promoter.js';
@@ -92,7 +93,7 @@ export class PromotionOperations {
       data: Record<string, unknown>;
     },
   ): LedgerEventInput {
-    return { type, at: this.core.now(), ...fields };
+    return { type, at: this.core.now(), ...fields } as LedgerEventInput; // typed per event in decisions/
   }
 
   async register(input: RegisterInput): Promise<ModelVersion> {

@@ -7,7 +7,7 @@ import { createProviderContext } from '../contract/context.js';
 import { InvalidInputError } from '../contract/errors.js';
 import { silentLogger } from '../contract/logger.js';
 import type { ProviderContext } from '../contract/provider.js';
-import type { LedgerEvent, LedgerEventInput } from '../ledger/event.js';
+import type { LedgerEvent, LedgerEventInput } from '../ledger/events.js';
 import type { Ledger, LoadedState } from '../ledger/ledger.js';
 import { replay } from '../state/reducer.js';
 import type { LedgerState, ModelVersion } from '../state/types.js';

@@ -1,10 +1,10 @@
 // Stages on separate MLRun clusters: settings, and promotion carrying the model across.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEnvironments } from '../src/environments.js';
 import { createIguazioProvider, type IguazioProviderSettings } from '../src/index.js';
-import { type MlrunEmulator, startMlrunEmulator } from '../src/testing.js';
 import { capturingContext, modelDir } from './helpers.js';
 
 const devKey = 'igz-dev-key-5b1d2c';

@@ -137,6 +137,24 @@ describe('the promoter mirrors its decisions to the provider tags it asks for', 
     ]);
   });
 
+  it('a version that fails its gates is tagged rejected with the failed gates as the reason', async () => {
+    const calls: string[] = [];
+    const gated = createPromoter({
+      config: { ...config, gates: { staging: { metrics: { accuracy: '>= 0.99' } } } },
+      ledger: createMemoryLedger(),
+      provider: taggingProvider(all, calls),
+      context: createProviderContext({ logger: silentLogger }),
+      env,
+      captureProvenance: false,
+    });
+    await gated.register({ model: 'churn', metrics: { accuracy: 0.9 } });
+    expect((await gated.promote({ model: 'churn', version: 'v1', to: 'staging' })).outcome).toBe(
+      'gate-failed',
+    );
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatch(/^tag v1 rejected@staging \[modelship gates: .*accuracy.*0\.99/);
+  });
+
   it('only the tags the provider declares; none without promotionTags or with mirrorTags: false', async () => {
     const registry = await setUp(['approved', 'rejected']);
     await registry.promoter.promote({ model: 'churn', version: 'v1', to: 'staging' });

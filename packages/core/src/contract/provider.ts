@@ -173,7 +173,9 @@ export interface ProviderCapabilities {
 
 /**
  * Promotion decisions a provider can mirror as tags: `approved` / `rejected` when a stage's
- * approvals complete or one is refused (with `approval.by` naming everyone who decided),
+ * approvals complete or one is refused (with `approval.by` naming everyone who decided), and
+ * `rejected` when a version fails its gates (`approval.by` is `modelship gates`, the reason the
+ * failed gates),
  * `challenger` while a version waits for approval in a stage, `champion` when it is deployed
  * there (removed from the one it replaces first).
  */

@@ -18,7 +18,7 @@ import { runDeploySaga } from './deploy-saga.js';
 import { evaluateGates, type GateOutcome } from './gates.js';
 import { applyTags, beforeDeploy } from './mirror.js';
 import type { PromoterRuntime } from './runtime.js';
-import { type TagChange, tagChangesFor } from './tags.js';
+import { type TagChange, type TaggedOutcome, tagChangesFor } from './tags.js';
 import type {
   ApproveInput,
   DeployRequest,
@@ -111,12 +111,26 @@ export async function promote(runtime: PromoterRuntime, input: PromoteInput): Pr
   });
   if (committed.ticket) return deployTicket(runtime, committed.ticket, committed.loaded);
   const result = committed.result as PromotionResult;
-  if (result.outcome !== 'pending-approval') return { result, loaded: committed.loaded };
-  const changes = tagChangesFor({ kind: 'pending-approval', ...result });
+  const changes = tagChangesFor(taggedPromoteOutcome(result));
+  if (changes.length === 0) return { result, loaded: committed.loaded };
   return {
     result: await mirrored(runtime, result, changes, committed.loaded.state),
     loaded: committed.loaded,
   };
+}
+
+/** A registry must not keep a version that failed its gates approvable by anyone in a console. */
+function taggedPromoteOutcome(result: PromotionResult): TaggedOutcome {
+  const at = { model: result.model, version: result.version, stage: result.stage };
+  if (result.outcome === 'pending-approval') return { kind: 'pending-approval', ...at };
+  if (result.outcome === 'gate-failed' && result.gates.length > 0) {
+    const reason = result.gates
+      .filter((gate) => gate.verdict === 'fail')
+      .map((gate) => `${gate.name}: ${gate.message}`)
+      .join('; ');
+    return { kind: 'gate-failed', ...at, approval: { by: 'modelship gates', reason } };
+  }
+  return { kind: 'none', ...at };
 }
 
 function evaluate(runtime: PromoterRuntime, input: PromoteInput, state: LedgerState): Promise<GateOutcome> {

@@ -23,6 +23,10 @@ export type TaggedOutcome =
   /** The approval that completed the count; `by` names every approver. */
   | ({ kind: 'approved'; approval: { by: string; reason?: string } } & At)
   | ({ kind: 'rejected'; approval: { by: string; reason?: string } } & At)
+  /** The gates said no: `approval.by` is `modelship gates`, the reason the failed gates. */
+  | ({ kind: 'gate-failed'; approval: { by: string; reason?: string } } & At)
+  /** Nothing a provider mirrors (already there, refused before any decision). */
+  | ({ kind: 'none' } & At)
   /** A deploy or rollback succeeded; `waited` when the version had waited for approval. */
   | ({ kind: 'deployed'; replaces: string | null; waited: boolean } & At);
 
@@ -38,6 +42,10 @@ export function tagChangesFor(outcome: TaggedOutcome): TagChange[] {
         { ...at, tag: 'challenger', action: 'remove' },
         { ...at, tag: 'rejected', approval: outcome.approval },
       ];
+    case 'gate-failed':
+      return [{ ...at, tag: 'rejected', approval: outcome.approval }];
+    case 'none':
+      return [];
     case 'deployed':
       return [
         // Removed first: on platforms with one label per model, adding first would be undone.

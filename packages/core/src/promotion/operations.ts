@@ -56,7 +56,8 @@ export async function deployTicket(
   const recorded = await runDeploySaga(runtime, ticket, from);
   const outcome = recorded.result as PromotionResult;
   const result = early.length ? { ...outcome, warnings: early } : outcome;
-  if (outcome.outcome !== 'promoted') return { result, loaded: recorded.loaded };
+  if (outcome.outcome !== 'promoted' && outcome.outcome !== 'rolled-back')
+    return { result, loaded: recorded.loaded };
   const deployed = tagChangesFor({ kind: 'deployed', ...ticket, waited: outcome.approvals !== undefined });
   const tagged = await mirrored(runtime, result, [...late, ...deployed], recorded.loaded.state);
   return { result: tagged, loaded: recorded.loaded };

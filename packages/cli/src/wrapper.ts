@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import type {
   AnyProviderCliSpec,
+  MappedStatus,
   ProviderCliSpec,
   ProviderContext,
   ProviderRefs,
@@ -10,6 +11,7 @@ import type {
   ProviderV1,
 } from '@modelship/core';
 import { keyValues } from './args.js';
+import { trainFailure } from './commands/train-status.js';
 import { describeError, exitCodeFor, exitCodeHelp, exitCodes, UsageError } from './exit-codes.js';
 import { githubActions } from './github.js';
 import { type CliIo, processIo } from './io.js';
@@ -287,6 +289,16 @@ export async function runProviderCli(
         refs: context.redact(JSON.stringify(refs)),
         ...Object.fromEntries(Object.entries(refs).map(([k, v]) => [`ref-${k}`, context.redact(v)])),
       });
+    }
+    const r = (result ?? {}) as { runId?: string; status?: MappedStatus };
+    const failure =
+      invocation.verb === 'train' && r.status
+        ? trainFailure(String(values.model), r.runId ?? '', r.status)
+        : undefined;
+    if (failure) {
+      io.stderr.write(`modelship-${spec.name}: ${context.redact(failure)}\n`);
+      gha?.error(context.redact(failure), `modelship-${spec.name}`);
+      return exitCodes.failed;
     }
     return exitCodes.ok;
   } catch (error) {

@@ -44,6 +44,20 @@ describe('cli arguments', () => {
     expect(cliSpec.options['access-key']?.secret).toBe(true);
   });
 
+  it('reads environments as modelship.config.yaml hands them over (JSON text), refusing secret values', () => {
+    const settings = settingsFromArgs(
+      { environments: '{"production":{"apiUrlEnv":"PROD_MLRUN_DBPATH","accessKeyEnv":"PROD_KEY"}}' },
+      { V3IO_API: 'http://v3io' },
+    );
+    expect(settings).toMatchObject({
+      environments: { production: { apiUrlEnv: 'PROD_MLRUN_DBPATH', accessKeyEnv: 'PROD_KEY' } },
+      v3ioApi: 'http://v3io',
+    });
+    expect(() => settingsFromArgs({ environments: '{"production":{"accessKey":"k"}}' }, {})).toThrow(
+      'providers.iguazio.environments.production.accessKey: credentials are never given as values',
+    );
+  });
+
   it('export without --yes and without a terminal asks for --yes', async () => {
     const provider = await cliSpec.create({ 'api-url': 'http://127.0.0.1:9', project: 'p' }, {});
     const run = cliSpec.commands?.export?.run({
@@ -94,7 +108,15 @@ describe.skipIf(!built)('modelship-iguazio end to end (spawned)', () => {
     const uploaded = await run(['upload', model.dir, '--model', 'clf', '--version', 'v1']);
     await model.cleanup();
     expect(uploaded.code).toBe(0);
-    const trained = await run(['train', '--model', 'clf', '--param', 'accuracy=0.95']);
+    const trained = await run([
+      'train',
+      '--model',
+      'clf',
+      '--param',
+      'accuracy=0.95',
+      '--project-source',
+      'git://github.com/acme/cli#main',
+    ]);
     expect(trained.json.metrics.accuracy).toBe(0.95);
     const storeUri = trained.json.refs.storeUri as string;
     const tagged = await run([

@@ -9,7 +9,13 @@ let model: Awaited<ReturnType<typeof modelDir>>;
 testProvider({
   name: 'iguazio against the MLRun API emulator',
   create: () =>
-    createIguazioProvider({ apiUrl: emulator.url, accessKey, project: 'conformance', pollIntervalMs: 5 }),
+    createIguazioProvider({
+      apiUrl: emulator.url,
+      accessKey,
+      project: 'conformance',
+      pollIntervalMs: 5,
+      projectSource: 'git://github.com/acme/conformance#main',
+    }),
   capabilities: {
     upload: true,
     train: true,

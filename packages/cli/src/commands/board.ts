@@ -1,7 +1,14 @@
 import type { CommandRunner } from '../command.js';
 import { exitCodes } from '../exit-codes.js';
+import { assertKnownModel, assertLedgerPresent } from '../input-checks.js';
 import { boardTable, historyMermaid, historyTable, markdownSummary } from '../report.js';
-import { openWorkspace } from './workspace.js';
+import { openWorkspace, type Workspace } from './workspace.js';
+
+/** Only on the error path: a model with no versions and no events was never registered. */
+async function assertKnown(workspace: Workspace, model: string): Promise<void> {
+  const known = Object.keys((await workspace.ledger.load()).state.models);
+  assertKnownModel(model, known, workspace.ledgerLocation);
+}
 
 /** The documented `status --json` shape: `{ model, stages: [{ name, champion, challengers, pendingApprovals }] }`. */
 export const runStatus: CommandRunner = async (command, io) => {
@@ -10,6 +17,8 @@ export const runStatus: CommandRunner = async (command, io) => {
     ? [command.args.model]
     : Object.keys((await workspace.ledger.load()).state.models).sort();
   const boards = await Promise.all(models.map((model) => workspace.promoter.status(model)));
+  if (command.args.model && boards[0]?.versions.length === 0)
+    await assertKnown(workspace, command.args.model);
   const view = (board: (typeof boards)[number]) => ({
     model: board.model,
     stages: board.stages,
@@ -34,6 +43,7 @@ export const runHistory: CommandRunner = async (command, io) => {
   const workspace = await openWorkspace(command, io, { provider: false });
   const model = command.args.model!;
   const events = await workspace.promoter.history(model);
+  if (events.length === 0) await assertKnown(workspace, model);
   const format = (command.values.format as string | undefined) ?? (command.json ? 'json' : 'table');
   const mermaid = historyMermaid(model, events);
   return {
@@ -52,6 +62,7 @@ export const runHistory: CommandRunner = async (command, io) => {
 export const runLedgerVerify: CommandRunner = async (command, io) => {
   const workspace = await openWorkspace(command, io, { provider: false });
   const report = await workspace.ledger.verify();
+  if (report.problems.length === 0) await assertLedgerPresent(workspace.ledgerLocation, report.events);
   const text = report.ok
     ? `ledger ${workspace.ledgerLocation}: ${report.events} event(s), hash chain intact (head ${report.head.hash ?? 'empty'})`
     : [

@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { CommandRunner } from '../command.js';
 import { UsageError } from '../exit-codes.js';
 
 /** The file `modelship init` writes: every key the config schema knows, explained. */
-export const configTemplate = `# modelship configuration (schema version 1). Docs: packages/core/SPEC.md
+export const configTemplate = `# modelship configuration (schema version 1). Docs: SPEC.md in @modelship/core (node_modules/@modelship/core/SPEC.md)
 version: 1
 
 # Stages in promotion order: a version moves left to right.
@@ -52,6 +52,16 @@ notifiers: []
 
 export const runInit: CommandRunner = async (command, io) => {
   const path = join(io.cwd, command.config ?? 'modelship.config.yaml');
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new UsageError(
+      `init: ${path} is a directory; name the config file to write, e.g. --config ${join(command.config ?? '.', 'modelship.config.yaml')}`,
+    );
+  }
+  if (!existsSync(dirname(path))) {
+    throw new UsageError(
+      `init: the directory ${dirname(path)} does not exist; create it first or pick another --config`,
+    );
+  }
   if (existsSync(path) && command.values.force !== true) {
     throw new UsageError(`init: ${path} already exists; pass --force to overwrite it`);
   }

@@ -52,6 +52,8 @@ export interface EmulatedAlgorithm {
   settings: Record<string, unknown>;
   builds: Build[];
   versions: PublishedVersion[];
+  /** Overrides the runtime's `buildDelayMs` for this algorithm. */
+  buildDelayMs?: number;
 }
 
 export function nextSemanticVersion(previous: string | undefined, type: string): string {
@@ -72,7 +74,7 @@ try:
     result = module.apply(json.loads(sys.stdin.read()))
     out = {"result": result}
 except BaseException as error:
-    out = {"error": {"message": str(error), "error_type": type(error).__name__, "stacktrace": traceback.format_exc()}}
+    out = {"error": {"message": str(error), "error_type": getattr(error, "error_type", "AlgorithmError"), "stacktrace": traceback.format_exc()}}
 sys.stdout.write("\\n@@modelship-emulator@@" + json.dumps(out))
 `;
 
@@ -90,7 +92,12 @@ export class AlgorithmRegistry {
   }
 
   /** Creates the algorithm and its bare git repository (initially empty, branch master). */
-  async create(user: string, name: string, repoDir: string): Promise<EmulatedAlgorithm> {
+  async create(
+    user: string,
+    name: string,
+    repoDir: string,
+    options: { buildDelayMs?: number } = {},
+  ): Promise<EmulatedAlgorithm> {
     if (!existsSync(join(repoDir, 'HEAD'))) {
       mkdirSync(repoDir, { recursive: true });
       await exec('git', ['init', '--quiet', '--bare', '--initial-branch=master', repoDir]);
@@ -108,9 +115,19 @@ export class AlgorithmRegistry {
       id: randomUUID(),
       repoDir,
       details: { label: name, summary: '' },
-      settings: { language: 'python3', source_visibility: 'closed', license: 'apl', royalty_microcredits: 0 },
+      settings: {
+        algorithm_callability: 'private',
+        language: 'python3',
+        environment: 'cpu',
+        source_visibility: 'closed',
+        license: 'apl',
+        network_access: 'full',
+        pipeline_enabled: true,
+        royalty_microcredits: 0,
+      },
       builds: [],
       versions: [],
+      ...(options.buildDelayMs === undefined ? {} : { buildDelayMs: options.buildDelayMs }),
     };
     this.algorithms.set(`${user}/${name}`, algorithm);
     return algorithm;
@@ -128,7 +145,10 @@ export class AlgorithmRegistry {
       logs: '',
     };
     algorithm.builds.push(build);
-    setTimeout(() => void this.runBuild(algorithm, build), this.runtime.buildDelayMs ?? 100).unref();
+    setTimeout(
+      () => void this.runBuild(algorithm, build),
+      algorithm.buildDelayMs ?? this.runtime.buildDelayMs ?? 100,
+    ).unref();
     return build;
   }
 

@@ -16,6 +16,9 @@ export interface StoredDirectory {
 
 export type StoredEntry = StoredFile | StoredDirectory;
 
+/** "`algo://.my/*`: Readable by your algorithms (default)" — the Data API reference. */
+export const DEFAULT_ACL = { read: ['algo://.my/*'] };
+
 export class DataStoreError extends Error {
   constructor(
     readonly status: number,
@@ -56,9 +59,17 @@ export class DataStore {
     if (this.entries.get(parentPath)?.kind !== 'directory') {
       throw new DataStoreError(404, `parent directory data://${parentPath} does not exist`);
     }
+    // "Algorithmia hosted directories are currently only supported as top-level directories under
+    // your user" (Data API reference, "Create a directory").
+    if (parentPath.includes('/')) {
+      throw new DataStoreError(
+        400,
+        `cannot create data://${parentPath}/${name}: hosted directories are only supported as top-level directories under your user (data://.my/<name>)`,
+      );
+    }
     const path = `${parentPath}/${name}`;
     if (this.entries.has(path)) throw new DataStoreError(409, `data://${path} already exists`);
-    this.entries.set(path, { kind: 'directory', acl: acl ?? null });
+    this.entries.set(path, { kind: 'directory', acl: acl ?? DEFAULT_ACL });
     return path;
   }
 

@@ -27,6 +27,33 @@ function algorithmBody(algorithm: EmulatedAlgorithm, version?: PublishedVersion,
   };
 }
 
+// PUT /v1/algorithms/{user}/{algo}: these settings are "Required" in the API reference; package_set
+// is required once it was set, and environment whenever language is sent.
+const requiredSettings: Record<string, (value: unknown) => boolean> = {
+  license: (v) => ['apl', 'apache2', 'gpl3', 'mit'].includes(String(v)),
+  network_access: (v) => v === 'full' || v === 'isolated',
+  pipeline_enabled: (v) => typeof v === 'boolean',
+  source_visibility: (v) => v === 'open' || v === 'closed',
+};
+
+function updateSettingsProblem(algorithm: EmulatedAlgorithm, settings: unknown): string | undefined {
+  if (!settings || typeof settings !== 'object') {
+    return `settings is required: ${Object.keys(requiredSettings).join(', ')}`;
+  }
+  const given = settings as Record<string, unknown>;
+  for (const [key, valid] of Object.entries(requiredSettings)) {
+    if (!(key in given)) return `settings.${key} is required`;
+    if (!valid(given[key])) return `settings.${key} has an invalid value ${JSON.stringify(given[key])}`;
+  }
+  if (algorithm.settings.package_set !== undefined && given.package_set === undefined) {
+    return 'settings.package_set is required because it was previously specified';
+  }
+  if (given.language !== undefined && given.environment === undefined) {
+    return 'settings.environment is required when settings.language is specified';
+  }
+  return undefined;
+}
+
 function buildBody(build: Build) {
   const { logs: _logs, checkout: _checkout, ...body } = build;
   return body;
@@ -54,10 +81,11 @@ async function handleManagement(context: RequestContext, parts: string[]): Promi
     if (method === 'PUT') {
       if (!owner) return sendError(res, 403, `user ${context.user} cannot update ${user}/${name}`);
       const update = parseJson(context);
+      const refused = updateSettingsProblem(algorithm, update.settings);
+      if (refused) return sendError(res, 400, refused);
       if (update.details && typeof update.details === 'object')
         Object.assign(algorithm.details, update.details);
-      if (update.settings && typeof update.settings === 'object')
-        Object.assign(algorithm.settings, update.settings);
+      Object.assign(algorithm.settings, update.settings);
       return sendJson(res, 200, algorithmBody(algorithm));
     }
   }
@@ -69,6 +97,10 @@ async function handleManagement(context: RequestContext, parts: string[]): Promi
     }
     const build = algorithm.builds.find((candidate) => candidate.build_id === id);
     if (!build) return sendError(res, 404, `build ${id} of ${user}/${name} not found`);
+    // "until a build's status transitions to either succeeded or failed, logs will not be available,
+    // and requests logs for a build will result in a 404 response" (API reference, build logs).
+    if (sub === 'logs' && build.status === 'in-progress')
+      return sendError(res, 404, `logs of build ${id} are not available until it finishes`);
     if (sub === 'logs') return sendJson(res, 200, { logs: build.logs });
     return sendJson(res, 200, buildBody(build));
   }
@@ -107,6 +139,16 @@ async function handleManagement(context: RequestContext, parts: string[]): Promi
       const build = latestSuccessfulBuild(algorithm);
       if (!build?.version_info)
         return sendError(res, 400, `algorithm ${user}/${name} has no successful build to publish`);
+      // "If the most recent compiled version has already been published, you will need to
+      // recompile your algorithm in order to publish a new version." (API reference, versions)
+      const already = algorithm.versions.find((v) => v.git_hash === build.commit_sha);
+      if (already) {
+        return sendError(
+          res,
+          400,
+          `the latest build of ${user}/${name} (${build.commit_sha}) is already published as ${already.semantic_version}; recompile to publish a new version`,
+        );
+      }
       const version: PublishedVersion = {
         semantic_version: nextSemanticVersion(algorithm.versions.at(-1)?.semantic_version, versionType),
         git_hash: build.commit_sha,
@@ -130,9 +172,7 @@ async function handleCall(context: RequestContext, parts: string[]): Promise<voi
   const [user = '', name = '', requested] = parts;
   const algorithm = registry.get(user, name);
   if (!algorithm) return sendError(res, 404, `No such algorithm: ${user}/${name}`);
-  const version = requested
-    ? algorithm.versions.find((v) => v.semantic_version === requested)
-    : algorithm.versions.at(-1);
+  const version = resolveVersion(algorithm.versions, requested);
   const hash = version?.git_hash ?? requested;
   const build = algorithm.builds.filter((b) => b.commit_sha === hash && b.status === 'succeeded').at(-1);
   if (!build) {
@@ -142,8 +182,12 @@ async function handleCall(context: RequestContext, parts: string[]): Promise<voi
       `algorithm ${user}/${name}${requested ? `/${requested}` : ''} has no callable version`,
     );
   }
-  if (!version && context.user !== user) {
-    return sendError(res, 403, `unpublished builds of ${user}/${name} are callable by their owner only`);
+  if ((!version || callability(version) === 'private') && context.user !== user) {
+    return sendError(
+      res,
+      403,
+      `unpublished and private versions of ${user}/${name} are callable by their owner only`,
+    );
   }
   const type = String(context.req.headers['content-type'] ?? 'application/json');
   const text = context.body.toString('utf8');
@@ -159,8 +203,33 @@ async function handleCall(context: RequestContext, parts: string[]): Promise<voi
     ALGORITHMIA_API_KEY: context.apiKey,
   });
   const metadata = { content_type: 'json', duration: (Date.now() - started) / 1000 };
-  if (out.error) return sendJson(res, 400, { error: out.error, metadata });
+  // An algorithm's own exception is a 200 whose body has `error`: the official clients read it
+  // from there (the Python client turns any non-2xx into "Non-Algorithm related Failure").
+  if (out.error) return sendJson(res, 200, { error: out.error, metadata });
   return sendJson(res, 200, { result: out.result, metadata });
+}
+
+const callability = (version: PublishedVersion) =>
+  String(version.settings.algorithm_callability ?? 'private');
+
+/**
+ * The `/v1/algo/{user}/{algo}/{version}` forms of the API reference: `latestPrivate` (latest version
+ * published privately), `1.2.*` / `1.*` and no version (latest publicly published), a full semantic
+ * version, or — when nothing matches — a git SHA of a build (resolved by the caller).
+ */
+export function resolveVersion(
+  versions: PublishedVersion[],
+  requested: string | undefined,
+): PublishedVersion | undefined {
+  const newestFirst = [...versions].reverse();
+  if (requested === 'latestPrivate') return newestFirst.find((v) => callability(v) === 'private');
+  if (requested === undefined) return newestFirst.find((v) => callability(v) === 'public');
+  const wildcard = /^(\d+)(?:\.(\d+))?\.\*$/.exec(requested);
+  if (wildcard) {
+    const prefix = wildcard[2] === undefined ? `${wildcard[1]}.` : `${wildcard[1]}.${wildcard[2]}.`;
+    return newestFirst.find((v) => callability(v) === 'public' && v.semantic_version.startsWith(prefix));
+  }
+  return versions.find((v) => v.semantic_version === requested);
 }
 
 export async function handleAlgorithmRoute(context: RequestContext): Promise<void> {

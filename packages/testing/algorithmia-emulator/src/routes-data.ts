@@ -38,6 +38,9 @@ export function handleDataRoute(context: RequestContext) {
       return void res.end();
     }
     if (method === 'GET') {
+      // `GET /v1/data/` lists the caller's root: the official clients' `username()` reads it.
+      if (path === '')
+        return sendJson(res, 200, { folders: [{ name: context.user }], files: [], marker: null });
       if (!entry) return sendError(res, 404, `data://${path} does not exist`);
       if (entry.kind === 'file') {
         res.writeHead(200, {

@@ -37,7 +37,12 @@ export interface AlgorithmiaEmulator {
   data: DataStore;
   requests: RecordedRequest[];
   /** Creates an algorithm backed by a bare git repository at `repoDir` (created if missing). */
-  createAlgorithm(user: string, name: string, repoDir: string): Promise<EmulatedAlgorithm>;
+  createAlgorithm(
+    user: string,
+    name: string,
+    repoDir: string,
+    options?: { buildDelayMs?: number },
+  ): Promise<EmulatedAlgorithm>;
   algorithm(user: string, name: string): EmulatedAlgorithm | undefined;
   /** The next matching request(s) fail with `status` (e.g. 429, 500) before reaching the handler. */
   injectFault(fault: InjectedFault): void;
@@ -148,9 +153,9 @@ export async function startAlgorithmiaEmulator(
     url: baseUrl,
     data,
     requests,
-    createAlgorithm: async (user, name, repoDir) => {
+    createAlgorithm: async (user, name, repoDir, algorithmOptions) => {
       data.ensureUser(user);
-      return registry.create(user, name, repoDir);
+      return registry.create(user, name, repoDir, algorithmOptions);
     },
     algorithm: (user, name) => registry.get(user, name),
     injectFault: (fault) => faults.push({ times: 1, ...fault }),

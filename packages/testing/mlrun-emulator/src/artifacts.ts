@@ -49,6 +49,13 @@ export class ArtifactTable {
     return row;
   }
 
+  /** Deletes a row and the tags that named it. */
+  remove(row: ArtifactRow): void {
+    const index = this.rows.indexOf(row);
+    if (index >= 0) this.rows.splice(index, 1);
+    for (const [name, uid] of [...this.tags]) if (uid === row.uid) this.tags.delete(name);
+  }
+
   rowByUid(uid: string): ArtifactRow | undefined {
     return this.rows.find((row) => row.uid === uid);
   }

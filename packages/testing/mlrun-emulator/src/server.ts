@@ -24,6 +24,8 @@ export interface MlrunEmulatorOptions {
 }
 
 interface WorkflowRun {
+  /** Set when the runner could not start the workflow (get_workflow_id then answers 412). */
+  runnerError?: string;
   runId: string;
   workflowId: string;
   project: string;
@@ -50,6 +52,10 @@ export interface RecordedRequest {
 
 export interface MlrunEmulator {
   url: string;
+  /** The cluster's v3io web API (`PUT|GET /<container>/<path>`), served by the same server outside `/api/`. */
+  v3ioUrl: string;
+  /** Objects of the v3io data containers, by `<container>/<path>`. */
+  objects: Map<string, Buffer>;
   requests: RecordedRequest[];
   /** Slack-shaped notices the emulated workflows posted (what MLRun's notification pusher sends). */
   notices: { webhook: string; text: string }[];
@@ -74,11 +80,14 @@ const defaultTrain: WorkflowHandler = (args) => {
 };
 
 class HttpError extends Error {
+  readonly detail: Json;
   constructor(
     readonly status: number,
-    reason: string,
+    reason: string | Json,
   ) {
-    super(reason);
+    super(typeof reason === 'string' ? reason : String(reason.reason));
+    // MLRun's log_and_raise puts every keyword into `detail`; its errors carry `{ reason }`.
+    this.detail = typeof reason === 'string' ? { reason } : reason;
   }
 }
 
@@ -114,6 +123,7 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
   const functions = new Map<string, NuclioFunction>();
   const requests: RecordedRequest[] = [];
   const notices: MlrunEmulator['notices'] = [];
+  const objects = new Map<string, Buffer>();
   const workflows: Record<string, WorkflowHandler> = { train: defaultTrain, ...options.workflows };
   const workflowPolls = options.workflowPolls ?? 1;
   const deployPolls = options.deployPolls ?? 1;
@@ -147,6 +157,11 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
     const outcome = handler(run.args, run.project);
     run.outcome = outcome;
     for (const model of outcome.models ?? []) {
+      // The step wrote the model file into the project's artifact path before logging it.
+      objects.set(
+        `projects/${run.project}/artifacts/${run.workflowId}/${model.key}/${model.modelFile ?? 'model.pkl'}`,
+        Buffer.from(`${model.key} trained by ${run.name} ${run.workflowId} ${JSON.stringify(run.args)}`),
+      );
       artifacts(run.project).store(
         model.key,
         {
@@ -263,15 +278,50 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
             tag && tag !== '*' ? [tag] : table.tagsOf(row).length ? table.tagsOf(row) : [undefined];
           for (const t of tags) list.push(table.render(row, project!, t));
         }
-        return { artifacts: list };
+        return paginate(list, q);
+      },
+    ],
+    [
+      'DELETE',
+      /^\/api\/v2\/projects\/([^/]+)\/artifacts\/(.+)$/,
+      async ([, project, key], q, _req, res) => {
+        requireProject(project!);
+        const table = artifacts(project!);
+        const rows = table.find({
+          key: decodeURIComponent(key!),
+          tag: q.get('tag') || undefined,
+          tree: q.get('tree') || undefined,
+          uid: q.get('object-uid') || q.get('uid') || undefined,
+          iter: q.get('iter') ? Number(q.get('iter')) : undefined,
+        });
+        for (const row of rows) table.remove(row);
+        res.statusCode = 204;
+        return undefined;
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/v1\/projects\/([^/]+)\/artifact-tags$/,
+      async ([, project], q) => {
+        requireProject(project!);
+        const table = artifacts(project!);
+        const category = q.get('category');
+        const tags = new Set<string>();
+        for (const [name, uid] of table.tags) {
+          const row = table.rowByUid(uid);
+          if (!row || (category && category !== 'other' && row.body.kind !== category)) continue;
+          tags.add(name.slice(name.indexOf('\0') + 1));
+        }
+        return { project, tags: [...tags] };
       },
     ],
     [
       'GET',
       /^\/api\/v2\/projects\/([^/]+)\/artifacts\/(.+)$/,
       async ([, project, key], q) => {
-        const tree = q.get('tree') ?? undefined;
-        const uid = q.get('object-uid') ?? q.get('uid') ?? undefined;
+        // As the server does for pre-1.8 clients, which send `tree^uid` as the tree.
+        const [tree, treeUid] = (q.get('tree') ?? '').split('^', 2).map((part) => part || undefined);
+        const uid = q.get('object-uid') ?? q.get('uid') ?? treeUid;
         const tag = q.get('tag') ?? (tree || uid ? undefined : 'latest');
         const table = artifacts(project!);
         const rows = table.find({
@@ -309,8 +359,27 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
       'POST',
       /^\/api\/v1\/projects\/([^/]+)\/workflows\/([^/]+)\/submit$/,
       async ([, project, name], _q, req, res) => {
-        requireProject(project!);
+        const stored = requireProject(project!);
         const body = await readJson(req);
+        const spec = (stored.spec ?? {}) as Json;
+        const defined = ((spec.workflows ?? []) as Json[]).some((w) => w.name === name);
+        const requested = (body.spec ?? undefined) as Json | undefined;
+        // _fill_workflow_missing_fields_from_project: a workflow the project does not list needs a spec.
+        if (!defined && !requested?.name)
+          throw new HttpError(400, { reason: `Workflow ${name} not found in project` });
+        const source = String(body.source || spec.source || '');
+        const sourceError = !source
+          ? 'Project source is required. Either specify the source in the project or provide it in the request.'
+          : !source.includes('://') && !source.startsWith('/') && !source.startsWith('./') && source !== '.'
+            ? `Invalid source '${source}' for remote workflow. Expected to be a remote URL or a path to the project context on the image.`
+            : undefined;
+        if (sourceError)
+          throw new HttpError(400, {
+            reason: 'Workflow failed',
+            workflow_name: name,
+            workflow_action: 'run',
+            error: sourceError,
+          });
         const run: WorkflowRun = {
           runId: randomUUID().replaceAll('-', ''),
           workflowId: randomUUID(),
@@ -320,6 +389,10 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
           args: (body.arguments ?? {}) as Record<string, unknown>,
           notifications: (body.notifications ?? []) as Json[],
         };
+        // The runner loads the project from its source: the workflow must be defined there (the
+        // emulator's `workflows` stand for the source's code) or in the project's spec.
+        if (!workflows[run.name] && !defined)
+          run.runnerError = `workflow ${run.name} is not defined in project ${project} (source ${source})`;
         runs.set(run.runId, run);
         res.statusCode = 202;
         return { project, name, status: 'running', run_id: run.runId, schedule: null };
@@ -332,6 +405,11 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
         const run = runs.get(uid!);
         if (!run || run.project !== project)
           throw new HttpError(404, `MLRunNotFoundError: Run not found ${project}/${uid}`);
+        if (run.runnerError)
+          throw new HttpError(
+            412,
+            `MLRunPreconditionFailedError: Failed to run workflow ${run.name}, state: error, state_text: ${run.runnerError}`,
+          );
         return { workflow_id: run.workflowId };
       },
     ],
@@ -401,6 +479,34 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
     ],
   ];
 
+  // The server's Paginator: without page parameters everything comes back with an empty
+  // `pagination`; with `page-size` a `page-token` names the next page until the last one.
+  const pages = new Map<string, { list: Json[]; page: number; size: number }>();
+  function paginate(list: Json[], q: URLSearchParams) {
+    const token = q.get('page-token');
+    let state: { list: Json[]; page: number; size: number } | undefined;
+    if (token) {
+      state = pages.get(token);
+      if (!state) throw new HttpError(404, `MLRunNotFoundError: Pagination token ${token} not found`);
+      pages.delete(token);
+      state = { ...state, page: state.page + 1 };
+    } else if (q.get('page-size') || q.get('page')) {
+      state = { list, page: Number(q.get('page') ?? 1), size: Number(q.get('page-size') ?? 200) };
+    }
+    if (!state) return { artifacts: list, pagination: { page: null, 'page-size': null, 'page-token': null } };
+    const start = (state.page - 1) * state.size;
+    const slice = state.list.slice(start, start + state.size);
+    let next: string | null = null;
+    if (start + state.size < state.list.length) {
+      next = randomUUID();
+      pages.set(next, state);
+    }
+    return {
+      artifacts: slice,
+      pagination: { page: state.page, 'page-size': state.size, 'page-token': next },
+    };
+  }
+
   function resolveTagBody(project: string, body: Json) {
     if (body.kind !== 'artifact')
       throw new HttpError(400, `tagging kind "${String(body.kind)}" is not supported; use "artifact"`);
@@ -430,16 +536,18 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
     >;
     for (const [route, step] of Object.entries(routes)) {
       const modelPath = String(((step.class_args ?? {}) as Json).model_path ?? '');
+      // MLRun's artifact_uri_pattern: <project>/<key>[#iter][:tag][@tree][^uid]
       const match =
-        /^store:\/\/(?:models|artifacts)\/([^/]+)\/([^#:@]+)(?:#(\d+))?(?::([^@]+))?(?:@(.+))?$/.exec(
+        /^store:\/\/(?:models|artifacts)\/([^/]+)\/([^#:@^]+)(?:#(\d+))?(?::([^@^]+))?(?:@([^^]+))?(?:\^(.+))?$/.exec(
           modelPath,
         );
       const found =
         match &&
         artifacts(match[1]!).find({
           key: match[2]!,
-          tag: match[4] ?? (match[5] ? undefined : 'latest'),
+          tag: match[4] ?? (match[5] || match[6] ? undefined : 'latest'),
           tree: match[5],
+          uid: match[6],
         }).length > 0;
       if (!found) {
         fn.state = 'error';
@@ -449,6 +557,22 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
     }
     fn.state = 'ready';
     fn.logs += `Function ${name} is ready\n`;
+  }
+
+  // The v3io web API's simple-object calls: PUT stores the body, GET returns it, 404 when absent.
+  async function v3ioObject(pathname: string, req: IncomingMessage, res: ServerResponse) {
+    const name = decodeURIComponent(pathname.slice(1));
+    if (req.method === 'PUT') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      objects.set(name, Buffer.concat(chunks));
+      return undefined;
+    }
+    const found = objects.get(name);
+    if (req.method !== 'GET' || !found) throw new HttpError(404, `v3io: no object ${name}`);
+    res.setHeader('content-type', 'application/octet-stream');
+    res.end(found);
+    return res;
   }
 
   const server: Server = createServer((req, res) => {
@@ -461,6 +585,7 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
       authenticated,
     });
     const send = (status: number, body: unknown) => {
+      if (body === res) return;
       if (res.statusCode === 200 || status !== 200) res.statusCode = status;
       if (body === undefined) return res.end();
       if (typeof body === 'string' && res.getHeader('content-type')) return res.end(body);
@@ -469,6 +594,7 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
     };
     void (async () => {
       if (!authenticated) throw new HttpError(401, 'Unauthorized: a valid access key is required');
+      if (!url.pathname.startsWith('/api/')) return send(200, await v3ioObject(url.pathname, req, res));
       for (const [method, pattern, handle] of routes) {
         const match = pattern.exec(url.pathname);
         if (match && method === req.method)
@@ -478,13 +604,17 @@ export async function startMlrunEmulator(options: MlrunEmulatorOptions = {}): Pr
     })().catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
       res.statusCode = status;
-      send(status, { detail: { reason: String((error as Error).message) } });
+      send(status, {
+        detail: error instanceof HttpError ? error.detail : { reason: String((error as Error).message) },
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,
+    v3ioUrl: `http://127.0.0.1:${port}`,
+    objects,
     requests,
     notices,
     projects,

@@ -136,6 +136,10 @@ export interface StatusInput {
 export interface StatusResult {
   status: MappedStatus;
   endpoint?: string;
+  /**
+   * When the input names a version and a stage, `tags` lists the tags that version carries there,
+   * comma-separated (`challenger,approved`), so a tag can be read back through status.
+   */
   refs: ProviderRefs;
 }
 

@@ -15,6 +15,7 @@ import {
   DescribeModelCommand,
   DescribeModelPackageCommand,
   ListModelPackagesCommand,
+  UpdateModelPackageCommand,
 } from '@aws-sdk/client-sagemaker';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -178,8 +179,8 @@ describe.skipIf(!built)(
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'modelship-mlops-seed-'));
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    // The project's group exists before the first build (the template's stack creates it).
-    await sageMaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }));
+      // The project's group exists before the first build (the template's stack creates it).
+      await sageMaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }));
       const role = `/sagemaker/execution/${uniqueName('role')}`;
       await new SSMClient({ region: 'us-east-1', endpoint: motoUrl(), credentials, maxAttempts: 1 }).send(
         new PutParameterCommand({
@@ -196,7 +197,7 @@ gates:
   staging: { metrics: { mse: "<= 6.0" } }
   production: { metrics: { mse: "<= 6.0" } }
 approvals:
-  staging: { count: 1, approvers: [ml-lead] }
+  staging: { count: 1, approvers: [ml-lead, fake-user-profile-name] } # moto's Studio user
   production: { count: 1, approvers: [release-manager] }
 providers:
   sagemaker:
@@ -230,7 +231,29 @@ ledger: { type: s3, bucket: ${bucket}, prefix: modelship/ledger/ }
       // v1: built, waits for staging approval, then goes all the way.
       const v1 = await build('run-1', 4.2, 'xgboost weights run-1');
       expect((await run('modelship', ['promote', 'churn', v1.version, '--to', 'staging'])).code).toBe(4);
-      expect((await approve(v1.version, 'staging', 'ml-lead')).code).toBe(0);
+      // The reviewer approves in Studio (Update status → Approved); the EventBridge-started deploy
+      // workflow runs `modelship promote`, which records that approval and deploys staging.
+      const pending = await packageOf(v1.version);
+      expect(pending.ModelApprovalStatus).toBe('PendingManualApproval');
+      await sageMaker.send(
+        new UpdateModelPackageCommand({
+          ModelPackageArn: pending.ModelPackageArn,
+          ModelApprovalStatus: 'Approved',
+          ApprovalDescription: 'holdout looks right',
+          // moto clears metadata an update omits (SageMaker keeps it): send it back unchanged.
+          CustomerMetadataProperties: pending.CustomerMetadataProperties,
+        }),
+      );
+      const recorded = await run('modelship', ['promote', 'churn', v1.version, '--to', 'staging']);
+      expect(recorded.code, recorded.stderr).toBe(0);
+      const history = await json('modelship', ['history', 'churn']);
+      expect(history.events).toContainEqual(
+        expect.objectContaining({
+          type: 'approval.granted',
+          version: v1.version,
+          by: 'fake-user-profile-name',
+        }),
+      );
       expect((await run('modelship', ['promote', 'churn', v1.version, '--to', 'production'])).code).toBe(4);
       expect((await approve(v1.version, 'production', 'release-manager')).code).toBe(0);
 
@@ -284,6 +307,14 @@ ledger: { type: s3, bucket: ${bucket}, prefix: modelship/ledger/ }
       const stage = (name: string) => board.stages.find((s: { name: string }) => s.name === name);
       expect(stage('production').champion.version).toBe(v2.version);
       await setAlarm(alarmName, 'OK');
+
+      // v4 fails its gate: its package is Rejected with the gate summary, not left approvable.
+      const v4 = await build('run-4', 7.5, 'xgboost weights run-4');
+      expect((await run('modelship', ['promote', 'churn', v4.version, '--to', 'staging'])).code).toBe(1);
+      expect(await packageOf(v4.version)).toMatchObject({
+        ModelApprovalStatus: 'Rejected',
+        ApprovalDescription: expect.stringMatching(/^rejected by modelship gates: .*mse/),
+      });
 
       // The deploy workflow's last step: modelship rollback restores the previous champion (v1).
       const rolled = await run('modelship', ['rollback', 'churn', '--stage', 'production']);

@@ -265,7 +265,26 @@ export class PromotionOperations {
       return this.mirrored(step, [{ ...step, tag: 'rejected', approval: { by: 'modelship gates', reason } }]);
     }
     if (step.outcome !== 'pending-approval') return step;
-    return this.mirrored(step, [{ ...step, tag: 'challenger' }]);
+    const waiting = await this.mirrored(step, [{ ...step, tag: 'challenger' }]);
+    const external = await this.externalDecision(step);
+    if (!external) return waiting;
+    const decided = { model: step.model, version: step.version, stage: step.stage, by: external.by };
+    const reason = external.reason || `${external.raw} in ${this.core.options.provider?.name}`;
+    return external.decision === 'approved'
+      ? this.approve({ ...decided, reason })
+      : this.reject({ ...decided, reason });
+  }
+
+  /** A decision taken on the platform (a registry's console) about a version waiting in a stage. */
+  private async externalDecision(where: { model: string; version: string; stage: string }) {
+    const provider = this.core.options.provider;
+    if (!provider?.externalApproval) return undefined;
+    const { state } = await this.core.load();
+    const refs = state.models[where.model]?.versions[where.version]?.refs ?? {};
+    return provider.externalApproval(
+      { model: { name: where.model, version: where.version }, stage: where.stage, refs },
+      this.core.context,
+    );
   }
 
   /** `result` with the warnings of mirroring `changes` to the provider's tags, if any. */

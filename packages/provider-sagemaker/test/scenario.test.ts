@@ -15,6 +15,7 @@ import {
   DescribeModelCommand,
   DescribeModelPackageCommand,
   ListModelPackagesCommand,
+  UpdateEndpointCommand,
   UpdateModelPackageCommand,
 } from '@aws-sdk/client-sagemaker';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -321,6 +322,21 @@ ledger: { type: s3, bucket: ${bucket}, prefix: modelship/ledger/ }
       expect(rolled.code, rolled.stderr).toBe(0);
       expect(await servedPackage('production')).toBe(p1.ModelPackageArn);
       expect((await describeEndpoint('production')).EndpointStatus).toBe('InService');
+      expect((await run('modelship', ['status', 'churn', '--check'])).code).toBe(0);
+
+      // Someone points production at v2's config outside modelship: status --check names the drift.
+      await sageMaker.send(
+        new UpdateEndpointCommand({
+          EndpointName: `${group}-production`,
+          EndpointConfigName: `${group}-production-v${p2.ModelPackageArn!.split('/').pop()}-config`,
+        }),
+      );
+      while ((await describeEndpoint('production')).EndpointStatus !== 'InService');
+      const drift = await run('modelship', ['status', 'churn', '--check']);
+      expect(drift.code).toBe(1);
+      expect(drift.stdout + drift.stderr).toMatch(
+        /churn production: .*has endpointConfig .*-v\d+-config, the platform serves .*-config/,
+      );
       // About 40 CLI runs: under a minute on an idle machine, more on a shared runner.
     }, 300_000);
   },

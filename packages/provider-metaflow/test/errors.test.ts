@@ -33,7 +33,10 @@ describe('errors a person can act on (real Metaflow)', () => {
 
   it('a Python that does not exist is named, with the setting that chooses it', async () => {
     const provider = testProvider(root, { python: '/nonexistent/bin/python3' });
-    const error = await provider.readRun(shared.good, [], capture().context).catch((e: Error) => e);
+    const error = await provider.readRun(shared.good, [], capture().context).then(
+      () => new Error('expected a failure'),
+      (e: Error) => e,
+    );
     expect(error).toMatchObject({ code: 'invalid_input' });
     expect(error.message).toContain('cannot start the Python interpreter "/nonexistent/bin/python3"');
     expect(error.message).toContain('--python, MODELSHIP_METAFLOW_PYTHON');
@@ -48,14 +51,20 @@ describe('errors a person can act on (real Metaflow)', () => {
       USER: 'root',
     };
     const provider = testProvider(root, { env, processEnv: {} });
-    const error = await provider.train({ model: { name: 'm' } }, capture().context).catch((e: Error) => e);
+    const error = await provider.train({ model: { name: 'm' } }, capture().context).then(
+      () => new Error('expected a failure'),
+      (e: Error) => e,
+    );
     expect(error).toMatchObject({ code: 'invalid_input' });
     expect(error.message).toMatch(/set METAFLOW_USER/);
   });
 
   it('an unreachable metadata service is one line naming the URL and the timeout, no traceback', async () => {
     const provider = testProvider(root, { metadataServiceUrl: silentUrl, serviceTimeoutMs: 300 });
-    const error = await provider.readRun(shared.good, [], capture().context).catch((e: Error) => e);
+    const error = await provider.readRun(shared.good, [], capture().context).then(
+      () => new Error('expected a failure'),
+      (e: Error) => e,
+    );
     expect(error.message).toBe(
       `read run ${shared.good}: cannot reach the Metaflow metadata service at ${silentUrl} (no answer within 300 ms; timeout 300 ms): check METAFLOW_SERVICE_URL and the network`,
     );
@@ -64,7 +73,10 @@ describe('errors a person can act on (real Metaflow)', () => {
     const closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
     await new Promise<void>((done) => closed.close(() => done()));
     const refused = testProvider(root, { metadataServiceUrl: closedUrl, serviceTimeoutMs: 300 });
-    const second = await refused.readRun(shared.good, [], capture().context).catch((e: Error) => e);
+    const second = await refused.readRun(shared.good, [], capture().context).then(
+      () => new Error('expected a failure'),
+      (e: Error) => e,
+    );
     expect(second.message).toContain(`at ${closedUrl} (ECONNREFUSED; timeout 300 ms)`);
     expect(second.message).not.toMatch(/Traceback|\n/);
   });

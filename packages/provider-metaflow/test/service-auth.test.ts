@@ -79,7 +79,10 @@ describe('metadata service auth (loopback stand-in that checks headers)', () => 
         METAFLOW_SERVICE_HEADERS: headers.replace('default', 'other'),
       },
     });
-    const error = await provider.tag(input, createProviderContext({ logger })).catch((e: Error) => e);
+    const error = await provider.tag(input, createProviderContext({ logger })).then(
+      () => new Error('expected a failure'),
+      (e: Error) => e,
+    );
     expect(error).toMatchObject({ code: 'auth_failed' });
     expect(error.message).toContain('METAFLOW_SERVICE_HEADERS');
     expect(error.message).not.toContain(token);

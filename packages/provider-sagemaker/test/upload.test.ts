@@ -54,7 +54,7 @@ describe('upload to S3 (moto)', () => {
     const result = await provider.upload({ model: { name: 'churn', version: '1.0.0' }, path: dir }, context);
 
     expect(result.skipped).toBe(false);
-    expect(result.uri).toBe(`s3://${bucket}/modelship/churn/sha256-${result.manifestDigest.slice(7)}/`);
+    expect(result.uri).toBe(`s3://${bucket}/modelship/churn/sha256-${result.manifestDigest!.slice(7)}/`);
     expect(counts.get('CreateMultipartUploadCommand')).toBe(1);
     expect(counts.get('UploadPartCommand')).toBe(3);
     expect(counts.get('PutObjectTaggingCommand')).toBe(1);

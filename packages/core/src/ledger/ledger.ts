@@ -1,5 +1,5 @@
-import type { LedgerProblem } from '../promotion/errors.js';
 import type { LedgerState } from '../state/types.js';
+import type { LedgerProblem } from './errors.js';
 import type { LedgerEvent, LedgerEventInput, LedgerHead } from './events.js';
 
 export interface AppendOptions {

@@ -4,7 +4,7 @@
 //   node ci-register.mjs train.json lineage.json   (env: as for modelship-pachyderm; MODELSHIP_LEDGER_DIR)
 import { readFileSync } from 'node:fs';
 import { createConsoleLogger, createPromoter, createProviderContext, openFileLedger } from '@modelship/core';
-import { cliSpec } from '@modelship/provider-pachyderm/cli';
+import { createPachydermProvider } from '@modelship/provider-pachyderm';
 
 const [trainFile, lineageFile] = process.argv.slice(2);
 if (!trainFile || !lineageFile) {
@@ -15,7 +15,8 @@ const trained = JSON.parse(readFileSync(trainFile, 'utf8'));
 const lineage = JSON.parse(readFileSync(lineageFile, 'utf8'));
 const token = process.env.PACHYDERM_AUTH_TOKEN;
 const context = createProviderContext({ logger: createConsoleLogger(), secrets: [token] });
-const provider = await cliSpec.create({ 'model-repo': 'regression' }, process.env);
+// Connection settings (PACHCTL, PACHD_ADDRESS, PACHYDERM_AUTH_TOKEN…) come from the environment.
+const provider = createPachydermProvider({ modelRepo: 'regression' });
 const promoter = createPromoter({
   config: {
     version: 1,

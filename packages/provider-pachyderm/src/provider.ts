@@ -11,6 +11,7 @@ import { deploy } from './deploy.js';
 import { type Lineage, readLineage } from './lineage.js';
 import {
   assertName,
+  checkSettings,
   type PachydermProviderSettings,
   pachctlFor,
   pipelineSpecFiles,
@@ -43,9 +44,10 @@ export interface PachydermProvider extends ProviderV1 {
 
 /** A provider that drives `pachctl`; nothing runs (and nothing is read from the environment) until a call. */
 export function createPachydermProvider(settings: PachydermProviderSettings = {}): PachydermProvider {
+  const checked = checkSettings(settings);
   const session: PachctlSession = {};
   const setup = (context: ProviderContext) => {
-    const resolved = resolveSettings(settings);
+    const resolved = resolveSettings(checked);
     return { resolved, pachctl: pachctlFor(resolved, context, session) as Pachctl };
   };
 
@@ -57,17 +59,17 @@ export function createPachydermProvider(settings: PachydermProviderSettings = {}
     async upload(input: UploadInput, context): Promise<UploadResult> {
       const { resolved, pachctl } = setup(context);
       const specs = await loadSpecs(pipelineSpecFiles(resolved));
-      let repo = settings.dataRepo;
+      let repo = checked.settings.dataRepo;
       if (!repo) {
         const sources = sourceRepos(specs);
         if (sources.length !== 1) {
           throw new InvalidInputError(
-            `upload: cannot tell which repo to commit to (pipeline inputs: ${sources.join(', ') || 'none'}); set settings.dataRepo`,
+            `upload: cannot tell which repo to commit to (pipeline inputs: ${sources.join(', ') || 'none'}); set checked.settings.dataRepo`,
           );
         }
         repo = sources[0]!;
       }
-      const manifestRepo = assertName(settings.manifestRepo ?? 'modelship_manifests', 'manifestRepo');
+      const manifestRepo = assertName(checked.settings.manifestRepo ?? 'modelship_manifests', 'manifestRepo');
       const reader = specs.find((s) => inputRepos(s.spec.input).includes(manifestRepo));
       if (reader) {
         throw new InvalidInputError(
@@ -97,9 +99,12 @@ export function createPachydermProvider(settings: PachydermProviderSettings = {}
     async lineage(input, context) {
       const { resolved, pachctl } = setup(context);
       const specs = await loadSpecs(pipelineSpecFiles(resolved));
-      const repo = input.repo ?? settings.modelRepo ?? orderByInputs(specs).at(-1)?.spec.pipeline.name;
+      const repo =
+        input.repo ?? checked.settings.modelRepo ?? orderByInputs(specs).at(-1)?.spec.pipeline.name;
       if (!repo)
-        throw new InvalidInputError('lineage: pass the repo (or set settings.modelRepo or pipelineSpecs)');
+        throw new InvalidInputError(
+          'lineage: pass the repo (or set checked.settings.modelRepo or pipelineSpecs)',
+        );
       const pipelines = new Set(specs.map((s) => s.spec.pipeline.name));
       return readLineage(pachctl, assertName(repo, 'repo'), input.commit, pipelines);
     },

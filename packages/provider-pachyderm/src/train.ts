@@ -3,7 +3,6 @@
 // order — and then what the action leaves to the user: wait for the model pipeline's job to
 // reach a terminal JOB_* state and read the model's metrics.
 
-import { setTimeout as delay } from 'node:timers/promises';
 import {
   CommandFailedError,
   ErrorCode,
@@ -16,18 +15,13 @@ import {
   type TrainResult,
   throwIfAborted,
 } from '@modelship/core';
+import { pollUntil } from '@modelship/core/provider-kit';
 import type { Pachctl } from './client.js';
 import { lineageRefs, readLineage } from './lineage.js';
 import { type JobInfo, jobInfoSchema, pipelineInfoSchema } from './schemas.js';
 import { pipelineSpecFiles, type ResolvedSettings, requireSetting } from './settings.js';
 import { gitShaAnnotation, type LoadedSpec, loadSpecs, orderByInputs, stamp } from './specs.js';
 import { mapJobState, terminalJobStates } from './status.js';
-
-/** Waits between polls; an abort ends the wait (and the caller's throwIfAborted then throws). No listener outlives it. */
-const sleep = (ms: number, signal: AbortSignal) =>
-  delay(ms, undefined, { signal }).catch((error: unknown) => {
-    if (!signal.aborted) throw error;
-  });
 
 async function buildImage(
   resolved: ResolvedSettings,
@@ -111,33 +105,32 @@ export async function waitForJob(
   context: ProviderContext,
 ): Promise<JobInfo> {
   const timeoutMs = resolved.settings.jobTimeoutMs ?? 3_600_000;
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
   await pachctl.run(['wait', 'commit', `${repo}@${id}`, '--raw', '-o', 'json'], 'train (wait commit)', {
     timeoutMs,
   });
-  for (let polls = 0; ; polls++) {
-    const job = await pachctl.read(['inspect', 'job', `${repo}@${id}`], jobInfoSchema, 'train (inspect job)');
-    context.progress({
-      task: `job ${repo}@${id}`,
-      done: polls,
-      unit: 'steps',
-      finished: terminalJobStates.has(job.state ?? ''),
-    });
-    if (terminalJobStates.has(job.state ?? '')) return job;
-    if (Date.now() > deadline) {
-      throw new ProviderError(
-        `train: job ${repo}@${id} is still ${job.state} after ${timeoutMs} ms; raise settings.jobTimeoutMs or check the pipeline with pachctl inspect job`,
-        {
-          provider: 'pachyderm',
-          operation: 'train',
-          code: ErrorCode.Timeout,
-          rawCode: job.state ?? undefined,
-        },
+  const task = `job ${repo}@${id}`;
+  const job = await pollUntil<JobInfo>({
+    what: task,
+    interval: resolved.settings.pollIntervalMs ?? 2_000,
+    maxInterval: Math.max(resolved.settings.pollIntervalMs ?? 2_000, 30_000),
+    timeout: Math.max(1, timeoutMs - (Date.now() - started)),
+    signal: context.signal,
+    hint: 'raise settings.jobTimeoutMs or check the pipeline with pachctl inspect job',
+    check: async () => {
+      const info = await pachctl.read(
+        ['inspect', 'job', `${repo}@${id}`],
+        jobInfoSchema,
+        'train (inspect job)',
       );
-    }
-    await sleep(resolved.settings.pollIntervalMs ?? 2_000, context.signal);
-    throwIfAborted(context.signal, 'train');
-  }
+      return terminalJobStates.has(info.state ?? '')
+        ? { done: true, value: info }
+        : { done: false, describe: info.state ?? 'no state' };
+    },
+    onProgress: ({ polls }) => context.progress({ task, done: polls, unit: 'steps' }),
+  });
+  context.progress({ task, done: 1, unit: 'steps', finished: true });
+  return job;
 }
 
 async function readMetrics(pachctl: Pachctl, repo: string, id: string, warnings: ProviderWarning[]) {

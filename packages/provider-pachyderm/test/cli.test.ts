@@ -35,7 +35,7 @@ function cli(args: string[]) {
 
 describe('modelship-pachyderm', () => {
   it('declares the provider options, the secret token and the lineage command', () => {
-    expect(cliSpec.options['auth-token']).toMatchObject({ secret: true, env: 'PACHYDERM_AUTH_TOKEN' });
+    expect(cliSpec.settings.authToken).toMatchObject({ secret: true, env: 'PACHYDERM_AUTH_TOKEN' });
     expect(Object.keys(cliSpec.commands ?? {})).toEqual(['lineage']);
   });
 

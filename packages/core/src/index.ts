@@ -29,6 +29,7 @@ export {
 } from './promotion/gates.js';
 export { defaultActor, defaultIdempotencyKey } from './promotion/idempotency.js';
 export { createPromoter, type EventListener, type Promoter } from './promotion/promoter.js';
+export { type TagChange, type TaggedOutcome, tagChangesFor } from './promotion/tags.js';
 export * from './promotion/types.js';
 export * from './state/errors.js';
 export { entryStatus, reduce, replay } from './state/reducer.js';

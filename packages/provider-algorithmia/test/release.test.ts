@@ -9,9 +9,9 @@ import { promisify } from 'node:util';
 import { ErrorCode, ModelshipError } from '@modelship/core';
 import { algorithmiaManifestSchema } from '@modelship/manifest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ManagementApi } from '../src/api.js';
+import { waitForBuild } from '../src/build.js';
+import type { AlgorithmiaDeps, ManagementApi } from '../src/client.js';
 import { type AlgorithmiaProviderSettings, createAlgorithmiaProvider } from '../src/index.js';
-import { type ReleaseDeps, waitForBuild } from '../src/release.js';
 import {
   ALGO,
   capturing,
@@ -238,7 +238,7 @@ describe('waiting for a build', () => {
       ],
     } as unknown as ManagementApi;
     const { context } = capturing();
-    const deps = { settings: { pollIntervalMs: 1 }, api, context } as unknown as ReleaseDeps;
+    const deps = { settings: { pollIntervalMs: 1 }, api, context } as unknown as AlgorithmiaDeps;
     await expect(waitForBuild(deps, 'c1')).resolves.toMatchObject({ status: 'succeeded' });
     expect(polls).toBe(50);
     expect(getEventListeners(context.signal, 'abort')).toHaveLength(0);

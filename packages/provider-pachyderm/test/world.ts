@@ -10,6 +10,8 @@ import type { PachydermProviderSettings } from '../src/index.js';
 export const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 export const imageName = 'acme/housing-prices';
 export const token = 'pachyderm-auth-token-5ecret-value';
+/** The git commit the world's images are "built from". */
+export const gitSha = 'c0ffee1c0ffee1c0ffee1c0ffee1c0ffee1c0ff';
 
 export interface HousingWorld {
   double: PachctlDouble;
@@ -53,6 +55,7 @@ export function housingWorld(options: { tag?: string; seed?: boolean } = {}): Ho
       authToken: token,
       image: imageName,
       imageTag: options.tag ?? 'c0ffee1',
+      gitSha: gitSha,
       pipelineSpecs: [spec],
       pollIntervalMs: 20,
       environment: {},

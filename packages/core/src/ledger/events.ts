@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '@modelship/manifest/verify';
 import { z } from 'zod';
-import type { UnifiedStatus } from '../contract/provider.js';
+import type { MappedStatus, UnifiedStatus } from '../contract/provider.js';
 import type { GateReport, ModelVersion } from '../state/types.js';
 
 export const ledgerEventSchemaId = 'modelship.ledger.event/v1';
@@ -35,7 +35,10 @@ const unifiedStatuses = [
   'deployed',
   'unknown',
 ] as const satisfies readonly UnifiedStatus[];
-const mappedStatusSchema = z.looseObject({ unified: z.enum(unifiedStatuses), raw: z.string() });
+const mappedStatusSchema: z.ZodType<MappedStatus> = z.looseObject({
+  unified: z.enum(unifiedStatuses),
+  raw: z.string(),
+});
 
 export const gateReportSchema: z.ZodType<GateReport> = z.looseObject({
   name: z.string(),

@@ -15,6 +15,10 @@ const valueFlags: Record<string, string> = {
   '--pipeline': 'pipeline',
   '--progress': 'progress',
   '--provenance': 'provenance',
+  '--history': 'history',
+  '-n': 'number',
+  '--number': 'number',
+  '--origin': 'origin',
 };
 
 const booleanFlags: Record<string, string> = {
@@ -22,6 +26,9 @@ const booleanFlags: Record<string, string> = {
   '-r': 'recursive',
   '--recursive': 'recursive',
   '--reprocess': 'reprocess',
+  '-a': 'append',
+  '--append': 'append',
+  '--all': 'all',
   '-v': 'verbose',
   '--verbose': 'verbose',
   '--no-color': 'noColor',

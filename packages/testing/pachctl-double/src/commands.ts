@@ -1,11 +1,29 @@
 // The pachctl v2.x commands the provider uses, answered against the double's state directory.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type ParsedArgs, parseRef } from './args.js';
-import { runJob, triggerPipelines } from './jobs.js';
+import { advance, jobDue, startJob, triggerPipelines } from './jobs.js';
 import { branchInfo, commitInfo, jobInfo, pipelineInfo, repoInfo } from './shapes.js';
 import { parseSpecValues } from './spec-values.js';
-import { jobKey, newId, PachError, repoKey, type Store, timestamp } from './state.js';
+import {
+  type CommitRecord,
+  jobKey,
+  newId,
+  PachError,
+  type PipelineRecord,
+  repoKey,
+  type Store,
+  timestamp,
+} from './state.js';
 
 export interface Io {
   stdin: () => string;
@@ -41,24 +59,84 @@ function sizeOf(dir: string): number {
     .reduce((sum, e) => sum + statSync(join(e.parentPath, e.name)).size, 0);
 }
 
+/**
+ * `put file` (src/server/pfs/cmds/cmds.go, 2.x): into an open commit (`repo@branch=id`, or a branch
+ * whose head is open), or — the seed's way of adding data — onto a branch with no open commit, which
+ * pachd wraps in a commit of its own, finished at once (so pipelines start). 2.x overwrites by default
+ * (`-a/--append` appends); 1.x's `--overwrite` is an unknown flag. A path without "/" is from the root.
+ */
 function putFile(store: Store, args: ParsedArgs, target: string): void {
-  const { repo, ref, path } = parseRef(target, 'file');
+  const { repo, ref, path: given } = parseRef(target, 'file');
+  const path = given.startsWith('/') ? given : `/${given}`;
   const source = args.flags.file;
   if (typeof source !== 'string')
     throw new PachError('put file: -f <file> is required by the pachctl double');
-  const commit = store.resolve(repo, ref);
+  if (!existsSync(source)) throw new PachError(`open ${source}: no such file or directory`);
+  const record = store.repo(repo);
+  // A branch name (new or existing) rather than a commit id or `branch=id`.
+  const isBranch = ref in record.branches || (!/^[0-9a-f]{32}$/.test(ref) && !/[=^]/.test(ref));
+  const head = record.branches[ref] ?? undefined;
+  const auto = isBranch && (!head || Boolean(store.commit(repo, head).finished));
+  const commit = auto ? store.startCommit(repo, ref) : store.resolve(repo, ref);
   if (commit.finished) throw new PachError(`commit ${commit.id} has already been finished`);
   const root = store.filesOf(repo, commit.id);
   const destination = join(root, path);
   if (!destination.startsWith(root)) throw new PachError(`invalid path ${path}`);
-  if (!existsSync(source)) throw new PachError(`open ${source}: no such file or directory`);
   if (statSync(source).isDirectory()) {
     if (!args.flags.recursive) throw new PachError(`${source} is a directory; use -r to put it recursively`);
     cpSync(source, destination, { recursive: true });
   } else {
-    mkdirSync(dirname(destination), { recursive: true });
-    cpSync(source, path.endsWith('/') ? join(destination, source.split('/').pop() ?? 'file') : destination);
+    const file = path.endsWith('/') ? join(destination, source.split('/').pop() ?? 'file') : destination;
+    mkdirSync(dirname(file), { recursive: true });
+    if (args.flags.append && existsSync(file)) appendFileSync(file, readFileSync(source));
+    else cpSync(source, file);
   }
+  if (auto) finishCommit(store, repo, commit.id);
+}
+
+/** Blocks (the double has no server to push to it) until `done`, re-reading state and running due jobs. */
+function waitUntil(store: Store, done: () => boolean): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    advance(store);
+    if (done()) return;
+    store.save();
+    const next = Object.values(store.state.jobs)
+      .filter((job) => job.state === 'JOB_RUNNING')
+      .reduce((soonest, job) => Math.min(soonest, jobDue(job)), Date.now() + 200);
+    Atomics.wait(pause, 0, 0, Math.max(10, next - Date.now()));
+    store.reload();
+  }
+}
+
+/**
+ * `list commit <repo>[@<branch-or-commit>]` (pfs ListCommit): with a branch or commit, that commit
+ * and its ancestors, newest first; with a repo, every commit of it, newest first. Every origin by
+ * default (`passesCommitOriginFilter`); `--origin USER|AUTO` filters; `-n` limits (0: all).
+ */
+function listCommit(store: Store, args: ParsedArgs, target: string) {
+  const { repo } = parseRef(target, 'repo');
+  const hasRef = target.includes('@');
+  let commits: CommitRecord[];
+  if (hasRef) {
+    commits = [];
+    let cursor: CommitRecord | undefined = store.resolve(repo, parseRef(target, 'commit').ref);
+    while (cursor) {
+      commits.push(cursor);
+      cursor = cursor.parent ? store.commit(repo, cursor.parent) : undefined;
+    }
+  } else {
+    store.repo(repo);
+    commits = Object.values(store.state.commits)
+      .filter((c) => c.repo === repo)
+      .sort((a, b) => b.started.localeCompare(a.started));
+  }
+  const origin = typeof args.flags.origin === 'string' ? args.flags.origin.toUpperCase() : undefined;
+  if (origin && !['USER', 'AUTO', 'FSCK'].includes(origin))
+    throw new PachError(`unrecognized origin: ${args.flags.origin}`);
+  const filtered = origin && !args.flags.all ? commits.filter((c) => c.origin === origin) : commits;
+  const number = Number(args.flags.number ?? 0);
+  return number > 0 ? filtered.slice(0, number) : filtered;
 }
 
 function upsertPipelines(store: Store, args: ParsedArgs, io: Io, update: boolean): void {
@@ -88,12 +166,20 @@ function upsertPipelines(store: Store, args: ParsedArgs, io: Io, update: boolean
       created: timestamp(),
       processed: {},
     };
+    if (existing) {
+      pipeline.history ??= [];
+      pipeline.history.push({
+        version: existing.version,
+        specCommit: existing.specCommit,
+        spec: existing.spec,
+      });
+    }
     pipeline.version++;
     pipeline.spec = value as Record<string, unknown>;
     pipeline.specCommit = specCommit.id;
     if (args.flags.reprocess) pipeline.salt = newId();
     store.state.pipelines[name] = pipeline;
-    runJob(store, pipeline, specCommit.id);
+    startJob(store, pipeline, specCommit.id);
   }
 }
 
@@ -171,14 +257,26 @@ export function dispatch(store: Store, args: ParsedArgs, io: Io): unknown {
     }
     case 'inspect commit':
     case 'wait commit': {
-      // The double runs jobs inside the command that triggers them, so commits are finished by now.
+      // pfs InspectCommit / WaitCommit: wait returns the CommitInfo once the commit is finished.
       const { repo, ref } = parseRef(target, 'commit');
-      const info = commitInfo(store, store.resolve(repo, ref));
+      const id = store.resolve(repo, ref).id;
+      if (verb === 'wait') waitUntil(store, () => Boolean(store.commit(repo, id).finished));
+      const info = commitInfo(store, store.commit(repo, id));
       return emit(
         io,
         args,
         [info],
         (c: typeof info) => `Commit: ${repo}@${c.commit.id}\nFinished: ${c.finished ?? '-'}`,
+      );
+    }
+    case 'list commit': {
+      const infos = listCommit(store, args, target ?? '').map((c) => commitInfo(store, c));
+      return emit(
+        io,
+        args,
+        infos,
+        (c: (typeof infos)[number]) =>
+          `${c.commit.repo.name} ${c.commit.branch.name} ${c.commit.id} ${c.finished ?? '-'} ${c.origin.kind}`,
       );
     }
     case 'create branch': {
@@ -220,8 +318,28 @@ export function dispatch(store: Store, args: ParsedArgs, io: Io): unknown {
       if (!pipeline) throw new PachError(`pipeline ${target} not found`);
       return emit(io, args, [pipelineInfo(pipeline)], () => `Name: ${pipeline.name}\nState: running`);
     }
-    case 'inspect job': {
+    case 'list pipeline': {
+      // --history: "none" (0) the current version, N the N before it too, "all" (-1) every one (cmdutil.ParseHistory).
+      const history = String(args.flags.history ?? 'none');
+      const depth = history === 'all' ? -1 : history === 'none' ? 0 : Number(history);
+      if (!Number.isInteger(depth))
+        throw new PachError(`error parsing history flag: invalid syntax "${history}"`);
+      const pipelines = target ? [store.state.pipelines[target]] : Object.values(store.state.pipelines);
+      if (pipelines[0] === undefined) throw new PachError(`pipeline ${target} not found`);
+      const infos = (pipelines as PipelineRecord[]).flatMap((pipeline) => {
+        const older = [...(pipeline.history ?? [])].reverse();
+        const kept = depth < 0 ? older : older.slice(0, depth);
+        return [pipeline, ...kept.map((v) => ({ ...pipeline, ...v }))].map(pipelineInfo);
+      });
+      return emit(io, args, infos, (p: ReturnType<typeof pipelineInfo>) => `${p.pipeline.name} ${p.version}`);
+    }
+    case 'inspect job':
+    case 'wait job': {
+      // pps InspectJob / WaitJob (`wait job <pipeline>@<job>`): wait returns the JobInfo once it ends.
       const { repo: pipeline, ref: id } = parseRef(target, 'job');
+      if (!store.state.jobs[jobKey(pipeline, id)]) throw new PachError(`job ${pipeline}@${id} not found`);
+      if (verb === 'wait')
+        waitUntil(store, () => store.state.jobs[jobKey(pipeline, id)]?.state !== 'JOB_RUNNING');
       const job = store.state.jobs[jobKey(pipeline, id)];
       if (!job) throw new PachError(`job ${pipeline}@${id} not found`);
       return emit(io, args, [jobInfo(job)], () => `ID: ${job.id}\nState: ${job.state}`);

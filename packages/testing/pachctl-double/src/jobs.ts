@@ -1,4 +1,6 @@
-// Pipelines in the double run for real: each datum's files are laid out under <work>/pfs/<repo>/,
+// Pipelines in the double run for real, and asynchronously: a job is JOB_RUNNING (its output
+// commit open) until its time is up, then the next pachctl call that looks does the work; `wait
+// commit` / `wait job` block until then. Each datum's files are laid out under <work>/pfs/<repo>/,
 // the transform's cmd runs on this machine with every `/pfs/` path pointed there, and /pfs/out
 // becomes the output commit. As in pachd 2.x, a job's output commit shares the id of the commit
 // that triggered it (a commit set, "global ID"), and a datum already processed with the same
@@ -121,11 +123,28 @@ function runDatum(
   };
 }
 
-/** Runs one job of `pipeline` over the head of its input, as commit set `id`; returns its record. */
-export function runJob(store: Store, pipeline: PipelineRecord, id: string): JobRecord {
+/**
+ * How long a job runs, in ms: `PACHCTL_DOUBLE_JOB_MS` (default 300), read when the job is looked at,
+ * so a caller can watch a job run (a long value) and then let it end (a short one) without sleeping.
+ */
+function jobMs(): number {
+  const value = Number(process.env.PACHCTL_DOUBLE_JOB_MS ?? 300);
+  return Number.isFinite(value) && value >= 0 ? value : 300;
+}
+
+/** When a running job ends (epoch ms). */
+export function jobDue(job: JobRecord): number {
+  return Date.parse(job.created) + jobMs();
+}
+
+/**
+ * Starts a job of `pipeline` over the head of its input, as commit set `id`, as pachd does when a
+ * commit finishes: the job is JOB_RUNNING and its output commit open until the job's time is up;
+ * the work happens then (see `advance`), against the input and pipeline version of this moment.
+ */
+export function startJob(store: Store, pipeline: PipelineRecord, id: string): JobRecord {
   const input = pfsInput(pipeline.spec);
-  const inputRepo = store.repo(input.repo);
-  const inputHead = inputRepo.branches[input.branch] ?? undefined;
+  const inputHead = store.repo(input.repo).branches[input.branch] ?? undefined;
   const job: JobRecord = {
     pipeline: pipeline.name,
     id,
@@ -138,9 +157,12 @@ export function runJob(store: Store, pipeline: PipelineRecord, id: string): JobR
     skipped: 0,
     failed: 0,
     total: 0,
+    ...(inputHead ? { inputCommit: inputHead } : {}),
+    salt: pipeline.salt,
+    spec: pipeline.spec,
   };
   store.state.jobs[jobKey(pipeline.name, id)] = job;
-  const output = store.startCommit(pipeline.name, 'master', {
+  store.startCommit(pipeline.name, 'master', {
     id,
     origin: 'AUTO',
     directProvenance: [
@@ -149,22 +171,43 @@ export function runJob(store: Store, pipeline: PipelineRecord, id: string): JobR
     ],
     createdBy: `pipeline:${pipeline.name}`,
   });
-  const out = store.filesOf(pipeline.name, id);
+  return job;
+}
+
+/** Finishes every job whose time is up, oldest first; finished outputs start downstream jobs. */
+export function advance(store: Store, now = Date.now()): void {
+  for (;;) {
+    const due = Object.values(store.state.jobs)
+      .filter((job) => job.state === 'JOB_RUNNING' && jobDue(job) <= now)
+      .sort((a, b) => jobDue(a) - jobDue(b));
+    if (due.length === 0) return;
+    for (const job of due) completeJob(store, job);
+  }
+}
+
+function completeJob(store: Store, job: JobRecord): void {
+  const pipeline = store.state.pipelines[job.pipeline];
+  if (!pipeline) throw new PachError(`pipeline ${job.pipeline} not found`);
+  // The pipeline as it was when the job started: a later update does not change a running job.
+  const version = { ...pipeline, spec: job.spec ?? pipeline.spec, salt: job.salt ?? pipeline.salt };
+  const input = pfsInput(version.spec);
+  const output = store.commit(pipeline.name, job.id);
+  const out = store.filesOf(pipeline.name, job.id);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  const root = inputHead ? store.filesOf(input.repo, inputHead) : '';
-  const all = inputHead ? datums(root, input.glob) : [];
+  const root = job.inputCommit ? store.filesOf(input.repo, job.inputCommit) : '';
+  const all = job.inputCommit ? datums(root, input.glob) : [];
   job.total = all.length;
-  const image = (pipeline.spec.transform as { image: string }).image;
+  const image = (version.spec.transform as { image: string }).image;
   if (all.length > 0 && !imageDir(store, image)) {
     // Workers pull the image before any datum, skipped or not. pachd leaves such a pipeline
-    // CRASHING with the job waiting; the double fails the job at once with the same reason.
+    // CRASHING with the job waiting; the double fails the job with the same reason.
     job.state = 'JOB_FAILURE';
     job.reason = `image ${image} could not be pulled: it was never pushed to the registry (ErrImagePull)`;
     all.length = 0;
   }
   for (const entries of all) {
-    const hash = datumHash(pipeline.salt, root, entries);
+    const hash = datumHash(version.salt, root, entries);
     const kept = pipeline.processed[hash];
     if (kept && existsSync(kept)) {
       cpSync(kept, out, { recursive: true });
@@ -173,7 +216,7 @@ export function runJob(store: Store, pipeline: PipelineRecord, id: string): JobR
     }
     const datumOut = join(store.dir, 'datums', pipeline.name, hash);
     rmSync(datumOut, { recursive: true, force: true });
-    const outcome = runDatum(store, pipeline, input, root, entries, datumOut);
+    const outcome = runDatum(store, version, input, root, entries, datumOut);
     if (!outcome.ok) {
       job.failed++;
       job.state = 'JOB_FAILURE';
@@ -191,18 +234,17 @@ export function runJob(store: Store, pipeline: PipelineRecord, id: string): JobR
   if (job.state === 'JOB_FAILURE') output.error = job.reason;
   output.sizeBytes = walk(out).reduce((sum, file) => sum + statSync(file).size, 0);
   pipeline.lastJobState = job.state;
-  if (job.state === 'JOB_SUCCESS') triggerPipelines(store, pipeline.name, 'master', id);
-  return job;
+  if (job.state === 'JOB_SUCCESS') triggerPipelines(store, pipeline.name, 'master', job.id);
 }
 
-/** After a commit finishes on repo@branch, every pipeline reading that branch runs a job in the same commit set. */
+/** After a commit finishes on repo@branch, every pipeline reading that branch starts a job in the same commit set. */
 export function triggerPipelines(store: Store, repo: string, branch: string, id: string): JobRecord[] {
   const jobs: JobRecord[] = [];
   for (const pipeline of Object.values(store.state.pipelines)) {
     const input = pfsInput(pipeline.spec);
     if (input.repo !== repo || input.branch !== branch) continue;
     if (store.state.jobs[jobKey(pipeline.name, id)]) continue;
-    jobs.push(runJob(store, pipeline, id));
+    jobs.push(startJob(store, pipeline, id));
   }
   return jobs;
 }

@@ -1,13 +1,30 @@
 // Entry of the pachctl double (see ../bin/pachctl-double.mjs). Errors print as pachctl prints
 // them (the message on stderr) and exit with code 1, like every failing pachctl command.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from './args.js';
+import { type ParsedArgs, parseArgs } from './args.js';
 import { checkAuth, useAuthToken } from './auth.js';
 import { dispatch } from './commands.js';
 import { pushImage } from './images.js';
+import { advance } from './jobs.js';
 import { PachError, Store } from './state.js';
 
 export const doubleVersion = '2.11.0';
+
+/**
+ * `pachctl version` (src/server/cmd/pachctl/cmd/cmd.go): with --client-only, PrettyPrintVersion's
+ * "major.minor.micro" or, with --raw, versionpb.Version as protojson with proto field names; without
+ * it, a COMPONENT/VERSION table of pachctl and pachd. PACHCTL_DOUBLE_VERSION plays an older pachctl.
+ */
+function version(flags: ParsedArgs['flags'], out: (text: string) => void): void {
+  const text = process.env.PACHCTL_DOUBLE_VERSION ?? doubleVersion;
+  const [major = 0, minor = 0, micro = 0] = text.split('.').map((part) => Number.parseInt(part, 10));
+  const proto = { major, minor, micro, platform: 'amd64' };
+  if (flags.raw) {
+    out(`${JSON.stringify(proto, null, 2)}\n`);
+    if (!flags.clientOnly) out(`${JSON.stringify(proto, null, 2)}\n`);
+  } else if (flags.clientOnly) out(`${text}\n`);
+  else out(`COMPONENT           VERSION\npachctl             ${text}\npachd               ${text}\n`);
+}
 
 export function main(argv: readonly string[]): number {
   const stateDir = process.env.PACHCTL_DOUBLE_STATE;
@@ -24,12 +41,7 @@ export function main(argv: readonly string[]): number {
     };
     const [verb, noun] = args.words;
     if (verb === 'version') {
-      // versionpb.Version {major, minor, micro} (src/version/versionpb/version.proto) under the `pachctl` key.
-      io.out(
-        args.flags.raw
-          ? `${JSON.stringify({ pachctl: { major: 2, minor: 11, micro: 0 } }, null, 2)}\n`
-          : `COMPONENT           VERSION\npachctl             ${doubleVersion}\n`,
-      );
+      version(args.flags, io.out);
       return 0;
     }
     if (verb === 'auth' && noun === 'use-auth-token') {
@@ -42,6 +54,8 @@ export function main(argv: readonly string[]): number {
     }
     checkAuth(stateDir);
     const store = new Store(stateDir);
+    // No pachd runs between calls: each call first lets the jobs whose time is up finish.
+    advance(store);
     dispatch(store, args, io);
     store.save();
     if (verb === 'edit' && noun === 'metadata') io.err('ok\n');

@@ -109,10 +109,16 @@ export function jobInfo(record: JobRecord) {
 /**
  * pps_v2.PipelineInfo — src/pps/pps.proto: pipeline, version (uint64 → string), spec_commit,
  * stopped, state (PipelineState: PIPELINE_RUNNING …), reason, last_job_state, type
- * (PIPELINE_TYPE_TRANSFORM), details {transform, input, output_branch, created_at}.
+ * (PIPELINE_TYPE_TRANSFORM), details {transform, input, output_branch, created_at, metadata
+ * {annotations, labels} (pps.Metadata, "Kubernetes metadata")}.
  */
 export function pipelineInfo(record: PipelineRecord) {
-  const spec = record.spec as { transform?: unknown; input?: unknown; description?: string };
+  const spec = record.spec as {
+    transform?: unknown;
+    input?: unknown;
+    description?: string;
+    metadata?: unknown;
+  };
   return {
     pipeline: { name: record.name, project },
     version: String(record.version),
@@ -127,6 +133,7 @@ export function pipelineInfo(record: PipelineRecord) {
       output_branch: 'master',
       created_at: record.created,
       ...(spec.description ? { description: spec.description } : {}),
+      ...(spec.metadata ? { metadata: spec.metadata } : {}),
     },
   };
 }

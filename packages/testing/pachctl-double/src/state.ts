@@ -43,6 +43,8 @@ export interface PipelineRecord {
   lastJobState?: string;
   /** Datum hash → where that datum's output is kept, so an unchanged datum is skipped. */
   processed: Record<string, string>;
+  /** Earlier versions, oldest first, for `list pipeline --history`. */
+  history?: Array<Pick<PipelineRecord, 'version' | 'specCommit' | 'spec'>>;
 }
 
 export interface JobRecord {
@@ -58,6 +60,11 @@ export interface JobRecord {
   skipped: number;
   failed: number;
   total: number;
+  /** The input commit the job reads (the input branch's head when it started). */
+  inputCommit?: string;
+  /** The pipeline's salt and spec when the job started (not printed). */
+  salt?: string;
+  spec?: Record<string, unknown>;
 }
 
 export interface DoubleState {
@@ -85,14 +92,23 @@ export function timestamp(): string {
 }
 
 export class Store {
-  readonly state: DoubleState;
+  state: DoubleState;
 
   constructor(readonly dir: string) {
     mkdirSync(join(dir, 'files'), { recursive: true });
-    const file = join(dir, 'state.json');
-    this.state = existsSync(file)
+    this.state = this.load();
+  }
+
+  private load(): DoubleState {
+    const file = join(this.dir, 'state.json');
+    return existsSync(file)
       ? (JSON.parse(readFileSync(file, 'utf8')) as DoubleState)
       : { repos: {}, commits: {}, pipelines: {}, jobs: {} };
+  }
+
+  /** Re-reads state.json: a waiting command sees what other pachctl calls did meanwhile. */
+  reload(): void {
+    this.state = this.load();
   }
 
   save(): void {

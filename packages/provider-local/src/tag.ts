@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type ProviderContext, type TagInput, type TagResult, throwIfAborted } from '@modelship/core';
-import { readJson, type StoreLayout, safeName, withLock, writeJsonAtomic } from './layout.js';
+import { readJson, type StoreLayout, safeName, withLock, writeJsonAtomic } from './client.js';
 
 /** Tags that name exactly one version per stage: setting one moves it. Others (e.g. `challenger`) accumulate. */
 const exclusiveTags = new Set(['champion']);

@@ -1,4 +1,4 @@
-import { type ProviderContext, ProviderError, throwIfAborted } from '@modelship/core';
+import { InvalidInputError, type ProviderContext, ProviderError, throwIfAborted } from '@modelship/core';
 import type { z } from 'zod';
 import { mapPachctlFailure } from './errors.js';
 import { parseJsonStream } from './json-stream.js';
@@ -23,13 +23,30 @@ export interface PachctlCallOptions {
   timeoutMs?: number;
 }
 
+export interface PachctlSession {
+  checked?: Promise<void>;
+  loggedIn?: Promise<void>;
+}
+
+/**
+ * pachctl 1.x speaks another protocol: no global commit ids (a job's output commit does not share
+ * its trigger's id), `flush commit` instead of `wait commit`, pfs v1 JSON (provenance as
+ * commit+branch pairs), no `delete commit <id>` of commit sets, no commit metadata. Pachyderm 1.x
+ * is also past its end of life. Refusing it up front beats failing later on a flag or a shape.
+ */
+export function unsupportedVersion(printed: string): string | undefined {
+  const version = /(\d+)\.(\d+)\.(\d+)\S*/.exec(printed);
+  if (!version || Number(version[1]) >= 2) return undefined;
+  return `pachctl ${version[0]} is not supported: modelship needs pachctl 2.x (global commit ids tie a job and its model commit to the data commit that triggered it; \`wait commit\`, \`delete commit <id>\` and pfs_v2 JSON are 2.x only); install pachctl 2.x matching your pachd 2.x, or set settings.pachctl / PACHCTL to it`;
+}
+
 /** One provider call's view of pachctl: runs it through the context's runner and maps its failures. */
 export class Pachctl {
   constructor(
     private readonly connection: PachctlConnection,
     private readonly context: ProviderContext,
-    /** Shared across calls of one provider so the token is handed over once. */
-    private readonly session: { loggedIn?: Promise<void> } = {},
+    /** Shared across calls of one provider so the version is checked and the token handed over once. */
+    private readonly session: PachctlSession = {},
   ) {}
 
   private env(): Record<string, string> {
@@ -38,6 +55,29 @@ export class Pachctl {
     if (this.connection.context) env.PACH_CONTEXT = this.connection.context;
     if (this.connection.configPath) env.PACH_CONFIG = this.connection.configPath;
     return env;
+  }
+
+  /** `pachctl version --client-only` (no RPC to pachd) once per provider: 1.x is refused before anything runs. */
+  private checkVersion(operation: string): Promise<void> {
+    this.session.checked ??= (async () => {
+      const result = await this.context.run(this.connection.command, ['version', '--client-only'], {
+        env: this.env(),
+        signal: this.context.signal,
+        timeoutMs: this.connection.timeoutMs,
+        stream: false,
+      });
+      if (result.failed)
+        throw mapPachctlFailure(result, `${operation} (pachctl version)`, this.context.redact);
+      const refusal = unsupportedVersion(result.stdout);
+      if (refusal)
+        throw new InvalidInputError(`${operation}: ${refusal}`, {
+          details: { pachctl: this.connection.command, version: result.stdout.trim() },
+        });
+    })().catch((error: unknown) => {
+      this.session.checked = undefined;
+      throw error;
+    });
+    return this.session.checked;
   }
 
   /** Hands the token to pachctl on stdin (never argv); pachctl keeps it in its config for later calls. */
@@ -66,6 +106,7 @@ export class Pachctl {
   /** Runs pachctl; resolves with stdout, throws a mapped ModelshipError on failure. */
   async run(args: readonly string[], operation: string, options: PachctlCallOptions = {}): Promise<string> {
     throwIfAborted(this.context.signal, operation);
+    await this.checkVersion(operation);
     await this.login(operation);
     const result = await this.context.run(this.connection.command, args, {
       input: options.input,

@@ -9,14 +9,13 @@ import {
   NotFoundError,
   type ProviderContext,
   type ProviderRefs,
-  type StatusInput,
-  type StatusResult,
   throwIfAborted,
   type UndeployInput,
   type UndeployResult,
 } from '@modelship/core';
-import { randomId, readJson, type StoreLayout, safeName, withLock, writeJsonAtomic } from './layout.js';
+import { randomId, readJson, type StoreLayout, safeName, withLock, writeJsonAtomic } from './client.js';
 import { isAlive, startServerProcess, stopServer } from './process.js';
+import { defaultStartTimeoutMs } from './settings.js';
 
 /** What runs on one stage: written after the new server is ready, so it never names a dead one. */
 export interface DeploymentRecord {
@@ -103,7 +102,7 @@ export async function deployStage(
       host: settings.host,
       readyFile: join(logs, `.ready-${id}.json`),
       logFile,
-      timeoutMs: settings.startTimeoutMs ?? 15_000,
+      timeoutMs: settings.startTimeoutMs ?? defaultStartTimeoutMs,
       signal: context.signal,
     });
     const refs: ProviderRefs = {
@@ -177,53 +176,6 @@ export async function undeployStage(
     const refs: ProviderRefs = current ? { stopped: current.url } : {};
     return { refs, warnings: [] };
   });
-}
-
-async function probe(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
-
-export async function stageStatus(
-  layout: StoreLayout,
-  input: StatusInput,
-  context: ProviderContext,
-): Promise<StatusResult> {
-  throwIfAborted(context.signal, 'status');
-  const stages = input.stage ? [input.stage] : await deployedStages(layout, input.model.name);
-  const refs: ProviderRefs = {};
-  let serving = 0;
-  let endpoint: string | undefined;
-  for (const stage of stages) {
-    const record = await readDeployment(layout, input.model.name, stage);
-    if (!record) continue;
-    const up = isAlive(record.pid) && (await probe(record.url));
-    refs[`${stage}.endpoint`] = record.url;
-    refs[`${stage}.version`] = record.version;
-    refs[`${stage}.state`] = up ? 'serving' : 'down';
-    if (up) {
-      serving += 1;
-      endpoint ??= record.url;
-    }
-  }
-  if (serving > 0) return { status: { unified: 'deployed', raw: 'serving' }, endpoint, refs };
-  const raw = Object.keys(refs).length > 0 ? 'down' : 'not-deployed';
-  return { status: { unified: 'stopped', raw }, refs };
-}
-
-export async function deployedStages(layout: StoreLayout, model: string): Promise<string[]> {
-  const dir = join(layout.deployments, safeName(model));
-  const names = existsSync(dir) ? await readdir(dir) : [];
-  const stages: string[] = [];
-  for (const file of names.filter((n) => n.endsWith('.json'))) {
-    const record = await readJson<DeploymentRecord>(join(dir, file));
-    if (record) stages.push(record.stage);
-  }
-  return stages;
 }
 
 /** Every deployment under this store (all models, all stages), e.g. to stop them all. */

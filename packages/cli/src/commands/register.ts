@@ -112,7 +112,7 @@ function registeredOutcome(
 }
 
 export const runRegister: CommandRunner = async (command, io) => {
-  assertModelName(command.args.model!);
+  assertModelName(command.args.model!, io.redact);
   await assertModelPath(resolve(io.cwd, String(command.values.path)));
   const workspace = await openWorkspace(command, io, { provider: true });
   const { version, upload } = await registerVersion(workspace, {
@@ -126,7 +126,7 @@ export const runRegister: CommandRunner = async (command, io) => {
 };
 
 export const runUpload: CommandRunner = async (command, io) => {
-  assertModelName(command.args.model!);
+  assertModelName(command.args.model!, io.redact);
   await assertModelPath(resolve(io.cwd, String(command.values.path)));
   const workspace = await openWorkspace(command, io, { provider: true });
   const provider = workspace.provider!;
@@ -152,7 +152,7 @@ export const runUpload: CommandRunner = async (command, io) => {
 };
 
 export const runTrain: CommandRunner = async (command, io) => {
-  assertModelName(command.args.model!);
+  assertModelName(command.args.model!, io.redact);
   const workspace = await openWorkspace(command, io, { provider: true });
   const provider = workspace.provider!;
   const model = command.args.model!;

@@ -10,6 +10,7 @@ import {
   undeployStage,
 } from './deployments.js';
 import { type StoreLayout, storeLayout } from './layout.js';
+import { stopRecordedServers } from './servers.js';
 import { uploadToStore } from './store.js';
 import { type LocalTrainCommand, runTraining } from './train.js';
 
@@ -82,7 +83,8 @@ export function createLocalProvider(settings: LocalProviderSettings = {}): Local
       for (const record of records) {
         await undeployStage(store(), { model: { name: record.model }, stage: record.stage }, context);
       }
-      return records.length;
+      // Servers whose deploy was killed before its deployment record was written.
+      return records.length + (await stopRecordedServers(store().deployments));
     },
     aliases: (model) => readAliases(store(), model),
   };

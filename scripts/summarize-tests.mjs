@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Prints the closing line `N passed, N failed` from vitest's JSON report and pytest's JUnit XML.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 let passed = 0;
 let failed = 0;
@@ -18,8 +18,12 @@ if (existsSync('.reports/vitest.json')) {
   failed += 1; // no report means vitest never finished
 }
 
-if (existsSync('.reports/pytest.xml')) {
-  const xml = readFileSync('.reports/pytest.xml', 'utf8');
+// pytest.xml (the source tree) and pytest-wheel.xml (the built wheel, installed).
+const pytestReports = existsSync('.reports')
+  ? readdirSync('.reports').filter((file) => /^pytest.*\.xml$/.test(file))
+  : [];
+for (const report of pytestReports) {
+  const xml = readFileSync(`.reports/${report}`, 'utf8');
   for (const match of xml.matchAll(/<testsuite\b([^>]*)>/g)) {
     const attr = (name) => Number(new RegExp(`\\b${name}="(\\d+)"`).exec(match[1])?.[1] ?? 0);
     const total = attr('tests');

@@ -3,6 +3,7 @@
     from modelship_manifest import verify_model
     verify_model("model/modelship.manifest.json")
 """
+from ._version import __version__
 from .canonical import canonical_json
 from .errors import (
     ErrorCode,
@@ -18,6 +19,7 @@ from .signature import cryptography_available, signing_payload, verify_manifest_
 from .verify import aggregate_digest, assert_model, verify_model
 
 __all__ = [
+    "__version__",
     "ErrorCode",
     "IntegrityIssue",
     "ManifestError",

@@ -1,4 +1,4 @@
-"""Errors with the same codes as @modelship/manifest (see packages/manifest/SPEC.md)."""
+"""Errors with the same codes as @modelship/manifest (its SPEC.md lists them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass

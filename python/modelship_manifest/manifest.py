@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any, Dict, Optional, Tuple
 
 from .errors import ErrorCode, ManifestFormatError
@@ -190,9 +191,37 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+# json's C decoder recurses once per nesting level and stops at the interpreter's recursion
+# limit (1,000 by default), while JSON.parse in the TypeScript verifier goes far deeper. Unknown
+# fields are tolerated however deep they nest, up to this bound (SPEC.md, "Readers tolerate unknown fields").
+MAX_NESTING_DEPTH = 10_000
+
+
+def _loads(text: str) -> Any:
+    wanted = MAX_NESTING_DEPTH + 200
+    previous = sys.getrecursionlimit()
+    raised = previous < wanted
+    if raised:
+        sys.setrecursionlimit(wanted)
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    finally:
+        # Put it back only if nobody changed it meanwhile (another thread may have raised it too).
+        if raised and sys.getrecursionlimit() == wanted:
+            sys.setrecursionlimit(previous)
+
+
 def parse_manifest_text(text: str, file: Optional[str] = None) -> Tuple[str, Dict[str, Any]]:
     try:
-        value = json.loads(text[1:] if text.startswith("\ufeff") else text, parse_constant=_reject_constant)
+        value = _loads(text[1:] if text.startswith("\ufeff") else text)
+    except RecursionError as error:
+        raise ManifestFormatError(
+            ErrorCode.MALFORMED_JSON,
+            f"{file or 'the manifest'} nests JSON deeper than {MAX_NESTING_DEPTH:,} levels, more than this "
+            "verifier reads; remove the deeply nested field or regenerate it with `modelship-manifest create`",
+            "",
+            file,
+        ) from error
     except ValueError as error:
         raise ManifestFormatError(
             ErrorCode.MALFORMED_JSON,

@@ -123,6 +123,12 @@ const cases = {
     manifest: modelship(small, { extra: { futureField: { nested: [1, 2] } } }),
     expect: verified,
   },
+  // 1,500 levels: deeper than Python's default recursion limit, well within JSON.parse's.
+  'verified-deeply-nested-unknown-field': {
+    model: small,
+    manifestText: `${JSON.stringify(modelship(small)).slice(0, -1)},"futureField":${'['.repeat(1500)}${']'.repeat(1500)}}`,
+    expect: verified,
+  },
   'verified-extra-file-not-strict': {
     model: { ...small, 'notes.txt': { text: 'not in the manifest' } },
     manifest: modelship(small),

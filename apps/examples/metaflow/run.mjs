@@ -132,7 +132,7 @@ try {
   const staged = await promoter.promote({ model: 'iris', version: good.version.id, to: 'staging' });
   check(staged.outcome === 'promoted', `promoted to staging (${staged.deploy?.status.raw})`);
 
-  step('select: newest successful deployment_candidate run that has a model, by run id');
+  step('select: newest successful deployment_candidate run that has a model, by creation time');
   const selected = await provider.select(
     { flow: 'EvaluateNewModelFlow', tag: 'deployment_candidate' },
     context,

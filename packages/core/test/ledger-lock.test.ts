@@ -14,12 +14,13 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
+const at = new Date().toISOString();
 const input = {
   type: 'version.registered' as const,
-  at: new Date().toISOString(),
+  at,
   model: 'm',
   version: 'v1',
-  data: { record: { model: 'm', metrics: {} } },
+  data: { record: { model: 'm', id: 'v1', number: 1, registeredAt: at, metrics: {}, refs: {} } },
 };
 
 /** A ledger directory whose lock file names `pid` on this host as the holder. */

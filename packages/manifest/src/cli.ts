@@ -59,10 +59,15 @@ function existingAlgorithmiaKeys(path: string): Record<string, unknown> | undefi
 }
 
 async function create(command: CreateCommand, io: ManifestCliIo, cwd: string): Promise<number> {
-  const api = await import('./index.js');
+  // Not the package root: that entry carries the zod schemas, and zod is an optional peer.
+  const [{ createManifest }, { writeManifest }, { toAlgorithmiaManifest }] = await Promise.all([
+    import('./create.js'),
+    import('./manifest-io.js'),
+    import('./algorithmia.js'),
+  ]);
   const path = resolve(cwd, command.path);
   const progress = createProgress(io.stderr, 'hashing');
-  const { manifest, root } = await api.createManifest({
+  const { manifest, root } = await createManifest({
     path,
     algorithms:
       command.format === 'algorithmia'
@@ -83,11 +88,11 @@ async function create(command: CreateCommand, io: ManifestCliIo, cwd: string): P
   const out = command.out
     ? resolve(cwd, command.out)
     : join(statSync(path).isDirectory() ? path : dirname(path), defaultName);
-  let written: Parameters<typeof api.writeManifest>[1] = manifest;
+  let written: Parameters<typeof writeManifest>[1] = manifest;
   if (command.format === 'algorithmia') {
-    written = api.toAlgorithmiaManifest(manifest, { base: existingAlgorithmiaKeys(out) });
+    written = toAlgorithmiaManifest(manifest, { base: existingAlgorithmiaKeys(out) });
   }
-  await api.writeManifest(out, written);
+  await writeManifest(out, written);
   if (command.json)
     io.stdout.write(`${JSON.stringify({ ok: true, out, root, manifest: written }, null, 2)}\n`);
   else {

@@ -94,6 +94,10 @@ export const cliSpec: ProviderCliSpec = {
       description: 'stages whose deploy publishes (default production)',
     },
     'version-type': { type: 'string', description: 'major, minor (default) or revision' },
+    callability: {
+      type: 'string',
+      description: 'algorithm_callability of published versions: private (default) or public',
+    },
     'build-timeout': { type: 'string', description: 'build wait in ms (default 600000)' },
   },
   create: async (values: Values, env) => {
@@ -101,6 +105,10 @@ export const cliSpec: ProviderCliSpec = {
     const versionType = text(values['version-type']);
     if (versionType !== undefined && !['major', 'minor', 'revision'].includes(versionType)) {
       throw new InvalidInputError(`--version-type must be major, minor or revision, not "${versionType}"`);
+    }
+    const callability = text(values.callability);
+    if (callability !== undefined && !['public', 'private'].includes(callability)) {
+      throw new InvalidInputError(`--callability must be public or private, not "${callability}"`);
     }
     const repoUrl = text(values['algo-repo']);
     const gitUser = text(values['git-username']) ?? text(values.username) ?? text(env.ALGORITHMIA_USERNAME);
@@ -140,6 +148,7 @@ export const cliSpec: ProviderCliSpec = {
       testCases: testCasesFrom(text(values['test-cases'])),
       publishStages: values['publish-stage'] as string[] | undefined,
       versionType: versionType as 'major' | 'minor' | 'revision' | undefined,
+      algorithmCallability: callability as 'public' | 'private' | undefined,
       buildTimeoutMs: number(values['build-timeout'], 'build-timeout'),
       env,
     });

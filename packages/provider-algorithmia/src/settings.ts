@@ -1,5 +1,5 @@
 import { InvalidInputError } from '@modelship/core';
-import type { AlgorithmiaDataClient } from './data-api.js';
+import type { AlgorithmiaDataClient } from './client.js';
 
 export interface AlgorithmRepoSettings {
   /**
@@ -57,6 +57,8 @@ export interface AlgorithmiaProviderSettings {
   testCases?: AlgorithmTestCase[];
   /** Stages whose deploy publishes a version; default `['production']`. */
   publishStages?: string[];
+  /** `settings.algorithm_callability` of published versions (required by the API); default `private`. */
+  algorithmCallability?: 'public' | 'private';
   /** Default `minor`. */
   versionType?: 'major' | 'minor' | 'revision';
   buildTimeoutMs?: number;

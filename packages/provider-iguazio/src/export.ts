@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInputError, type ProviderContext, throwIfAborted } from '@modelship/core';
 import { stringify } from 'yaml';
+import { versionQuery } from './artifact-ref.js';
 import type { ResolvedSettings } from './settings.js';
 import { parseStoreUri } from './store-uri.js';
 
@@ -48,10 +49,7 @@ export async function exportModel(
       );
     if (!(await input.confirm(question))) throw new InvalidInputError('export: model export cancelled');
   }
-  const query: Record<string, string | number> = {};
-  if (uri.tree) query.tree = uri.tree;
-  if (uri.tag) query.tag = uri.tag;
-  if (uri.iter !== undefined) query.iter = uri.iter;
+  const query = versionQuery(uri);
   const { body } = await resolved.client<Record<string, unknown>>({
     path: `v2/projects/${uri.project}/artifacts/${uri.key}`,
     query,

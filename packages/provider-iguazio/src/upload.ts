@@ -9,6 +9,7 @@ import {
   type UploadInput,
   type UploadResult,
 } from '@modelship/core';
+import { versionQuery } from './artifact-ref.js';
 import { ensureProject } from './projects.js';
 import type { ResolvedSettings } from './settings.js';
 import { formatStoreUri, parseStoreUri, validateStoreUri } from './store-uri.js';
@@ -23,7 +24,13 @@ export interface StoredArtifact {
     uid?: string;
     labels?: Record<string, string>;
   };
-  spec?: { target_path?: string; model_file?: string; metrics?: Record<string, unknown> };
+  spec?: {
+    target_path?: string;
+    model_file?: string;
+    metrics?: Record<string, unknown>;
+    extra_data?: Record<string, string>;
+  };
+  status?: Record<string, unknown>;
 }
 
 /** Refs every later call needs to find this model version again. */
@@ -192,9 +199,7 @@ async function adoptStoredModel(
 ): Promise<UploadResult> {
   throwIfAborted(context.signal, 'upload');
   const uri = parseStoreUri(input.path);
-  const query: Record<string, string | number> = { iter: uri.iter ?? 0 };
-  if (uri.tree) query.tree = uri.tree;
-  else query.tag = uri.tag ?? 'latest';
+  const query = versionQuery(uri);
   const found = await resolved.client<StoredArtifact>({
     path: `v2/projects/${uri.project}/artifacts/${uri.key}`,
     query,

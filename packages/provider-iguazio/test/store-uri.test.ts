@@ -1,6 +1,17 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { formatStoreUri, parseStoreUri, type StoreUri, storeKinds } from '../src/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createIguazioProvider,
+  formatStoreUri,
+  parseStoreUri,
+  type StoreUri,
+  storeKinds,
+} from '../src/index.js';
+import { accessKey, capturingContext, modelDir } from './helpers.js';
 
 const alnum = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789');
 const label = (middle: string, max: number) =>
@@ -16,6 +27,7 @@ const storeUri: fc.Arbitrary<StoreUri> = fc.record(
     iter: fc.nat({ max: 10_000 }),
     tag: label('abcdefXYZ0123456789-_.', 40),
     tree: fc.stringMatching(/^[a-f0-9][-a-f0-9_]{0,40}$/),
+    uid: fc.stringMatching(/^[a-f0-9]{40}$/),
   },
   { requiredKeys: ['kind', 'project', 'key'] },
 );
@@ -53,6 +65,22 @@ describe('store URIs', () => {
       key: 'clf',
       tag: 'challenger',
     });
+    // The MLRun 1.8+ client and UI print the uid of the stored version after `^`.
+    expect(parseStoreUri('store://models/fraud/clf#0:latest@0f1e2d^9b1c7e0a')).toEqual({
+      kind: 'models',
+      project: 'fraud',
+      key: 'clf',
+      iter: 0,
+      tag: 'latest',
+      tree: '0f1e2d',
+      uid: '9b1c7e0a',
+    });
+    expect(parseStoreUri('store://models/fraud/clf^9b1c7e0a')).toEqual({
+      kind: 'models',
+      project: 'fraud',
+      key: 'clf',
+      uid: '9b1c7e0a',
+    });
     expect(parseStoreUri('store://datasets/p/data@abc')).toEqual({
       kind: 'datasets',
       project: 'p',
@@ -68,7 +96,56 @@ describe('store URIs', () => {
     ['store://models/p/clf#x', 'iteration "x"'],
     ['store://models/p/clf:-bad', 'tag "-bad"'],
     ['store://models/p/-clf', 'key "-clf"'],
+    ['store://models/p/clf@tree^', 'uid ""'],
+    ['store://models/p/clf@tree^a/b', 'uid "a/b"'],
   ])('rejects %s naming the bad part', (text, message) => {
     expect(() => parseStoreUri(text)).toThrow(message);
+  });
+});
+
+describe('the ^uid form wherever a URI is accepted', () => {
+  let emulator: MlrunEmulator;
+  let work: string;
+  const { context } = capturingContext();
+  beforeAll(async () => {
+    emulator = await startMlrunEmulator({ accessKey });
+    work = await mkdtemp(join(tmpdir(), 'iguazio-uid-'));
+  });
+  afterAll(async () => {
+    await emulator.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('export, upload, tag and deploy take store://…@tree^uid as MLRun prints it', async () => {
+    const provider = createIguazioProvider({
+      apiUrl: emulator.url,
+      accessKey,
+      project: 'uid',
+      pollIntervalMs: 5,
+    });
+    const model = await modelDir('weights-uid');
+    const uploaded = await provider.upload(
+      { model: { name: 'clf', version: 'v1' }, path: model.dir },
+      context,
+    );
+    await model.cleanup();
+    const row = emulator.artifacts('uid').rows[0]!;
+    const printed = `store://models/uid/clf#0:v1@${row.tree}^${row.uid}`;
+    const exported = await provider.exportModel({ modelUri: printed, dir: work, yes: true }, context);
+    expect(exported.path).toBe(join(work, 'clf:challenger.yaml'));
+    const adopted = await provider.upload({ model: { name: 'clf', version: 'v1' }, path: printed }, context);
+    expect(adopted.manifestDigest).toBe(uploaded.manifestDigest);
+    const byUid = `store://models/uid/clf^${row.uid}`;
+    await provider.tag(
+      { model: { name: 'clf', version: 'v1' }, stage: 'staging', tag: 'champion', refs: { storeUri: byUid } },
+      context,
+    );
+    expect(emulator.artifacts('uid').tagsOf(row)).toContain('champion');
+    const deployed = await provider.deploy(
+      { model: { name: 'clf', version: 'v1' }, stage: 'staging', refs: { storeUri: byUid } },
+      context,
+    );
+    expect(deployed.status.unified).toBe('deployed');
+    expect(emulator.requests.some((r) => r.query['object-uid'] === row.uid)).toBe(true);
   });
 });

@@ -52,7 +52,7 @@ export interface ReplaceTagsInput {
 export interface MetaflowProvider extends ProviderV1 {
   status(input: StatusInput, context: ProviderContext): Promise<StatusResult>;
   describe(context: ProviderContext): Promise<ProviderDescription>;
-  /** The newest successful run with `tag` (and the model artifact), ordered by run id. */
+  /** The newest successful run with `tag` (and the model artifact), newest by creation time. */
   select(input: SelectInput, context: ProviderContext): Promise<SelectResult>;
   /** Removes then adds tags in one `tag replace` (or one `tag/mutate` request). */
   replaceTags(input: ReplaceTagsInput, context: ProviderContext): Promise<MetaflowRun>;

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -29,6 +30,37 @@ describe('modelship-metaflow flags', () => {
   });
 });
 
+describe('the example config (apps/examples/metaflow/modelship.config.yaml, copied as a fixture)', () => {
+  it('its camelCase keys reach the provider as `modelship` passes them (strings) and as written', async () => {
+    const { loadConfig } = await import('@modelship/core');
+    const { config } = await loadConfig(
+      fileURLToPath(new URL('./fixtures/example.modelship.config.yaml', import.meta.url)),
+    );
+    const written = config.providers.metaflow ?? {};
+    const asText = Object.fromEntries(
+      Object.entries({
+        ...written,
+        onlyJson: true,
+        argoStages: ['production', 'canary'],
+        stageTags: { staging: 'cand' },
+      }).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
+    );
+    for (const values of [written as Record<string, string>, asText])
+      expect(settingsFromFlags(values, {})).toMatchObject({
+        trainFlow: 'evaluate_new_model_flow.py',
+        deployFlow: 'predict_flow.py',
+        modelArtifact: 'model_path',
+        deployDatastore: 's3',
+      });
+    expect(settingsFromFlags(asText, {})).toMatchObject({
+      onlyJson: true,
+      argoStages: ['production', 'canary'],
+      stageTags: { staging: 'cand' },
+    });
+    expect(() => settingsFromFlags({ onlyJson: 'yes' }, {})).toThrow(/onlyJson must be true or false/);
+  });
+});
+
 describe.skipIf(!built)('modelship-metaflow end to end (spawned, real Metaflow)', () => {
   const shared = inject('metaflowRuns');
   const cli = (args: string[]) =>
@@ -53,5 +85,42 @@ describe.skipIf(!built)('modelship-metaflow end to end (spawned, real Metaflow)'
 
     const missing = await cli(['show', '--run', `${flowName}/5`]);
     expect(JSON.parse(missing.stdout)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('a failed training run exits 1; its JSON still says why', async () => {
+    const failed = await cli([
+      'train',
+      '--model',
+      'm',
+      '--train-flow',
+      'train_flow.py',
+      '--no-card',
+      '--param',
+      'fail=true',
+    ]);
+    expect((failed as { code?: number }).code).toBe(1);
+    const result = JSON.parse(failed.stdout);
+    expect(result).toMatchObject({ status: { unified: 'failed', raw: 'step start failed' } });
+    expect(result.runId).toMatch(new RegExp(`^${flowName}/\\d+$`));
+    expect(failed.stderr).toContain(`run ${result.runId} is failed (step start failed)`);
+  });
+
+  it('`modelship train` exits 1 on a failed run and registers nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelship-metaflow-train-cli-'));
+    writeFileSync(
+      join(dir, 'modelship.config.yaml'),
+      `version: 1\nstages: [staging]\nproviders:\n  metaflow:\n    python: ${python}\n    cwd: ${flowsDir}\n`,
+    );
+    const modelship = fileURLToPath(new URL('../../cli/bin/modelship.js', import.meta.url));
+    const args = ['train', 'm', '--register', '--option', 'flow=train_flow.py', '--param', 'fail=true'];
+    const failed = await run(process.execPath, [modelship, ...args, '--json'], {
+      cwd: dir,
+      env: { ...process.env, ...metaflowEnv(shared.root) },
+      timeout: 180_000,
+    }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    expect((failed as { code?: number }).code).toBe(1);
+    expect(JSON.parse(failed.stdout)).toMatchObject({ model: 'm', status: { unified: 'failed' } });
+    expect(existsSync(join(dir, '.modelship')), 'nothing was registered').toBe(false);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -45,7 +45,12 @@ export const cliSpec: ProviderCliSpec = {
       secret: true,
     },
     image: { type: 'string', description: 'pipeline image without tag', env: 'DOCKER_IMAGE_TAG' },
-    'image-tag': { type: 'string', description: 'image tag (default $GITHUB_SHA)', env: 'GITHUB_SHA' },
+    'image-tag': { type: 'string', description: 'image tag (default: the git SHA)' },
+    'git-sha': {
+      type: 'string',
+      description: 'git commit the image is built from, annotated on every pipeline for lineage',
+      env: 'GITHUB_SHA',
+    },
     'pipeline-spec': {
       type: 'string',
       multiple: true,
@@ -56,6 +61,10 @@ export const cliSpec: ProviderCliSpec = {
     'data-repo': {
       type: 'string',
       description: "repo upload commits to (default: the pipelines' input repo)",
+    },
+    'manifest-repo': {
+      type: 'string',
+      description: 'repo upload keeps manifests in, read by no pipeline (default modelship_manifests)',
     },
     reprocess: { type: 'boolean', description: 'update pipelines with --reprocess' },
     build: {
@@ -78,9 +87,11 @@ export const cliSpec: ProviderCliSpec = {
       authToken: text(values['auth-token']),
       image: text(values.image),
       imageTag: text(values['image-tag']),
+      gitSha: text(values['git-sha']),
       pipelineSpecs: list(values['pipeline-spec']),
       modelRepo: text(values['model-repo']),
       dataRepo: text(values['data-repo']),
+      manifestRepo: text(values['manifest-repo']),
       reprocess: values.reprocess === true,
       build: (Array.isArray(values.build) ? values.build : text(values.build) ? [values.build] : []).map(
         (line) => {

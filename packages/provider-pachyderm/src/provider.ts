@@ -6,8 +6,9 @@ import type {
   UploadResult,
 } from '@modelship/core';
 import { InvalidInputError } from '@modelship/core';
+import type { Pachctl, PachctlSession } from './client.js';
+import { deploy } from './deploy.js';
 import { type Lineage, readLineage } from './lineage.js';
-import type { Pachctl } from './pachctl.js';
 import {
   assertName,
   type PachydermProviderSettings,
@@ -15,8 +16,9 @@ import {
   pipelineSpecFiles,
   resolveSettings,
 } from './settings.js';
-import { loadSpecs, sourceRepos } from './specs.js';
-import { deploy, status, tag } from './stages.js';
+import { inputRepos, loadSpecs, orderByInputs, sourceRepos } from './specs.js';
+import { status } from './status.js';
+import { tag } from './tag.js';
 import { train } from './train.js';
 import { uploadCommit } from './upload.js';
 
@@ -41,13 +43,11 @@ export interface PachydermProvider extends ProviderV1 {
 
 /** A provider that drives `pachctl`; nothing runs (and nothing is read from the environment) until a call. */
 export function createPachydermProvider(settings: PachydermProviderSettings = {}): PachydermProvider {
-  const session: { loggedIn?: Promise<void> } = {};
+  const session: PachctlSession = {};
   const setup = (context: ProviderContext) => {
     const resolved = resolveSettings(settings);
     return { resolved, pachctl: pachctlFor(resolved, context, session) as Pachctl };
   };
-  const specNames = async (files: string[]) =>
-    new Set((await loadSpecs(files)).map((s) => s.spec.pipeline.name));
 
   return {
     specificationVersion: 'v1',
@@ -56,9 +56,10 @@ export function createPachydermProvider(settings: PachydermProviderSettings = {}
 
     async upload(input: UploadInput, context): Promise<UploadResult> {
       const { resolved, pachctl } = setup(context);
+      const specs = await loadSpecs(pipelineSpecFiles(resolved));
       let repo = settings.dataRepo;
       if (!repo) {
-        const sources = sourceRepos(await loadSpecs(pipelineSpecFiles(resolved)));
+        const sources = sourceRepos(specs);
         if (sources.length !== 1) {
           throw new InvalidInputError(
             `upload: cannot tell which repo to commit to (pipeline inputs: ${sources.join(', ') || 'none'}); set settings.dataRepo`,
@@ -66,7 +67,16 @@ export function createPachydermProvider(settings: PachydermProviderSettings = {}
         }
         repo = sources[0]!;
       }
-      return uploadCommit(pachctl, assertName(repo, 'repo'), 'master', input, context);
+      const manifestRepo = assertName(settings.manifestRepo ?? 'modelship_manifests', 'manifestRepo');
+      const reader = specs.find((s) => inputRepos(s.spec.input).includes(manifestRepo));
+      if (reader) {
+        throw new InvalidInputError(
+          `upload: manifestRepo "${manifestRepo}" is an input of pipeline ${reader.spec.pipeline.name}, so manifests would become its datums; pick a repo no pipeline reads`,
+          { details: { manifestRepo, pipeline: reader.spec.pipeline.name } },
+        );
+      }
+      const target = { repo: assertName(repo, 'repo'), branch: 'master', manifestRepo };
+      return uploadCommit(pachctl, target, input, context);
     },
     async train(input, context) {
       const { resolved, pachctl } = setup(context);
@@ -86,14 +96,12 @@ export function createPachydermProvider(settings: PachydermProviderSettings = {}
     },
     async lineage(input, context) {
       const { resolved, pachctl } = setup(context);
-      const repo = input.repo ?? settings.modelRepo;
-      if (!repo) throw new InvalidInputError('lineage: pass the repo (or set settings.modelRepo)');
-      return readLineage(
-        pachctl,
-        assertName(repo, 'repo'),
-        input.commit,
-        await specNames(pipelineSpecFiles(resolved)),
-      );
+      const specs = await loadSpecs(pipelineSpecFiles(resolved));
+      const repo = input.repo ?? settings.modelRepo ?? orderByInputs(specs).at(-1)?.spec.pipeline.name;
+      if (!repo)
+        throw new InvalidInputError('lineage: pass the repo (or set settings.modelRepo or pipelineSpecs)');
+      const pipelines = new Set(specs.map((s) => s.spec.pipeline.name));
+      return readLineage(pachctl, assertName(repo, 'repo'), input.commit, pipelines);
     },
   };
 }

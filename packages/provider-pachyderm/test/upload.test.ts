@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, ModelshipError } from '@modelship/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commitInfoSchema, createPachydermProvider, parseJsonStream } from '../src/index.js';
+import { createPachydermProvider } from '../src/index.js';
+import { parseJsonStream } from '../src/json-stream.js';
+import { commitInfoSchema } from '../src/schemas.js';
 import { fixtures, housingWorld, quietContext } from './world.js';
 
 const world = housingWorld({ seed: false });
@@ -13,15 +15,15 @@ const provider = createPachydermProvider({ ...world.settings });
 const headOf = (picker: string) =>
   commitInfoSchema.parse(parseJsonStream(world.double.run(['inspect', 'commit', picker, '--raw']))[0]);
 
-describe('upload: one commit per upload, manifest beside the files', () => {
-  it("commits a file to the pipelines' input repo with modelship.manifest.json beside it", async () => {
+describe('upload: one commit per upload, its manifest in the manifest repo', () => {
+  it("commits a file to the pipelines' input repo and its manifest to modelship_manifests", async () => {
     const result = await provider.upload(
       { model: { name: 'housing-data' }, path: join(fixtures, 'housing-simplified-1.csv') },
       context,
     );
     expect(result).toMatchObject({ skipped: false, refs: { repo: 'housing_data', branch: 'master' } });
     expect(result.uri).toBe(`housing_data@${result.refs.commit}`);
-    const manifest = JSON.parse(world.double.run(['get', 'file', `${result.uri}:/modelship.manifest.json`]));
+    const manifest = JSON.parse(world.double.run(['get', 'file', result.refs.manifest!]));
     expect(`${manifest.digest.algorithm}:${manifest.digest.value}`).toBe(result.manifestDigest);
     expect(manifest.files.map((f: { path: string }) => f.path)).toEqual(['housing-simplified-1.csv']);
     expect(headOf('housing_data@master').finished).not.toBeFalsy();

@@ -3,6 +3,7 @@
 import type { ProviderCliSpec } from '@modelship/core';
 // The light errors entry keeps `modelship-<name> --help` from loading core (and zod).
 import { InvalidInputError } from '@modelship/core/errors';
+import { parseDeployment } from './deployment-policy.js';
 import type { SageMakerProvider } from './provider.js';
 import type { MultipartDigests } from './s3-object.js';
 import type { SageMakerProviderSettings } from './settings.js';
@@ -22,6 +23,21 @@ function integer(values: Values, name: string): number | undefined {
   return parsed;
 }
 
+/** `--deployment` (or `deployment:` in the config file, which arrives as JSON text). */
+function deployment(values: Values): SageMakerProviderSettings['deployment'] {
+  const value = text(values.deployment);
+  if (value === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new InvalidInputError(
+      `--deployment must be JSON such as {"traffic":"CANARY","stepPercent":10,"waitSeconds":600}: ${(error as Error).message}`,
+    );
+  }
+  return parseDeployment(parsed, 'deployment');
+}
+
 function multipartDigests(values: Values): MultipartDigests | undefined {
   const value = text(values['multipart-digests']);
   if (value === undefined || value === 'tags' || value === 'metadata') return value;
@@ -36,6 +52,7 @@ export function cliValuesToSettings(values: Values, env: NodeJS.ProcessEnv): Sag
     bucket: text(values.bucket),
     prefix: text(values.prefix),
     roleArn: text(values['role-arn']),
+    roleParameter: text(values['role-parameter']),
     modelPackageGroup: text(values['model-package-group']),
     inferenceImage: text(values['inference-image']),
     instanceType: text(values['instance-type']),
@@ -47,6 +64,8 @@ export function cliValuesToSettings(values: Values, env: NodeJS.ProcessEnv): Sag
     uploadConcurrency: integer(values, 'upload-concurrency'),
     multipartDigests: multipartDigests(values),
     pollIntervalMs: integer(values, 'poll-interval-ms'),
+    waitTimeoutMs: integer(values, 'wait-timeout-ms'),
+    deployment: deployment(values),
     maxAttempts: integer(values, 'max-attempts'),
     env,
   };
@@ -78,6 +97,12 @@ export const cliSpec: ProviderCliSpec = {
       description: 'SageMaker execution role ARN',
       env: 'MODELSHIP_SAGEMAKER_ROLE_ARN',
     },
+    'role-parameter': {
+      type: 'string',
+      description:
+        'SSM parameter holding the execution role ARN (e.g. /sagemaker/execution/role), instead of --role-arn',
+      env: 'MODELSHIP_SAGEMAKER_ROLE_PARAMETER',
+    },
     'model-package-group': {
       type: 'string',
       description: 'model package group (default: the model name)',
@@ -98,6 +123,16 @@ export const cliSpec: ProviderCliSpec = {
         'where multipart files keep their digests: tags (default) or metadata (a server-side copy)',
     },
     'poll-interval-ms': { type: 'string', description: 'first wait interval; doubles up to 30 s' },
+    'wait-timeout-ms': {
+      type: 'string',
+      description: 'longest wait for an endpoint, training job or pipeline (default 7200000, two hours)',
+      env: 'MODELSHIP_SAGEMAKER_WAIT_TIMEOUT_MS',
+    },
+    deployment: {
+      type: 'string',
+      description:
+        'endpoint update policy as JSON: traffic ALL_AT_ONCE|CANARY|LINEAR, stepPercent, waitSeconds, bakeSeconds, maxExecutionSeconds, alarms, and stages.<stage> overrides',
+    },
     'max-attempts': { type: 'string', description: 'AWS SDK attempts per call (default 3)' },
   },
   create: async (values, env) =>

@@ -12,12 +12,13 @@ import {
   ProviderError,
   type StatusResult,
 } from '@modelship/core';
+import { deploymentConfig } from './deployment-policy.js';
 import { aws, isNotFound } from './errors.js';
 import { resourceName } from './names.js';
-import { findPackage, packageDescription } from './registry.js';
+import { describePackage, findPackage } from './registry.js';
 import type { ResolvedSettings } from './settings.js';
 import { mapEndpointStatus } from './status.js';
-import { waitUntil } from './wait.js';
+import { delay, nextInterval, waitUntil } from './wait.js';
 
 type SageMaker = typeof import('@aws-sdk/client-sagemaker');
 
@@ -57,6 +58,26 @@ async function exists(call: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
+/** Lookups right after CreateModelPackage may not see it yet (eventual consistency): a few tries. */
+const LOOKUP_ATTEMPTS = 4;
+
+async function eventually<T>(
+  settings: ResolvedSettings,
+  context: ProviderContext,
+  lookup: () => Promise<T | undefined>,
+): Promise<T | undefined> {
+  let interval = settings.pollIntervalMs;
+  for (let attempt = 1; ; attempt += 1) {
+    const found = await lookup().catch((error: unknown) => {
+      if (isNotFound(error) && attempt < LOOKUP_ATTEMPTS) return undefined;
+      throw error;
+    });
+    if (found !== undefined || attempt >= LOOKUP_ATTEMPTS) return found;
+    await delay(interval, context.signal);
+    interval = nextInterval(interval, settings.maxPollIntervalMs);
+  }
+}
+
 async function resolvePackage(
   settings: ResolvedSettings,
   client: SageMakerClient,
@@ -65,21 +86,20 @@ async function resolvePackage(
   context: ProviderContext,
 ) {
   const group = input.refs.modelPackageGroup ?? settings.modelPackageGroup(input.model.name);
-  let arn = input.refs.modelPackageArn;
-  if (!arn) {
-    const description = packageDescription(input.model.name, input.model.version);
-    arn = (await findPackage(client, SM, group, description, context))?.ModelPackageArn;
-    if (!arn)
-      throw new ModelshipError(
-        ErrorCode.NotFound,
-        `deploy: ${input.model.name}@${input.model.version} has no model package in group ${group} and no modelPackageArn ref was given; register it first (tag --tag registered), approve it, then deploy`,
-      );
-  }
-  const pkg = await aws('DescribeModelPackage', `model package ${arn}`, () =>
-    client.send(new SM.DescribeModelPackageCommand({ ModelPackageName: arn }), {
-      abortSignal: context.signal,
-    }),
-  );
+  const model = { name: input.model.name, version: input.model.version };
+  const arn =
+    input.refs.modelPackageArn ??
+    (await eventually(
+      settings,
+      context,
+      async () => (await findPackage(client, SM, group, model, context))?.ModelPackageArn,
+    ));
+  if (!arn)
+    throw new ModelshipError(
+      ErrorCode.NotFound,
+      `deploy: ${input.model.name}@${input.model.version} has no model package in group ${group} and no modelPackageArn ref was given; register it first (tag --tag registered), approve it, then deploy`,
+    );
+  const pkg = (await eventually(settings, context, () => describePackage(client, SM, arn, context)))!;
   if (pkg.ModelApprovalStatus !== 'Approved')
     throw new ModelshipError(
       ErrorCode.ApprovalRequired,
@@ -97,15 +117,18 @@ export async function deploy(
   const [client, SM] = await Promise.all([settings.sageMaker(context), import('@aws-sdk/client-sagemaker')]);
   const group = input.refs.modelPackageGroup ?? settings.modelPackageGroup(input.model.name);
   const endpointName = endpointNameFor(group, input.stage);
-  const current = await describeEndpoint(client, SM, endpointName, context);
+  let current = await describeEndpoint(client, SM, endpointName, context);
+  if (current && mapEndpointStatus(current.EndpointStatus).unified === 'deploying') {
+    // SageMaker refuses to change an endpoint in progress ("Cannot update in-progress endpoint").
+    context.logger.info(
+      `deploy: ${endpointName} is ${current.EndpointStatus}; waiting for it to settle first`,
+    );
+    current = await waitForEndpoint(settings, client, SM, endpointName, context);
+  }
 
   let configName: string;
   let arn: string | undefined;
   const restoreConfig = input.rollback ? input.refs.previousEndpointConfig : undefined;
-  if (input.rollback && !restoreConfig && !input.refs.modelPackageArn)
-    throw new InvalidInputError(
-      `deploy --rollback of ${endpointName}: pass the previousEndpointConfig ref of the deploy being undone, or the modelPackageArn of the version to restore`,
-    );
   if (restoreConfig) {
     // Back to the config that served before; it was kept, so no model is rebuilt.
     configName = restoreConfig;
@@ -120,13 +143,14 @@ export async function deploy(
         `deploy --rollback: endpoint config ${configName} no longer exists; deploy the previous version again instead`,
       );
   } else {
-    // A rollback by package (what the Promoter sends) lands on that version's kept config below.
+    // A rollback without a config (what the Promoter sends: the restored version's refs) finds that
+    // version's package like any deploy and lands on its kept config below.
     const resolved = await resolvePackage(settings, client, SM, input, context);
     const packageArn = resolved.arn;
     arn = packageArn;
     const modelName = resourceName(endpointName, `v${packageVersionOf(packageArn)}`);
     configName = resourceName(modelName, 'config');
-    const roleArn = settings.roleArn();
+    const roleArn = await settings.roleArn(context);
     const modelExists = await exists(() =>
       aws('DescribeModel', `model ${modelName}`, () =>
         client.send(new SM.DescribeModelCommand({ ModelName: modelName })),
@@ -180,28 +204,46 @@ export async function deploy(
     );
     context.logger.info(`deploy: creating endpoint ${endpointName} with ${configName}`);
   } else if (previousConfig !== configName) {
+    const policy = deploymentConfig(settings.deployment(input.stage), `deployment (stage ${input.stage})`);
     await aws('UpdateEndpoint', `endpoint ${endpointName}`, () =>
       client.send(
         new SM.UpdateEndpointCommand({
           EndpointName: endpointName,
           EndpointConfigName: configName,
-          // Blue/green with an all-at-once traffic shift; SageMaker rolls back itself if the new fleet fails.
-          DeploymentConfig: {
-            BlueGreenUpdatePolicy: {
-              TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 0 },
-            },
-          },
+          // Blue/green: SageMaker shifts traffic as the stage's policy says and rolls back by itself
+          // when the new fleet fails or an alarm fires.
+          DeploymentConfig: policy,
         }),
         { abortSignal: context.signal },
       ),
     );
-    context.logger.info(`deploy: updating endpoint ${endpointName} from ${previousConfig} to ${configName}`);
+    const traffic = policy.BlueGreenUpdatePolicy?.TrafficRoutingConfiguration;
+    context.logger.info(
+      `deploy: updating endpoint ${endpointName} from ${previousConfig} to ${configName} (${traffic?.Type}, wait ${traffic?.WaitIntervalInSeconds} s${policy.AutoRollbackConfiguration ? `, alarms ${policy.AutoRollbackConfiguration.Alarms?.map((a) => a.AlarmName).join(', ')}` : ''})`,
+    );
   } else {
     context.logger.info(`deploy: ${endpointName} already runs ${configName}`);
   }
 
   const final = await waitForEndpoint(settings, client, SM, endpointName, context);
   const status = mapEndpointStatus(final.EndpointStatus);
+  if (status.unified === 'deployed' && final.EndpointConfigName !== configName)
+    // DescribeEndpoint: InService with FailureReason set is an update SageMaker rolled back; the
+    // old config still serves, so this deploy failed.
+    throw new ProviderError(
+      `sagemaker rolled back the update of ${endpointName} to ${configName}: ${final.FailureReason || 'no FailureReason given'}; ${final.EndpointConfigName ?? previousConfig} still serves`,
+      {
+        provider: 'sagemaker',
+        operation: 'deploy',
+        rawCode: 'RolledBack',
+        details: {
+          endpointName,
+          configName,
+          servingConfig: final.EndpointConfigName,
+          failureReason: final.FailureReason,
+        },
+      },
+    );
   if (status.unified !== 'deployed')
     throw new ProviderError(
       `sagemaker endpoint ${endpointName} ended ${status.raw}: ${final.FailureReason || 'no FailureReason given'}; the previous config ${previousConfig ?? '(none)'} is kept — roll back or fix and deploy again`,
@@ -246,6 +288,7 @@ function waitForEndpoint(
         ),
       done: (e) => mapEndpointStatus(e.EndpointStatus).unified !== 'deploying',
       describe: (e) => String(e.EndpointStatus),
+      onChange: (e) => context.logger.info(`deploy: endpoint ${name} is ${e.EndpointStatus}`),
       intervalMs: settings.pollIntervalMs,
       maxIntervalMs: settings.maxPollIntervalMs,
       timeoutMs: settings.waitTimeoutMs,

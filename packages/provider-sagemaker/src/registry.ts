@@ -1,7 +1,11 @@
 // tag = the SageMaker model registry. A version becomes a model package (always created with an
 // explicit ModelApprovalStatus); approvals and rejections recorded in modelship are mirrored onto
 // it with UpdateModelPackage.
-import type { ModelPackageSummary, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type {
+  DescribeModelPackageCommandOutput,
+  ModelPackageSummary,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
 import {
   ErrorCode,
   InvalidInputError,
@@ -50,6 +54,38 @@ export function customerMetadata(input: TagInput): Record<string, string> {
   );
 }
 
+/**
+ * Where the package's container finds the model: a gzip tarball as `ModelDataUrl` (S3Object), or
+ * an uncompressed prefix as `ModelDataSource.S3DataSource` with `S3DataType: S3Prefix` and
+ * `CompressionType: None` (API reference, ModelPackageContainerDefinition and S3ModelDataSource:
+ * the S3Uri of an uncompressed prefix must end with "/").
+ */
+export function modelData(input: TagInput) {
+  const refs = input.refs;
+  const url = refs.modelDataUrl ?? refs.modelArtifact;
+  if (url) {
+    if (!/\.(tar\.gz|tgz)$/i.test(url))
+      throw new InvalidInputError(
+        `tag: ${input.model.name}@${input.model.version} has modelDataUrl ${url}; SageMaker loads a single object only as a gzip tarball (model.tar.gz) — upload the model directory instead (refs.modelDataPrefix) or pack it`,
+      );
+    return { ModelDataUrl: url };
+  }
+  const prefix = refs.modelDataPrefix;
+  if (prefix)
+    return {
+      ModelDataSource: {
+        S3DataSource: {
+          S3Uri: prefix.endsWith('/') ? prefix : `${prefix}/`,
+          S3DataType: 'S3Prefix' as const,
+          CompressionType: 'None' as const,
+        },
+      },
+    };
+  throw new InvalidInputError(
+    `tag: ${input.model.name}@${input.model.version} has no modelDataUrl, modelDataPrefix or modelArtifact ref; upload (or train) it first and pass the refs that call returned`,
+  );
+}
+
 async function ensureGroup(client: SageMakerClient, SM: SageMaker, group: string, context: ProviderContext) {
   try {
     await aws('CreateModelPackageGroup', `model package group ${group}`, () =>
@@ -67,14 +103,18 @@ async function ensureGroup(client: SageMakerClient, SM: SageMaker, group: string
   }
 }
 
-/** The package registered for one modelship version (matched by its description), newest first. */
+/**
+ * The package registered for one modelship version: filed by modelship (matched by its
+ * description), or adopted from the build pipeline (its metadata names the version).
+ */
 export async function findPackage(
   client: SageMakerClient,
   SM: SageMaker,
   group: string,
-  description: string,
+  model: { name: string; version: string },
   context: ProviderContext,
 ): Promise<ModelPackageSummary | undefined> {
+  const description = packageDescription(model.name, model.version);
   let NextToken: string | undefined;
   do {
     const page = await aws('ListModelPackages', `model package group ${group}`, () =>
@@ -93,29 +133,155 @@ export async function findPackage(
     if (hit) return hit;
     NextToken = page.NextToken;
   } while (NextToken);
+  const adopted = await scanForeign(client, SM, group, context, (pkg) => {
+    const meta = pkg.CustomerMetadataProperties ?? {};
+    return meta['modelship:model'] === model.name && meta['modelship:version'] === model.version;
+  });
+  return adopted;
+}
+
+/** Packages of other origin looked at when adopting one, newest first (each costs a Describe). */
+const ADOPTION_SCAN = 25;
+
+/** The newest package of the group not filed by modelship that `match`es, or undefined. */
+async function scanForeign(
+  client: SageMakerClient,
+  SM: SageMaker,
+  group: string,
+  context: ProviderContext,
+  match: (pkg: DescribeModelPackageCommandOutput) => boolean,
+) {
+  const page = await aws('ListModelPackages', `model package group ${group}`, () =>
+    client.send(
+      new SM.ListModelPackagesCommand({
+        ModelPackageGroupName: group,
+        SortBy: 'CreationTime',
+        SortOrder: 'Descending',
+        MaxResults: ADOPTION_SCAN,
+      }),
+      { abortSignal: context.signal },
+    ),
+  );
+  for (const summary of page.ModelPackageSummaryList ?? []) {
+    if (summary.ModelPackageDescription?.startsWith('modelship ')) continue;
+    const pkg = await describePackage(client, SM, summary.ModelPackageArn!, context);
+    if (match(pkg)) return summary;
+  }
   return undefined;
 }
 
-/** The newest Approved package of a group (SortBy CreationTime, Descending), or undefined. */
+/**
+ * The newest Approved package of a group (SortBy CreationTime, Descending), or undefined. A
+ * filtered page can come back empty with a NextToken (the filter applies after paging; the
+ * MLOps template's own lookup loops on it), so this follows NextToken until a hit or the end.
+ */
 export async function latestApprovedPackage(
   client: SageMakerClient,
   group: string,
   context: ProviderContext,
 ): Promise<ModelPackageSummary | undefined> {
   const SM = await import('@aws-sdk/client-sagemaker');
-  const page = await aws('ListModelPackages', `model package group ${group}`, () =>
+  let NextToken: string | undefined;
+  do {
+    const page = await aws('ListModelPackages', `model package group ${group}`, () =>
+      client.send(
+        new SM.ListModelPackagesCommand({
+          ModelPackageGroupName: group,
+          ModelApprovalStatus: 'Approved',
+          SortBy: 'CreationTime',
+          SortOrder: 'Descending',
+          MaxResults: 10,
+          NextToken,
+        }),
+        { abortSignal: context.signal },
+      ),
+    );
+    const hit = page.ModelPackageSummaryList?.[0];
+    if (hit) return hit;
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return undefined;
+}
+
+/**
+ * The package the build pipeline's RegisterModel step already filed for this version: named by
+ * the pipeline execution's RegisterModel step, else the newest package not filed by modelship whose
+ * model data or recorded digest is this version's.
+ */
+export async function adoptablePackage(
+  client: SageMakerClient,
+  SM: SageMaker,
+  group: string,
+  input: TagInput,
+  context: ProviderContext,
+): Promise<string | undefined> {
+  const execution = input.refs.pipelineExecutionArn;
+  if (execution) {
+    try {
+      const steps = await aws('ListPipelineExecutionSteps', execution, () =>
+        client.send(new SM.ListPipelineExecutionStepsCommand({ PipelineExecutionArn: execution }), {
+          abortSignal: context.signal,
+        }),
+      );
+      const registered = steps.PipelineExecutionSteps?.find((step) => step.Metadata?.RegisterModel?.Arn);
+      if (registered?.Metadata?.RegisterModel?.Arn) return registered.Metadata.RegisterModel.Arn;
+    } catch (error) {
+      context.logger.debug(`tag: cannot list the steps of ${execution} (${(error as Error).message})`);
+    }
+  }
+  const artifacts = new Set([input.refs.modelArtifact, input.refs.modelDataUrl].filter(Boolean));
+  const digest = input.refs.manifestDigest;
+  if (artifacts.size === 0 && !digest) return undefined;
+  const found = await scanForeign(client, SM, group, context, (pkg) => {
+    const meta = pkg.CustomerMetadataProperties ?? {};
+    if (meta['modelship:version']) return false; // already another version's
+    const urls = pkg.InferenceSpecification?.Containers?.map((c) => c.ModelDataUrl) ?? [];
+    return (
+      urls.some((url) => url && artifacts.has(url)) ||
+      (!!digest && meta['modelship:manifest-digest'] === digest)
+    );
+  });
+  return found?.ModelPackageArn;
+}
+
+export function describePackage(
+  client: SageMakerClient,
+  SM: SageMaker,
+  arn: string,
+  context: ProviderContext,
+) {
+  return aws('DescribeModelPackage', `model package ${arn}`, () =>
+    client.send(new SM.DescribeModelPackageCommand({ ModelPackageName: arn }), {
+      abortSignal: context.signal,
+    }),
+  );
+}
+
+/**
+ * UpdateModelPackage that keeps what it does not change: the approval status and every customer
+ * metadata key are always sent (an emulator may clear omitted fields; SageMaker merges keys).
+ */
+async function updatePackage(
+  client: SageMakerClient,
+  SM: SageMaker,
+  arn: string,
+  change: { status?: string; description?: string; metadata?: Record<string, string> },
+  context: ProviderContext,
+) {
+  const current = await describePackage(client, SM, arn, context);
+  await aws('UpdateModelPackage', arn, () =>
     client.send(
-      new SM.ListModelPackagesCommand({
-        ModelPackageGroupName: group,
-        ModelApprovalStatus: 'Approved',
-        SortBy: 'CreationTime',
-        SortOrder: 'Descending',
-        MaxResults: 1,
+      new SM.UpdateModelPackageCommand({
+        ModelPackageArn: arn,
+        ModelApprovalStatus: (change.status ?? current.ModelApprovalStatus) as never,
+        ...(change.description !== undefined || current.ApprovalDescription
+          ? { ApprovalDescription: (change.description ?? current.ApprovalDescription)!.slice(0, 1024) }
+          : {}),
+        CustomerMetadataProperties: { ...current.CustomerMetadataProperties, ...change.metadata },
       }),
       { abortSignal: context.signal },
     ),
   );
-  return page.ModelPackageSummaryList?.[0];
 }
 
 export async function tagVersion(
@@ -126,18 +292,25 @@ export async function tagVersion(
   const [client, SM] = await Promise.all([settings.sageMaker(context), import('@aws-sdk/client-sagemaker')]);
   const group = input.refs.modelPackageGroup ?? settings.modelPackageGroup(input.model.name);
   const description = packageDescription(input.model.name, input.model.version);
+  const model = { name: input.model.name, version: input.model.version };
   let arn = input.refs.modelPackageArn;
 
   if (!arn) {
     await ensureGroup(client, SM, group, context);
-    arn = (await findPackage(client, SM, group, description, context))?.ModelPackageArn;
+    arn = (await findPackage(client, SM, group, model, context))?.ModelPackageArn;
   }
   if (!arn) {
-    const modelDataUrl = input.refs.modelDataUrl ?? input.refs.modelArtifact;
-    if (!modelDataUrl)
-      throw new InvalidInputError(
-        `tag: ${input.model.name}@${input.model.version} has no modelDataUrl or modelArtifact ref; upload (or train) it first and pass the refs that call returned`,
+    arn = await adoptablePackage(client, SM, group, input, context);
+    if (arn) {
+      // Adopted: its metadata names the modelship version from now on (findPackage matches on it).
+      await updatePackage(client, SM, arn, { metadata: customerMetadata(input) }, context);
+      context.logger.info(
+        `tag: adopted ${arn}, filed by the build pipeline, for ${input.model.name}@${input.model.version}`,
       );
+    }
+  }
+  if (!arn) {
+    const container = modelData(input);
     const created = await aws('CreateModelPackage', `model package group ${group}`, () =>
       client.send(
         new SM.CreateModelPackageCommand({
@@ -147,7 +320,7 @@ export async function tagVersion(
           ModelApprovalStatus: 'PendingManualApproval',
           CustomerMetadataProperties: customerMetadata(input),
           InferenceSpecification: {
-            Containers: [{ Image: settings.inferenceImage(), ModelDataUrl: modelDataUrl }],
+            Containers: [{ Image: settings.inferenceImage(), ...container }],
             SupportedContentTypes: ['text/csv', 'application/json'],
             SupportedResponseMIMETypes: ['text/csv', 'application/json'],
           },
@@ -169,16 +342,7 @@ export async function tagVersion(
     const who = input.approval
       ? `${input.tag} by ${input.approval.by}${input.approval.reason ? `: ${input.approval.reason}` : ''}`
       : `${input.tag} removed`;
-    await aws('UpdateModelPackage', arn, () =>
-      client.send(
-        new SM.UpdateModelPackageCommand({
-          ModelPackageArn: arn,
-          ModelApprovalStatus: approval,
-          ApprovalDescription: who.slice(0, 1024),
-        }),
-        { abortSignal: context.signal },
-      ),
-    );
+    await updatePackage(client, SM, arn, { status: approval, description: who }, context);
     context.logger.info(`tag: ${arn} is now ${approval} (${who})`);
   }
   return { refs: { ...input.refs, modelPackageGroup: group, modelPackageArn: arn }, warnings: [] };

@@ -1,7 +1,9 @@
 // Settings and lazily built AWS clients: nothing is resolved until a call needs it.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { InvalidInputError, type ProviderContext } from '@modelship/core';
+import { parseDeployment } from './deployment-policy.js';
 import type { MultipartDigests } from './s3-object.js';
 
 export interface SageMakerCredentials {
@@ -23,12 +25,19 @@ export interface SageMakerProviderSettings {
   maxAttempts?: number;
   s3Client?: S3Client;
   sageMakerClient?: SageMakerClient;
+  ssmClient?: SSMClient;
   /** Bucket for models, manifests and evaluation reports; else `MODELSHIP_SAGEMAKER_BUCKET`. */
   bucket?: string;
   /** Key prefix inside the bucket (default `modelship`). */
   prefix?: string;
   /** Execution role for training jobs, pipelines and models; else `MODELSHIP_SAGEMAKER_ROLE_ARN`. */
   roleArn?: string;
+  /**
+   * Instead of `roleArn`: the name of an SSM parameter holding the role ARN, as the SageMaker
+   * MLOps template keeps it (`/sagemaker/execution/role`); else `MODELSHIP_SAGEMAKER_ROLE_PARAMETER`.
+   * Read once per provider with GetParameter.
+   */
+  roleParameter?: string;
   /** Model package group; default: the model name. */
   modelPackageGroup?: string;
   /** Inference container image for registered packages; else `MODELSHIP_SAGEMAKER_IMAGE`. */
@@ -50,8 +59,29 @@ export interface SageMakerProviderSettings {
   pollIntervalMs?: number;
   maxPollIntervalMs?: number;
   waitTimeoutMs?: number;
+  /**
+   * How an existing endpoint is updated (blue/green, UpdateEndpoint's DeploymentConfig), by
+   * default and per stage (`deployment.stages.production`, merged over the default).
+   */
+  deployment?: DeploymentSettings & { stages?: Record<string, DeploymentSettings> };
   /** Environment to read fallbacks from (default `process.env`). */
   env?: Record<string, string | undefined>;
+}
+
+/** One stage's update policy (see UpdateEndpoint, DeploymentConfig / BlueGreenUpdatePolicy). */
+export interface DeploymentSettings {
+  /** Traffic shifting: `ALL_AT_ONCE` (default), `CANARY` or `LINEAR`. */
+  traffic?: 'ALL_AT_ONCE' | 'CANARY' | 'LINEAR';
+  /** CANARY: the first step's share (percent of capacity); LINEAR: each step's share. */
+  stepPercent?: number;
+  /** Seconds between the canary (or each linear step) and the next shift. */
+  waitSeconds?: number;
+  /** Baking: seconds the old fleet is kept after the full shift (TerminationWaitInSeconds). */
+  bakeSeconds?: number;
+  /** MaximumExecutionTimeoutInSeconds of the whole blue/green update. */
+  maxExecutionSeconds?: number;
+  /** CloudWatch alarms that roll the update back (AutoRollbackConfiguration). */
+  alarms?: string[];
 }
 
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -59,7 +89,7 @@ export const MIN_PART_SIZE = 5 * 1024 * 1024;
 export interface ResolvedSettings {
   bucket(): string;
   prefix: string;
-  roleArn(): string;
+  roleArn(context: ProviderContext): Promise<string>;
   inferenceImage(): string;
   modelPackageGroup(modelName: string): string;
   instanceType: string;
@@ -70,6 +100,7 @@ export interface ResolvedSettings {
   pollIntervalMs: number;
   maxPollIntervalMs: number;
   waitTimeoutMs: number;
+  deployment(stage: string): DeploymentSettings;
   s3(context: ProviderContext): Promise<S3Client>;
   sageMaker(context: ProviderContext): Promise<SageMakerClient>;
   /** Safe to show: no credentials. */
@@ -99,6 +130,7 @@ export function resolveSettings(settings: SageMakerProviderSettings): ResolvedSe
     throw new InvalidInputError(
       `sagemaker: multipartDigests must be "tags" or "metadata", got "${String(multipartDigests)}"`,
     );
+  if (settings.deployment) parseDeployment(settings.deployment, 'deployment'); // fails before any call
   const endpoint = () => pick(settings.endpoint, env, 'MODELSHIP_AWS_ENDPOINT');
   const region = () =>
     requireSetting(
@@ -121,6 +153,7 @@ export function resolveSettings(settings: SageMakerProviderSettings): ResolvedSe
   };
   let s3: Promise<S3Client> | undefined;
   let sageMaker: Promise<SageMakerClient> | undefined;
+  let role: Promise<string> | undefined;
   return {
     bucket: () =>
       requireSetting(
@@ -129,12 +162,21 @@ export function resolveSettings(settings: SageMakerProviderSettings): ResolvedSe
         'MODELSHIP_SAGEMAKER_BUCKET',
       ),
     prefix: (settings.prefix ?? 'modelship').replace(/^\/+|\/+$/g, ''),
-    roleArn: () =>
-      requireSetting(
-        pick(settings.roleArn, env, 'MODELSHIP_SAGEMAKER_ROLE_ARN'),
-        'roleArn',
-        'MODELSHIP_SAGEMAKER_ROLE_ARN',
-      ),
+    roleArn(context) {
+      const arn = pick(settings.roleArn, env, 'MODELSHIP_SAGEMAKER_ROLE_ARN');
+      if (arn) return Promise.resolve(arn);
+      const parameter = pick(settings.roleParameter, env, 'MODELSHIP_SAGEMAKER_ROLE_PARAMETER');
+      if (!parameter)
+        throw new InvalidInputError(
+          'sagemaker: no execution role configured; pass { roleArn } or { roleParameter } (an SSM parameter name such as /sagemaker/execution/role) to createSageMakerProvider, or set MODELSHIP_SAGEMAKER_ROLE_ARN or MODELSHIP_SAGEMAKER_ROLE_PARAMETER',
+        );
+      const config = common(context);
+      role ??= readRoleParameter(settings.ssmClient, config, parameter, context).catch((error) => {
+        role = undefined; // a failed read is not cached: the next call tries again
+        throw error;
+      });
+      return role;
+    },
     inferenceImage: () =>
       requireSetting(
         pick(settings.inferenceImage, env, 'MODELSHIP_SAGEMAKER_IMAGE'),
@@ -150,6 +192,7 @@ export function resolveSettings(settings: SageMakerProviderSettings): ResolvedSe
     pollIntervalMs: settings.pollIntervalMs ?? 2_000,
     maxPollIntervalMs: settings.maxPollIntervalMs ?? 30_000,
     waitTimeoutMs: settings.waitTimeoutMs ?? 2 * 60 * 60_000,
+    deployment: (stage) => ({ ...settings.deployment, ...settings.deployment?.stages?.[stage] }),
     async s3(context) {
       if (settings.s3Client) return settings.s3Client;
       const config = common(context); // throws a clear error before anything is cached
@@ -173,6 +216,9 @@ export function resolveSettings(settings: SageMakerProviderSettings): ResolvedSe
       bucket: pick(settings.bucket, env, 'MODELSHIP_SAGEMAKER_BUCKET'),
       prefix: settings.prefix ?? 'modelship',
       roleArn: pick(settings.roleArn, env, 'MODELSHIP_SAGEMAKER_ROLE_ARN'),
+      roleParameter: pick(settings.roleParameter, env, 'MODELSHIP_SAGEMAKER_ROLE_PARAMETER'),
+      waitTimeoutMs: settings.waitTimeoutMs ?? 2 * 60 * 60_000,
+      deployment: settings.deployment,
       modelPackageGroup: settings.modelPackageGroup,
       instanceType: settings.instanceType ?? 'ml.m5.large',
       partSize,
@@ -180,4 +226,25 @@ export function resolveSettings(settings: SageMakerProviderSettings): ResolvedSe
       multipartDigests,
     }),
   };
+}
+
+async function readRoleParameter(
+  client: SSMClient | undefined,
+  config: Record<string, unknown>,
+  name: string,
+  context: ProviderContext,
+): Promise<string> {
+  const SSM = await import('@aws-sdk/client-ssm');
+  const ssm = client ?? new SSM.SSMClient(config);
+  const { aws } = await import('./errors.js');
+  const result = await aws('GetParameter', `SSM parameter ${name}`, () =>
+    ssm.send(new SSM.GetParameterCommand({ Name: name }), { abortSignal: context.signal }),
+  );
+  const value = result.Parameter?.Value?.trim();
+  if (!value?.startsWith('arn:'))
+    throw new InvalidInputError(
+      `sagemaker: SSM parameter ${name} holds ${value ? `"${value.slice(0, 40)}"` : 'nothing'}, not an IAM role ARN; store the execution role's ARN there or pass roleArn`,
+    );
+  context.logger.debug(`sagemaker: execution role ${value} from SSM parameter ${name}`);
+  return value;
 }

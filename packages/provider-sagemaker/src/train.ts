@@ -129,11 +129,12 @@ async function runTrainingJob(
       text(options, 'outputPath') ??
       formatS3Uri(bucket, joinKey(settings.prefix, input.model.name, 'training'));
     const channels = parseChannels(options.inputs);
+    const RoleArn = await settings.roleArn(context);
     await aws('CreateTrainingJob', `training job ${jobName}`, () =>
       client.send(
         new SM.CreateTrainingJobCommand({
           TrainingJobName: jobName,
-          RoleArn: settings.roleArn(),
+          RoleArn,
           AlgorithmSpecification: { TrainingImage: image, TrainingInputMode: 'File' },
           HyperParameters: stringParams(input.params),
           InputDataConfig: Object.entries(channels).map(([ChannelName, S3Uri]) => ({
@@ -193,7 +194,7 @@ async function upsertPipeline(
   context: ProviderContext,
 ): Promise<void> {
   const PipelineDefinition = typeof definition === 'string' ? definition : JSON.stringify(definition);
-  const RoleArn = settings.roleArn();
+  const RoleArn = await settings.roleArn(context);
   try {
     await aws('CreatePipeline', `pipeline ${name}`, () =>
       client.send(new SM.CreatePipelineCommand({ PipelineName: name, PipelineDefinition, RoleArn }), {

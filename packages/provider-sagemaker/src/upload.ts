@@ -1,5 +1,13 @@
-// upload: every file of the model to s3://<bucket>/<prefix>/<model>/<version>/, hashed in the
-// upload's own read pass, then the modelship manifest (built from those digests) beside them.
+// upload: every file of the model to s3://<bucket>/<prefix>/<model>/sha256-<aggregate digest>/,
+// then the modelship manifest beside them. The key is the content's digest, known before anything
+// is sent (one local hashing pass), so no later upload can overwrite the bytes a registered version
+// points at, and identical content is found by one HEAD of its manifest.
+//
+// What SageMaker loads (refs.modelDataUrl / refs.modelDataPrefix): a model that is one gzip
+// tarball is served as ModelDataUrl (S3Object, extracted into /opt/ml/model); any other model is
+// served uncompressed as ModelDataSource S3Prefix with CompressionType None, which loads every
+// object under the prefix, the manifest included (API reference: ModelPackageContainerDefinition,
+// S3ModelDataSource).
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import {
@@ -8,6 +16,7 @@ import {
   ModelshipError,
   type ProviderContext,
   type ProviderWarning,
+  throwIfAborted,
   type UploadInput,
   type UploadResult,
 } from '@modelship/core';
@@ -49,7 +58,12 @@ async function listFiles(path: string): Promise<{ files: LocalFile[]; single: bo
   return { files, single: false };
 }
 
-/** A version segment safe in an S3 key. */
+/** SageMaker accepts a single object as ModelDataUrl only as a gzip tarball. */
+export function isTarball(path: string): boolean {
+  return /\.(tar\.gz|tgz)$/i.test(path);
+}
+
+/** A segment safe in an S3 key. */
 function keySegment(value: string): string {
   return value.replace(/[^A-Za-z0-9._=-]/g, '_');
 }
@@ -59,6 +73,7 @@ export async function uploadModel(
   input: UploadInput,
   context: ProviderContext,
 ): Promise<UploadResult> {
+  throwIfAborted(context.signal, `upload of ${input.path}`);
   const [{ files, single }, s3, S3, manifestApi] = await Promise.all([
     listFiles(input.path),
     settings.s3(context),
@@ -66,17 +81,59 @@ export async function uploadModel(
     import('@modelship/manifest'),
   ]);
   const bucket = settings.bucket();
-  const base = joinKey(
-    settings.prefix,
-    keySegment(input.model.name),
-    keySegment(input.model.version ?? 'unversioned'),
+  const hashed = await manifestApi.hashFiles(
+    files.map((file) => file.absolutePath),
+    ['md5', 'sha256'],
   );
+  const entries = files.map((file, i) => ({
+    path: file.path,
+    size: hashed[i]!.size,
+    md5: hashed[i]!.md5!,
+    sha256: hashed[i]!.sha256!,
+  }));
+  const algorithm = manifestApi.aggregateAlgorithmFor(entries);
+  const digest = { algorithm, value: manifestApi.aggregateDigest(entries, algorithm) };
+  const manifestDigest = `${digest.algorithm}:${digest.value}`;
+  if (input.manifestDigest && input.manifestDigest !== manifestDigest)
+    throw new ModelshipError(
+      ErrorCode.Integrity,
+      `upload: ${input.path} hashes to ${manifestDigest} but the caller stamped ${input.manifestDigest}; the model changed after its manifest was made — re-create the manifest`,
+      { details: { expected: input.manifestDigest, actual: manifestDigest } },
+    );
+
+  const base = joinKey(settings.prefix, keySegment(input.model.name), `${digest.algorithm}-${digest.value}`);
   const uri = formatS3Uri(bucket, `${base}/`);
   const warnings: ProviderWarning[] = [];
-  const entries: Array<{ path: string; size: number; md5: string; sha256: string }> = [];
-  let transferred = 0;
+  const manifestKey = `${base}/${MANIFEST_FILE}`;
+  const manifestUri = formatS3Uri(bucket, manifestKey);
+  const previous = await aws('HeadObject', manifestUri, () =>
+    s3.send(new S3.HeadObjectCommand({ Bucket: bucket, Key: manifestKey })),
+  ).catch((error: unknown) => {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  });
+  const previousDigest = previous?.Metadata?.[MANIFEST_DIGEST_METADATA];
+  const provenance = await manifestApi.captureProvenance({ cwd: single ? undefined : input.path });
+  const refs: Record<string, string> = {
+    bucket,
+    modelUri: uri,
+    ...(files.length === 1 && isTarball(files[0]!.path)
+      ? { modelDataUrl: formatS3Uri(bucket, `${base}/${files[0]!.path}`) }
+      : { modelDataPrefix: uri }),
+    manifestUri,
+    manifestDigest,
+    ...(provenance.commit ? { commit: provenance.commit } : {}),
+    ...(provenance.repository ? { repository: provenance.repository } : {}),
+    ...(provenance.runId ? { runId: provenance.runId } : {}),
+  };
 
-  for (const file of files) {
+  if (previousDigest === manifestDigest) {
+    context.logger.info(`upload: ${input.model.name} already stored at ${uri} (${manifestDigest})`);
+    return { uri, refs, skipped: true, manifestDigest, warnings };
+  }
+
+  let transferred = 0;
+  for (const [i, file] of files.entries()) {
     const result = await putFile(
       {
         client: s3,
@@ -91,49 +148,13 @@ export async function uploadModel(
     );
     warnings.push(...result.warnings);
     if (!result.skipped) transferred += 1;
-    entries.push({ path: file.path, size: result.size, md5: result.md5!, sha256: result.sha256! });
+    // The key promises this content: a file that changed after it was hashed must not land under it.
+    if (result.sha256 !== entries[i]!.sha256)
+      throw new ModelshipError(
+        ErrorCode.Integrity,
+        `upload: ${file.absolutePath} changed while it was being uploaded (sha256 ${entries[i]!.sha256} before, ${result.sha256} sent); stop whatever writes it and upload again`,
+      );
   }
-
-  const algorithm = manifestApi.aggregateAlgorithmFor(entries);
-  const digest = { algorithm, value: manifestApi.aggregateDigest(entries, algorithm) };
-  const manifestDigest = `${digest.algorithm}:${digest.value}`;
-  if (input.manifestDigest && input.manifestDigest !== manifestDigest)
-    throw new ModelshipError(
-      ErrorCode.Integrity,
-      `upload: ${input.path} hashes to ${manifestDigest} but the caller stamped ${input.manifestDigest}; the model changed after its manifest was made — re-create the manifest`,
-      { details: { expected: input.manifestDigest, actual: manifestDigest } },
-    );
-
-  const manifestKey = `${base}/${MANIFEST_FILE}`;
-  const manifestUri = formatS3Uri(bucket, manifestKey);
-  const previous = await aws('HeadObject', manifestUri, () =>
-    s3.send(new S3.HeadObjectCommand({ Bucket: bucket, Key: manifestKey })),
-  ).catch((error: unknown) => {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  });
-  const previousDigest = previous?.Metadata?.[MANIFEST_DIGEST_METADATA];
-  const provenance = await manifestApi.captureProvenance({ cwd: single ? undefined : input.path });
-  const refs: Record<string, string> = {
-    bucket,
-    modelUri: uri,
-    modelDataUrl: single ? formatS3Uri(bucket, `${base}/${files[0]!.path}`) : uri,
-    manifestUri,
-    manifestDigest,
-    ...(provenance.commit ? { commit: provenance.commit } : {}),
-    ...(provenance.repository ? { repository: provenance.repository } : {}),
-    ...(provenance.runId ? { runId: provenance.runId } : {}),
-  };
-
-  if (transferred === 0 && previousDigest === manifestDigest) {
-    context.logger.info(`upload: ${input.model.name} already stored at ${uri} (${manifestDigest})`);
-    return { uri, refs, skipped: true, manifestDigest, warnings };
-  }
-  if (previousDigest && previousDigest !== manifestDigest)
-    warnings.push({
-      type: 'other',
-      message: `${uri} held different content (${previousDigest}); it now holds ${manifestDigest} — give each model a new version to keep both`,
-    });
 
   const manifest = manifestApi.modelshipManifestSchema.parse({
     schema: 'modelship.manifest/v1',

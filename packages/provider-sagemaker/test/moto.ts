@@ -3,13 +3,18 @@ import { randomUUID } from 'node:crypto';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { createProviderContext, type Logger, type ProviderContext } from '@modelship/core';
-import { createSageMakerProvider, type SageMakerProviderSettings } from '../src/index.js';
+import {
+  createSageMakerProvider,
+  type SageMakerProvider,
+  type SageMakerProviderSettings,
+} from '../src/index.js';
 
 export const credentials = { accessKeyId: 'testing', secretAccessKey: 'moto-dummy-secret-key' };
 export const roleArn = 'arn:aws:iam::123456789012:role/modelship-sagemaker';
 
+/** moto behind the endpoint-lifecycle server (test/setup/sagemaker-endpoints.ts). */
 export function motoUrl(): string {
-  const url = process.env.MODELSHIP_MOTO_URL;
+  const url = process.env.MODELSHIP_SAGEMAKER_URL ?? process.env.MODELSHIP_MOTO_URL;
   if (!url) throw new Error('MODELSHIP_MOTO_URL is not set: run through vitest with the moto global setup');
   return url;
 }
@@ -70,4 +75,25 @@ export function capturingContext(options: { signal?: AbortSignal; secrets?: stri
     signal: options.signal,
   });
   return { context, lines, events };
+}
+
+const registeredRefs = {
+  modelDataUrl: 's3://bucket/modelship/churn/1/model.tar.gz',
+  manifestDigest: 'sha256:3f2a',
+};
+
+/** Registers `version` of churn and approves it; resolves the refs a deploy needs. */
+export async function approvedVersion(provider: SageMakerProvider, version: string) {
+  const { context } = capturingContext();
+  const model = { name: 'churn', version };
+  const registered = await provider.tag(
+    { model, stage: 'staging', tag: 'registered', refs: registeredRefs },
+    context,
+  );
+  return (
+    await provider.tag(
+      { model, stage: 'staging', tag: 'approved', refs: registered.refs, approval: { by: 'alice' } },
+      context,
+    )
+  ).refs;
 }

@@ -86,6 +86,42 @@ describe('model registry against moto', () => {
     });
   });
 
+  it('points an uploaded directory at its uncompressed prefix (ModelDataSource S3Prefix, CompressionType None)', async () => {
+    const group = uniqueName('churn');
+    const { provider, sageMaker } = await motoProvider({ modelPackageGroup: group });
+    const { context } = capturingContext();
+    const prefix = 's3://bucket/modelship/churn/sha256-3f2a/';
+    const model = { name: 'churn', version: '1' };
+    const tagged = await provider.tag(
+      {
+        model,
+        stage: 'staging',
+        tag: 'registered',
+        refs: { modelDataPrefix: prefix, manifestDigest: 'sha256:3f2a' },
+      },
+      context,
+    );
+    const pkg = await sageMaker.send(
+      new DescribeModelPackageCommand({ ModelPackageName: tagged.refs.modelPackageArn }),
+    );
+    expect(pkg.InferenceSpecification?.Containers?.[0]).toMatchObject({
+      ModelDataSource: { S3DataSource: { S3Uri: prefix, S3DataType: 'S3Prefix', CompressionType: 'None' } },
+    });
+    expect(pkg.CustomerMetadataProperties?.['modelship:manifest-digest']).toBe('sha256:3f2a');
+    const refused = await provider
+      .tag(
+        {
+          model: { name: 'churn', version: '2' },
+          stage: 'staging',
+          tag: 'registered',
+          refs: { modelDataUrl: 's3://bucket/modelship/churn/weights.bin' },
+        },
+        context,
+      )
+      .catch((e: unknown) => e);
+    expect(String((refused as Error).message)).toMatch(/only as a gzip tarball/);
+  });
+
   it('will not approve without naming who decided', async () => {
     const { provider } = await motoProvider({ modelPackageGroup: uniqueName('churn') });
     const error = await provider

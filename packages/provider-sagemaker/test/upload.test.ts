@@ -19,6 +19,12 @@ const MiB = 1024 * 1024;
 let dir: string;
 let big: Buffer;
 
+async function readBack(s3: S3Client, uri: string, path: string): Promise<string> {
+  const [, bucket, key] = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri)!;
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${key}${path}` }));
+  return object.Body!.transformToString();
+}
+
 /** Counts the S3 commands a client sends, by name. */
 function countCommands(s3: S3Client): Map<string, number> {
   const counts = new Map<string, number>();
@@ -48,12 +54,12 @@ describe('upload to S3 (moto)', () => {
     const result = await provider.upload({ model: { name: 'churn', version: '1.0.0' }, path: dir }, context);
 
     expect(result.skipped).toBe(false);
-    expect(result.uri).toBe(`s3://${bucket}/modelship/churn/1.0.0/`);
+    expect(result.uri).toBe(`s3://${bucket}/modelship/churn/sha256-${result.manifestDigest!.slice(7)}/`);
     expect(counts.get('CreateMultipartUploadCommand')).toBe(1);
     expect(counts.get('UploadPartCommand')).toBe(3);
     expect(counts.get('PutObjectTaggingCommand')).toBe(1);
     expect(counts.get('CopyObjectCommand') ?? 0).toBe(0);
-    const Key = 'modelship/churn/1.0.0/weights.bin';
+    const Key = `${result.uri.replace(`s3://${bucket}/`, '')}weights.bin`;
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key }));
     expect(head.ContentLength).toBe(big.length);
     const tagging = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key }));
@@ -71,11 +77,14 @@ describe('upload to S3 (moto)', () => {
     const counts = countCommands(s3);
     const { context } = capturingContext();
     const model = { name: 'churn', version: '1.1.0' };
-    await provider.upload({ model, path: dir }, context);
+    const stored = await provider.upload({ model, path: dir }, context);
     expect(counts.get('CopyObjectCommand')).toBe(1);
     expect(counts.get('PutObjectTaggingCommand') ?? 0).toBe(0);
     const head = await s3.send(
-      new HeadObjectCommand({ Bucket: bucket, Key: 'modelship/churn/1.1.0/weights.bin' }),
+      new HeadObjectCommand({
+        Bucket: bucket,
+        Key: `${stored.uri.replace(`s3://${bucket}/`, '')}weights.bin`,
+      }),
     );
     expect(head.ContentLength).toBe(big.length);
     expect(head.ContentType).toBe('application/octet-stream');
@@ -92,7 +101,10 @@ describe('upload to S3 (moto)', () => {
     const { context } = capturingContext();
     const result = await provider.upload({ model: { name: 'churn', version: '2' }, path: dir }, context);
     const object = await s3.send(
-      new GetObjectCommand({ Bucket: bucket, Key: 'modelship/churn/2/modelship.manifest.json' }),
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: `${result.uri.replace(`s3://${bucket}/`, '')}modelship.manifest.json`,
+      }),
     );
     const manifest = modelshipManifestSchema.parse(JSON.parse(await object.Body!.transformToString()));
     expect(manifest.files.map((f) => f.path)).toEqual(['config.json', 'weights.bin']);
@@ -102,31 +114,47 @@ describe('upload to S3 (moto)', () => {
     });
     expect(`${manifest.digest.algorithm}:${manifest.digest.value}`).toBe(result.manifestDigest);
     expect(manifest.storage?.uri).toBe(result.uri);
+    // A directory is served uncompressed: SageMaker loads the whole prefix, manifest included.
     expect(result.refs).toMatchObject({
-      manifestUri: `s3://${bucket}/modelship/churn/2/modelship.manifest.json`,
-      modelDataUrl: result.uri,
+      manifestUri: `${result.uri}modelship.manifest.json`,
+      modelDataPrefix: result.uri,
     });
+    expect(result.refs.modelDataUrl).toBeUndefined();
   });
 
-  it('skips identical content after a HEAD and re-sends only what changed', async () => {
+  it('keys uploads by content: a later version never overwrites an earlier one, identical content is skipped after one HEAD', async () => {
     const { provider, s3 } = await motoProvider();
     const { context } = capturingContext();
-    const model = { name: 'churn', version: '3' };
+    // `modelship register` uploads before the version id exists: no version in the input.
+    const model = { name: 'churn' };
     const first = await provider.upload({ model, path: dir }, context);
     const counts = countCommands(s3);
     const again = await provider.upload({ model, path: dir }, context);
     expect(again).toMatchObject({ skipped: true, uri: first.uri, manifestDigest: first.manifestDigest });
     expect(counts.get('PutObjectCommand') ?? 0).toBe(0);
     expect(counts.get('UploadPartCommand') ?? 0).toBe(0);
+    expect(counts.get('HeadObjectCommand')).toBe(1);
 
+    const before = await readBack(s3, first.uri, 'config.json');
     await writeFile(join(dir, 'config.json'), '{"layers":4}');
-    counts.clear();
     const changed = await provider.upload({ model, path: dir }, context);
     expect(changed.skipped).toBe(false);
-    expect(changed.manifestDigest).not.toBe(first.manifestDigest);
-    expect(counts.get('PutObjectCommand')).toBe(2); // config.json and the manifest
-    expect(counts.get('UploadPartCommand') ?? 0).toBe(0);
-    expect(changed.warnings.map((w) => w.message).join()).toMatch(/held different content/);
+    expect(changed.uri).not.toBe(first.uri);
+    expect(await readBack(s3, first.uri, 'config.json')).toBe(before);
+    expect(await readBack(s3, changed.uri, 'config.json')).toBe('{"layers":4}');
+  });
+
+  it('serves a model that is one tarball as ModelDataUrl', async () => {
+    const { provider } = await motoProvider();
+    const tarDir = await mkdtemp(join(tmpdir(), 'modelship-sm-tar-'));
+    await writeFile(join(tarDir, 'model.tar.gz'), 'gzip bytes');
+    const result = await provider.upload(
+      { model: { name: 'churn' }, path: tarDir },
+      capturingContext().context,
+    );
+    expect(result.refs.modelDataUrl).toBe(`${result.uri}model.tar.gz`);
+    expect(result.refs.modelDataPrefix).toBeUndefined();
+    await rm(tarDir, { recursive: true, force: true });
   });
 
   it('refuses a model that no longer matches the manifest digest the caller stamped', async () => {

@@ -3,9 +3,10 @@ import { join, resolve } from 'node:path';
 import type { ModelVersion, ProviderRefs, UploadResult } from '@modelship/core';
 import { keyValues } from '../args.js';
 import type { CommandOutcome, CommandRunner } from '../command.js';
-import { UsageError } from '../exit-codes.js';
+import { exitCodes, UsageError } from '../exit-codes.js';
 import { assertModelName, assertModelPath } from '../input-checks.js';
 import type { CliIo } from '../io.js';
+import { trainFailure } from './train-status.js';
 import { openWorkspace, type Workspace } from './workspace.js';
 
 async function readMetrics(path: string | undefined, io: CliIo): Promise<Record<string, number>> {
@@ -172,12 +173,15 @@ export const runTrain: CommandRunner = async (command, io) => {
     workspace.context,
   );
   const summary = `trained ${model}: run ${trained.runId}, ${trained.status.unified}, metrics ${JSON.stringify(trained.metrics)}`;
-  if (command.values.register !== true) {
+  // A failed run is reported, never registered, and fails the step.
+  const failure = trainFailure(model, trained.runId, trained.status);
+  if (command.values.register !== true || failure) {
     return {
-      exitCode: 0,
+      exitCode: failure ? exitCodes.failed : exitCodes.ok,
       json: { model, ...trained },
       text: `${summary}${trained.artifact ? `\nmodel at ${trained.artifact}` : ''}`,
       outputs: { status: trained.status.unified, 'run-id': trained.runId },
+      ...(failure ? { failure } : {}),
     };
   }
   if (!trained.artifact)

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
-import { ConfigInvalidError } from '../promotion/errors.js';
+import { ConfigInvalidError } from './errors.js';
 import {
   approvalSettingKeys,
   configSchema,

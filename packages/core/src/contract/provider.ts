@@ -173,7 +173,9 @@ export interface ProviderCapabilities {
 
 /**
  * Promotion decisions a provider can mirror as tags: `approved` / `rejected` when a stage's
- * approvals complete or one is refused (with `approval.by` naming everyone who decided),
+ * approvals complete or one is refused (with `approval.by` naming everyone who decided), and
+ * `rejected` when a version fails its gates (`approval.by` is `modelship gates`, the reason the
+ * failed gates),
  * `challenger` while a version waits for approval in a stage, `champion` when it is deployed
  * there (removed from the one it replaces first).
  */
@@ -192,6 +194,12 @@ export interface ProviderV1 {
    * tags stay explicit.
    */
   readonly promotionTags?: readonly PromotionTag[];
+  /**
+   * Of `promotionTags`, those this provider needs mirrored *before* its `deploy` is called for the
+   * same version and stage: a registry that deploys only what it has seen approved (SageMaker)
+   * declares `['approved']`. Other tags are mirrored after the deploy is recorded.
+   */
+  readonly tagsBeforeDeploy?: readonly PromotionTag[];
   upload(input: UploadInput, context: ProviderContext): Promise<UploadResult>;
   train(input: TrainInput, context: ProviderContext): Promise<TrainResult>;
   tag(input: TagInput, context: ProviderContext): Promise<TagResult>;

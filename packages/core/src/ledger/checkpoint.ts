@@ -1,8 +1,8 @@
 // Checkpoints catch what a hash chain alone cannot: a ledger cut short (its last batches and the
 // snapshot deleted) or replaced by a fork still verifies as a chain. A checkpoint `{seq, hash, at}`
 // kept outside the ledger (a CI output, an artifact) must still name an event the ledger holds.
-import type { LedgerProblem } from '../promotion/errors.js';
-import type { LedgerHead } from './event.js';
+import type { LedgerProblem } from './errors.js';
+import type { LedgerHead } from './events.js';
 import { type LedgerSigner, parseLedgerPublicKey, splitBatch, verifySignature } from './signing.js';
 
 export const checkpointSchemaId = 'modelship.ledger.checkpoint/v1';

@@ -4,8 +4,8 @@
 // appends one cannot produce a batch that verifies against the public key. See SPEC.md §threat model.
 import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import { canonicalJson } from '@modelship/manifest/verify';
-import type { LedgerProblem } from '../promotion/errors.js';
-import type { LedgerEvent } from './event.js';
+import type { LedgerProblem } from './errors.js';
+import type { LedgerEvent } from './events.js';
 
 export const batchSignatureSchemaId = 'modelship.ledger.batch-signature/v1';
 

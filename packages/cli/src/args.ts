@@ -111,6 +111,11 @@ export const commands = {
         placeholder: 'ID',
         description: 'id of the evaluation set the metrics come from',
       },
+      'new-version': {
+        type: 'boolean',
+        description:
+          'register even if a version with the same manifest digest, metrics and evaluation exists',
+      },
     },
     required: ['path'],
   },
@@ -156,6 +161,11 @@ export const commands = {
     positionals: ['model'],
     options: { stage: { type: 'string', placeholder: 'S', description: 'stage' }, by },
     required: ['stage'],
+  },
+  reconcile: {
+    summary: 'finish or fail deploys a crashed run left `deploying` (asks the provider, else deploys again)',
+    positionals: ['model?'],
+    options: { stage: { type: 'string', placeholder: 'S', description: 'only this stage' } },
   },
   status: {
     summary: 'the stage board: champion, challengers and pending approvals per stage',

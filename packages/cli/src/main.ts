@@ -16,6 +16,7 @@ const loaders: Partial<Record<CommandName, () => Promise<CommandRunner>>> = {
   reject: async () => (await import('./commands/promotion.js')).runReject,
   deploy: async () => (await import('./commands/promotion.js')).runDeploy,
   rollback: async () => (await import('./commands/promotion.js')).runRollback,
+  reconcile: async () => (await import('./commands/reconcile.js')).runReconcile,
   status: async () => (await import('./commands/board.js')).runStatus,
   history: async () => (await import('./commands/board.js')).runHistory,
   ledger: async () => {

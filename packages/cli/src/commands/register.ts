@@ -65,6 +65,7 @@ async function registerVersion(
     evaluation?: string;
     refs?: ProviderRefs;
     idempotencyKey?: string;
+    newVersion?: boolean;
   },
 ): Promise<{ version: ModelVersion; upload: UploadResult | undefined }> {
   const upload = await uploadModel(workspace, input.model, input.path, input.idempotencyKey);
@@ -85,6 +86,7 @@ async function registerVersion(
     manifestDigest: upload?.manifestDigest,
     refs: { ...input.refs, ...upload?.refs },
     ...(input.evaluation ? { evaluation: input.evaluation } : {}),
+    ...(input.newVersion ? { newVersion: true } : {}),
     idempotencyKey,
   });
   return { version, upload };
@@ -122,6 +124,7 @@ export const runRegister: CommandRunner = async (command, io) => {
     metrics: await readMetrics(command.values.metrics as string | undefined, io),
     evaluation: command.values.evaluation as string | undefined,
     idempotencyKey: command.idempotencyKey,
+    newVersion: command.values['new-version'] === true,
   });
   return registeredOutcome(version, upload);
 };

@@ -165,6 +165,13 @@ describe('secret sweep over every command', () => {
     await run('deploy', 'm', '--stage', canaries.MODELSHIP_WEBHOOK_SECRET);
     await run('rollback', 'm', '--stage', 'staging', '--by', canaries.GITHUB_TOKEN);
     await run('rollback', 'm', '--stage', `x${canaries.ALGORITHMIA_API_KEY}`);
+    // reconcile: an unknown model quoting a secret; a stage that is one.
+    await run('reconcile', canaries.GITHUB_TOKEN);
+    await plain('reconcile', 'm', '--stage', canaries.AWS_SECRET_ACCESS_KEY);
+    // ledger checkpoint: into a missing directory named after a secret; then a good one.
+    await run('ledger', 'checkpoint', '--out', `${canaries.MODELSHIP_WEBHOOK_SECRET}/head.json`);
+    await run('ledger', 'checkpoint', '--public-key', 'ignored');
+    await run('ledger', 'checkpoint', '--out', 'head.json');
     // status / history / ledger verify / manifest: unknown names, bad options, missing files.
     await plain('status', canaries.GITHUB_TOKEN);
     await run('status', '--config', `${canaries.AWS_SECRET_ACCESS_KEY}.yaml`);

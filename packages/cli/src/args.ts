@@ -111,6 +111,11 @@ export const commands = {
         placeholder: 'ID',
         description: 'id of the evaluation set the metrics come from',
       },
+      'new-version': {
+        type: 'boolean',
+        description:
+          'register even if a version with the same manifest digest, metrics and evaluation exists',
+      },
     },
     required: ['path'],
   },
@@ -157,6 +162,11 @@ export const commands = {
     options: { stage: { type: 'string', placeholder: 'S', description: 'stage' }, by },
     required: ['stage'],
   },
+  reconcile: {
+    summary: 'finish or fail deploys a crashed run left `deploying` (asks the provider, else deploys again)',
+    positionals: ['model?'],
+    options: { stage: { type: 'string', placeholder: 'S', description: 'only this stage' } },
+  },
   status: {
     summary: 'the stage board: champion, challengers and pending approvals per stage',
     positionals: ['model?'],
@@ -180,9 +190,27 @@ export const commands = {
     },
   },
   ledger: {
-    summary: 'ledger verify: check the hash chain and snapshots',
+    summary:
+      'ledger verify: check the hash chain, signatures and snapshots; ledger checkpoint: record the head',
     positionals: ['action'],
-    options: {},
+    options: {
+      'public-key': {
+        type: 'string',
+        placeholder: 'FILE',
+        description:
+          'verify: every batch must be signed by this ed25519 public key (default ledger.publicKey)',
+      },
+      checkpoint: {
+        type: 'string',
+        placeholder: 'FILE',
+        description: 'verify: fail if the ledger no longer holds this checkpoint (truncated or forked)',
+      },
+      out: {
+        type: 'string',
+        placeholder: 'FILE',
+        description: 'checkpoint: write it here instead of stdout',
+      },
+    },
   },
   manifest: {
     summary: 'manifest create|verify (the modelship-manifest commands)',
@@ -292,9 +320,9 @@ export function argvToOptions(argv: readonly string[]): Invocation {
   ) {
     throw new UsageError(`history: --format must be table, json or mermaid, not "${values.format}"`);
   }
-  if (name === 'ledger' && args.action !== 'verify') {
+  if (name === 'ledger' && args.action !== 'verify' && args.action !== 'checkpoint') {
     throw new UsageError(
-      `ledger: unknown action "${args.action}"; the only one is \`modelship ledger verify\``,
+      `ledger: unknown action "${args.action}"; use \`modelship ledger verify\` or \`modelship ledger checkpoint\``,
     );
   }
   return {

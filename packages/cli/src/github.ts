@@ -39,10 +39,12 @@ export function githubActions(io: CliIo, json: boolean): GithubActions | undefin
         .filter((entry): entry is [string, string] => entry[1] !== undefined)
         .map(([name, value]) => formatOutput(name, value))
         .join('');
-      if (text) appendFileSync(env.GITHUB_OUTPUT, text);
+      if (text) appendFileSync(env.GITHUB_OUTPUT, io.redact ? io.redact(text) : text);
     },
     summary(markdown) {
-      if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${markdown.trimEnd()}\n\n`);
+      const text = `${markdown.trimEnd()}\n\n`;
+      if (env.GITHUB_STEP_SUMMARY)
+        appendFileSync(env.GITHUB_STEP_SUMMARY, io.redact ? io.redact(text) : text);
     },
     error(message, title = 'modelship') {
       // With --json, stdout carries only the JSON document; the runner reads commands from stderr too.

@@ -6,7 +6,13 @@ import { UsageError } from './exit-codes.js';
 /** The model name rule of the config schema and the stores: safe as a path segment and a tag. */
 const modelNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-export function assertModelName(model: string): void {
+export function assertModelName(model: string, redact?: (text: string) => string): void {
+  // The name is written into manifests and the ledger; one that is a known secret would leak it.
+  if (redact && redact(model) !== model) {
+    throw new UsageError(
+      'the model name is the value of a secret (an environment variable such as *_TOKEN or one the config names); choose another name',
+    );
+  }
   if (!modelNamePattern.test(model)) {
     throw new UsageError(
       `model name "${model}" is not allowed; use letters, digits, ".", "_" or "-", starting with a letter or digit`,

@@ -1,3 +1,5 @@
+import type { Redactor } from '@modelship/core';
+
 export interface CliStream {
   write(text: string): unknown;
   isTTY?: boolean;
@@ -9,6 +11,8 @@ export interface CliIo {
   stderr: CliStream;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Set by `redactingIo`: stdout and stderr already pass through it; files written (GitHub outputs) must too. */
+  redact?: Redactor;
 }
 
 export function processIo(): CliIo {

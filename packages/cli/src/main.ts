@@ -4,6 +4,7 @@ import { argvToOptions, type CommandName, type ParsedCommand } from './args.js';
 import type { CommandOutcome, CommandRunner } from './command.js';
 import { describeError, exitCodeFor, exitCodes } from './exit-codes.js';
 import { type CliIo, processIo } from './io.js';
+import { redactingIo } from './redaction.js';
 
 const loaders: Partial<Record<CommandName, () => Promise<CommandRunner>>> = {
   init: async () => (await import('./commands/init.js')).runInit,
@@ -15,9 +16,16 @@ const loaders: Partial<Record<CommandName, () => Promise<CommandRunner>>> = {
   reject: async () => (await import('./commands/promotion.js')).runReject,
   deploy: async () => (await import('./commands/promotion.js')).runDeploy,
   rollback: async () => (await import('./commands/promotion.js')).runRollback,
+  reconcile: async () => (await import('./commands/reconcile.js')).runReconcile,
   status: async () => (await import('./commands/board.js')).runStatus,
   history: async () => (await import('./commands/board.js')).runHistory,
-  ledger: async () => (await import('./commands/board.js')).runLedgerVerify,
+  ledger: async () => {
+    const ledger = await import('./commands/ledger.js');
+    return (command, io) =>
+      command.args.action === 'checkpoint'
+        ? ledger.runLedgerCheckpoint(command, io)
+        : ledger.runLedgerVerify(command, io);
+  },
 };
 
 async function emit(command: ParsedCommand, outcome: CommandOutcome, io: CliIo): Promise<void> {
@@ -52,6 +60,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     }
     json = invocation.json;
     name = `modelship ${invocation.command}`;
+    io = await redactingIo(io);
     if (invocation.command === 'manifest') {
       return (await import('./commands/manifest.js')).runManifestCommand(invocation.raw, io);
     }
@@ -65,6 +74,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       await (await import('./commands/workspace.js')).flushOpenWorkspaces();
     }
   } catch (error) {
+    io = await redactingIo(io);
     const exitCode = exitCodeFor(error);
     const described = describeError(error);
     if (json) io.stdout.write(`${JSON.stringify({ ok: false, exitCode, error: described }, null, 2)}\n`);

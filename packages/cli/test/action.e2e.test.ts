@@ -78,6 +78,7 @@ describe('actions/modelship (composite action script, run with bash)', () => {
       'manifest-digest',
       'endpoint',
       'refs',
+      'ledger-head',
       'exit-code',
     ]);
   });

@@ -2,6 +2,7 @@ export * from './config/errors.js';
 export * from './config/load.js';
 export * from './config/schema.js';
 export * from './contract/index.js';
+export * from './ledger/checkpoint.js';
 export * from './ledger/errors.js';
 export * from './ledger/events.js';
 export { FileLedger, type FileLedgerOptions, openFileLedger } from './ledger/file-ledger.js';
@@ -9,12 +10,27 @@ export type {
   AppendOptions,
   AppendResult,
   Ledger,
+  LedgerVerifyOptions,
   LedgerVerifyResult,
   LoadedState,
 } from './ledger/ledger.js';
+export { isProcessAlive, LedgerLockedError } from './ledger/lock.js';
 export { createMemoryLedger } from './ledger/memory-ledger.js';
 export { createS3Ledger, S3Ledger, type S3LedgerOptions } from './ledger/s3-ledger.js';
-export { type BatchStore, type Snapshot, StoreLedger, snapshotFormat } from './ledger/store.js';
+export {
+  type BatchSignature,
+  batchSignatureSchemaId,
+  createLedgerSigner,
+  type LedgerSigner,
+  parseLedgerPublicKey,
+} from './ledger/signing.js';
+export {
+  type BatchStore,
+  type LedgerTrust,
+  type Snapshot,
+  StoreLedger,
+  snapshotFormat,
+} from './ledger/store.js';
 export { checkChain, parseBatch } from './ledger/verify.js';
 export { assertPromoted } from './promotion/assert.js';
 export { stageBoard } from './promotion/board.js';

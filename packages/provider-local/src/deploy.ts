@@ -15,6 +15,7 @@ import {
 } from '@modelship/core';
 import { randomId, readJson, type StoreLayout, safeName, withLock, writeJsonAtomic } from './client.js';
 import { isAlive, startServerProcess, stopServer } from './process.js';
+import { forgetServer, recordServer } from './servers.js';
 import { defaultStartTimeoutMs } from './settings.js';
 
 /** What runs on one stage: written after the new server is ready, so it never names a dead one. */
@@ -94,7 +95,10 @@ export async function deployStage(
     context.logger.info(
       `deploy: starting ${name}@${version} on ${input.stage}${input.rollback ? ' (rollback)' : ''}`,
     );
+    const server = { id, model: name, stage: input.stage, version, startedAt: new Date().toISOString() };
+    const onSpawn = recordServer(layout.deployments, server);
     const started = await startServerProcess({
+      onSpawn,
       artifactDir,
       model: name,
       version,
@@ -104,6 +108,10 @@ export async function deployStage(
       logFile,
       timeoutMs: settings.startTimeoutMs ?? defaultStartTimeoutMs,
       signal: context.signal,
+    }).catch((error) => {
+      // startServerProcess killed the child it could not start: nothing left to stop.
+      forgetServer(layout.deployments, id);
+      throw error;
     });
     const refs: ProviderRefs = {
       artifactDir,

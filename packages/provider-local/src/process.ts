@@ -9,6 +9,8 @@ import { serverExited, serverRefused } from './errors.js';
 import type { InferenceHealth } from './server.js';
 
 export interface ServerStart {
+  /** Called synchronously with the pid right after spawn (see servers.ts). */
+  onSpawn?: (pid: number | undefined) => void;
   artifactDir: string;
   model: string;
   version: string;
@@ -116,6 +118,7 @@ export async function startServerProcess(options: ServerStart): Promise<StartedS
     ],
     { detached: true, stdio: ['ignore', log, log] },
   );
+  options.onSpawn?.(child.pid);
   closeSync(log);
   let exited: number | null | undefined;
   child.once('exit', (code) => {

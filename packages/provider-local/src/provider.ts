@@ -9,6 +9,7 @@ import {
   rollbackStage,
   undeployStage,
 } from './deploy.js';
+import { stopRecordedServers } from './servers.js';
 import { checkSettings, defaultStartTimeoutMs, type LocalProviderSettings } from './settings.js';
 import { stageStatus } from './status.js';
 import { type AliasBoard, applyTag, readAliases } from './tag.js';
@@ -69,7 +70,8 @@ export function createLocalProvider(given: LocalProviderSettings = {}): LocalPro
       for (const record of records) {
         await undeployStage(store(), { model: { name: record.model }, stage: record.stage }, context);
       }
-      return records.length;
+      // Servers whose deploy was killed before its deployment record was written.
+      return records.length + (await stopRecordedServers(store().deployments));
     },
     aliases: (model) => readAliases(store(), model),
   };

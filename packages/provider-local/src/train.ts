@@ -80,14 +80,16 @@ export async function runTraining(
     const values: Record<string, string> = { modelDir, metricsFile, runDir, runId };
     for (const [name, value] of Object.entries(params)) values[`params.${name}`] = String(value);
     const args = expandArgs(spec.args ?? [], values);
-    await writeJsonAtomic(join(runDir, 'run.json'), {
+    // The run record is on disk: parameters (--param apiKey=…), names and the command line are redacted.
+    const record = {
       runId,
       model: input.model.name,
-      command: [spec.command, ...args].map((part) => context.redact(part)),
+      command: [spec.command, ...args],
       params,
       tags: input.tags ?? [],
       startedAt: new Date(context.now()).toISOString(),
-    });
+    };
+    await writeJsonAtomic(join(runDir, 'run.json'), JSON.parse(context.redact(JSON.stringify(record))));
     context.logger.info(`train: run ${runId} for ${input.model.name}`);
     const outcome = await context.run(spec.command, args, {
       cwd: spec.cwd ? resolve(spec.cwd) : undefined,

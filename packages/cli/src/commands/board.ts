@@ -1,6 +1,6 @@
 import type { CommandRunner } from '../command.js';
 import { exitCodes } from '../exit-codes.js';
-import { assertKnownModel, assertLedgerPresent } from '../input-checks.js';
+import { assertKnownModel } from '../input-checks.js';
 import { boardTable, historyMermaid, historyTable, markdownSummary } from '../report.js';
 import { openWorkspace, type Workspace } from './workspace.js';
 
@@ -69,25 +69,6 @@ export const runHistory: CommandRunner = async (command, io) => {
           ? JSON.stringify({ model, events }, null, 2)
           : historyTable(events),
     summary: `### History of ${model}\n\n\`\`\`mermaid\n${mermaid}\n\`\`\``,
-  };
-};
-
-export const runLedgerVerify: CommandRunner = async (command, io) => {
-  const workspace = await openWorkspace(command, io, { provider: false });
-  const report = await workspace.ledger.verify();
-  if (report.problems.length === 0) await assertLedgerPresent(workspace.ledgerLocation, report.events);
-  const text = report.ok
-    ? `ledger ${workspace.ledgerLocation}: ${report.events} event(s), hash chain intact (head ${report.head.hash ?? 'empty'})`
-    : [
-        `ledger ${workspace.ledgerLocation}: ${report.problems.length} problem(s) in ${report.events} event(s):`,
-        ...report.problems.map((p) => `  #${p.seq} ${p.kind}: ${p.message}`),
-      ].join('\n');
-  return {
-    exitCode: report.ok ? exitCodes.ok : exitCodes.failed,
-    json: { location: workspace.ledgerLocation, ...report },
-    text,
-    outputs: { status: report.ok ? 'verified' : 'corrupt' },
-    ...(report.ok ? {} : { failure: text }),
   };
 };
 

@@ -65,6 +65,7 @@ async function registerVersion(
     evaluation?: string;
     refs?: ProviderRefs;
     idempotencyKey?: string;
+    newVersion?: boolean;
   },
 ): Promise<{ version: ModelVersion; upload: UploadResult | undefined }> {
   const upload = await uploadModel(workspace, input.model, input.path, input.idempotencyKey);
@@ -85,6 +86,7 @@ async function registerVersion(
     manifestDigest: upload?.manifestDigest,
     refs: { ...input.refs, ...upload?.refs },
     ...(input.evaluation ? { evaluation: input.evaluation } : {}),
+    ...(input.newVersion ? { newVersion: true } : {}),
     idempotencyKey,
   });
   return { version, upload };
@@ -113,7 +115,7 @@ function registeredOutcome(
 }
 
 export const runRegister: CommandRunner = async (command, io) => {
-  assertModelName(command.args.model!);
+  assertModelName(command.args.model!, io.redact);
   await assertModelPath(resolve(io.cwd, String(command.values.path)));
   const workspace = await openWorkspace(command, io, { provider: true });
   const { version, upload } = await registerVersion(workspace, {
@@ -122,12 +124,13 @@ export const runRegister: CommandRunner = async (command, io) => {
     metrics: await readMetrics(command.values.metrics as string | undefined, io),
     evaluation: command.values.evaluation as string | undefined,
     idempotencyKey: command.idempotencyKey,
+    newVersion: command.values['new-version'] === true,
   });
   return registeredOutcome(version, upload);
 };
 
 export const runUpload: CommandRunner = async (command, io) => {
-  assertModelName(command.args.model!);
+  assertModelName(command.args.model!, io.redact);
   await assertModelPath(resolve(io.cwd, String(command.values.path)));
   const workspace = await openWorkspace(command, io, { provider: true });
   const provider = workspace.provider!;
@@ -153,7 +156,7 @@ export const runUpload: CommandRunner = async (command, io) => {
 };
 
 export const runTrain: CommandRunner = async (command, io) => {
-  assertModelName(command.args.model!);
+  assertModelName(command.args.model!, io.redact);
   const workspace = await openWorkspace(command, io, { provider: true });
   const provider = workspace.provider!;
   const model = command.args.model!;

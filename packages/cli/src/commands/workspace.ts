@@ -5,6 +5,7 @@ import type { Ledger, ModelshipConfig, Promoter, ProviderContext, ProviderV1 } f
 import type { ParsedCommand } from '../args.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { ledgerTrust } from '../ledger-trust.js';
 import { createCliProgress } from '../progress.js';
 import { createProviderFromSettings } from '../provider-settings.js';
 import { isSettingsSpec, loadProviderCliSpec } from '../wrapper.js';
@@ -25,7 +26,11 @@ export async function cliContext(io: CliIo): Promise<ProviderContext> {
   const { createConsoleLogger, createProviderContext } = await import('@modelship/core');
   const level = io.env.MODELSHIP_LOG_LEVEL === 'debug' ? 'debug' : 'info';
   const logger = createConsoleLogger({ level, write: (line) => io.stderr.write(`${line}\n`) });
-  return createProviderContext({ logger, progress: createCliProgress(io.stderr) });
+  return createProviderContext({
+    logger,
+    progress: createCliProgress(io.stderr),
+    ...(io.redact ? { redact: io.redact } : {}),
+  });
 }
 
 function parseS3(location: string): { bucket: string; prefix: string } {
@@ -50,6 +55,7 @@ async function openLedger(
     const endpoint = s3.endpoint ?? io.env.AWS_ENDPOINT_URL_S3 ?? io.env.AWS_ENDPOINT_URL;
     const region = s3.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
     const ledger = core.createS3Ledger({
+      trust: await ledgerTrust(config, io),
       bucket: s3.bucket,
       prefix: s3.prefix,
       ...(region ? { region } : {}),
@@ -58,7 +64,7 @@ async function openLedger(
     return { ledger, location: `s3://${s3.bucket}/${s3.prefix}` };
   }
   const dir = resolve(io.cwd, flag ?? (config.ledger.type === 'file' ? config.ledger.dir : '.modelship'));
-  return { ledger: core.openFileLedger(dir), location: dir };
+  return { ledger: core.openFileLedger(dir, { trust: await ledgerTrust(config, io) }), location: dir };
 }
 
 /** Picks the provider: --provider, else the model's own, else the only one configured, else local. */
@@ -110,6 +116,7 @@ export async function openWorkspace(
   const { config, path } = await core.loadConfig(command.config ? resolve(io.cwd, command.config) : io.cwd);
   const { ledger, location } = await openLedger(command, config, io);
   const context = await cliContext(io);
+  for (const secret of core.secretsNamedByConfig(config, io.env)) context.redact.add(secret);
   const provider = options.provider
     ? await createProvider(providerName(command, config), config, io, path)
     : undefined;

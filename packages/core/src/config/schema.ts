@@ -65,9 +65,18 @@ export const modelConfigSchema = z.strictObject({
 });
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 
+/** Keys that make the ledger forgery-evident; see SPEC.md, threat model. */
+const ledgerTrustConfig = {
+  /** The variable holding an ed25519 private key (PEM): every batch written is signed. */
+  signingKeyEnv: envName.optional(),
+  /** Path of the ed25519 public key (PEM) every batch must be signed with. */
+  publicKey: z.string().min(1).optional(),
+};
+
 export const ledgerConfigSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('file'), dir: z.string().default('.modelship') }),
+  z.strictObject({ type: z.literal('file'), dir: z.string().default('.modelship'), ...ledgerTrustConfig }),
   z.strictObject({
+    ...ledgerTrustConfig,
     type: z.literal('s3'),
     bucket: z.string().min(3),
     prefix: z.string().default('modelship/'),

@@ -5,4 +5,5 @@ export * from './logger.js';
 export * from './provider.js';
 export * from './redact.js';
 export * from './runner.js';
+export * from './secret-env.js';
 export * from './status.js';

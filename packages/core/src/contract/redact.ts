@@ -37,6 +37,11 @@ export function createRedactor(secrets: Iterable<string | undefined | null> = []
     known.add(secret);
     known.add(encodeURIComponent(secret));
     known.add(Buffer.from(secret).toString('base64'));
+    // As it appears inside a JSON string (--json output, ledger events, run records).
+    known.add(JSON.stringify(secret).slice(1, -1));
+    // A multi-line secret (a PEM key) can leak one line at a time.
+    for (const line of secret.split(/\r?\n/))
+      if (line.length >= 16 && line !== secret) known.add(line.trim());
     if (known.size !== before) rebuild();
   };
   Object.defineProperty(redact, 'size', { get: () => known.size });

@@ -85,7 +85,9 @@ export function createCommandRunner(defaults: CommandRunnerOptions): CommandRunn
       command: printable,
       exitCode: result.exitCode,
       stdout: String(result.stdout ?? ''),
-      stderr: String(result.stderr ?? ''),
+      // Callers quote the stderr tail in errors shown to users (CommandFailedError), so it is redacted
+      // here once; stdout stays raw because callers parse it.
+      stderr: redact(String(result.stderr ?? '')),
       failed: result.failed,
       timedOut: result.timedOut,
       aborted: result.isCanceled,

@@ -4,7 +4,18 @@ export interface LedgerProblem {
   /** Sequence number of the event (or the file) concerned. */
   seq: number;
   id?: string;
-  kind: 'edited' | 'missing' | 'reordered' | 'unreadable' | 'snapshot-mismatch' | 'invalid';
+  kind:
+    | 'edited'
+    | 'missing'
+    | 'reordered'
+    | 'unreadable'
+    | 'snapshot-mismatch'
+    | 'invalid'
+    /** With a public key: a batch without a signature, or one that does not verify. */
+    | 'unsigned'
+    | 'forged'
+    /** With a checkpoint: the ledger no longer holds the checkpointed event (truncated or forked). */
+    | 'truncated';
   message: string;
 }
 

@@ -5,11 +5,19 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type BatchStore, type Snapshot, StoreLedger } from './store.js';
+import { withFileLock } from './lock.js';
+import { type BatchStore, type LedgerTrust, type Snapshot, StoreLedger } from './store.js';
 
 export interface FileLedgerOptions {
-  /** A lock older than this is considered abandoned by a killed process (default 5000 ms). */
+  /**
+   * A lock taken on another host (whose pid cannot be checked) older than this is abandoned
+   * (default 5000 ms); on this host a lock is taken over as soon as its holder's pid is gone.
+   */
   staleLockMs?: number;
+  /** How long to wait for a live holder before failing with a message naming it (default 30 s, or MODELSHIP_LEDGER_LOCK_WAIT_MS). */
+  lockWaitMs?: number;
+  /** Signing and verification keys (SPEC.md, threat model). */
+  trust?: LedgerTrust;
 }
 
 const pad = (seq: number) => String(seq).padStart(12, '0');
@@ -96,10 +104,11 @@ class FileBatchStore implements BatchStore {
     }
   }
 
-  async writeSnapshot(snapshot: Snapshot): Promise<void> {
+  async writeSnapshot(snapshot: Snapshot, options: { replace?: boolean } = {}): Promise<void> {
     await this.ensure();
     const current = await this.readSnapshot();
-    if (current && current.seq >= snapshot.seq) return;
+    // Never regress to an older snapshot, unless the current one was found untrustworthy.
+    if (current && current.seq >= snapshot.seq && !options.replace) return;
     const temp = tempName(this.dir);
     await writeDurably(temp, JSON.stringify(snapshot));
     await rename(temp, this.snapshotPath);
@@ -107,21 +116,12 @@ class FileBatchStore implements BatchStore {
 
   async withAppendLock<T>(fn: () => Promise<T>): Promise<T> {
     await this.ensure();
-    const { lock } = await import('proper-lockfile');
-    const release = await lock(this.eventsDir, {
-      lockfilePath: join(this.dir, 'ledger.lock'),
-      realpath: false,
-      stale: Math.max(2_000, this.options.staleLockMs ?? 5_000),
-      retries: { retries: 400, factor: 1.2, minTimeout: 10, maxTimeout: 150, randomize: true },
-      onCompromised: () => {
-        // Another process judged our lock stale; createBatch's link still refuses a second writer.
-      },
+    const waitMs =
+      this.options.lockWaitMs ?? (Number(process.env.MODELSHIP_LEDGER_LOCK_WAIT_MS) || undefined);
+    return withFileLock(join(this.dir, 'ledger.lock'), fn, {
+      staleMs: Math.max(2_000, this.options.staleLockMs ?? 5_000),
+      ...(waitMs ? { waitMs } : {}),
     });
-    try {
-      return await fn();
-    } finally {
-      await release().catch(() => undefined);
-    }
   }
 }
 
@@ -131,7 +131,7 @@ export class FileLedger extends StoreLedger {
 
   constructor(dir = '.modelship', options: FileLedgerOptions = {}) {
     const absolute = resolve(dir);
-    super('file', new FileBatchStore(absolute, options));
+    super('file', new FileBatchStore(absolute, options), options.trust);
     this.dir = absolute;
   }
 

@@ -1,4 +1,5 @@
 import type { LedgerState } from '../state/types.js';
+import type { LedgerCheckpoint } from './checkpoint.js';
 import type { LedgerProblem } from './errors.js';
 import type { LedgerEvent, LedgerEventInput, LedgerHead } from './events.js';
 
@@ -10,6 +11,13 @@ export interface AppendOptions {
 export type AppendResult =
   | { ok: true; events: LedgerEvent[]; head: LedgerHead }
   | { ok: false; conflict: true; head: LedgerHead };
+
+export interface LedgerVerifyOptions {
+  /** Ed25519 public key (PEM) every batch must be signed with. */
+  publicKey?: string;
+  /** A checkpoint the ledger must still contain (see `checkpoint.ts`). */
+  checkpoint?: LedgerCheckpoint;
+}
 
 export interface LedgerVerifyResult {
   ok: boolean;
@@ -36,6 +44,9 @@ export interface Ledger {
   read(options?: { fromSeq?: number }): Promise<LedgerEvent[]>;
   /** The current state: the latest snapshot plus the events after it. */
   load(): Promise<LoadedState>;
-  /** Re-checks every event's hash, the chain links and the snapshot against a full replay. */
-  verify(): Promise<LedgerVerifyResult>;
+  /**
+   * Re-checks every event's hash, the chain links and the snapshot against a full replay; with a
+   * public key also every batch's signature, with a checkpoint that the ledger still holds its event.
+   */
+  verify(options?: LedgerVerifyOptions): Promise<LedgerVerifyResult>;
 }

@@ -3,9 +3,11 @@
 // object (the snapshot) is replaced with `If-Match` on the ETag that was read.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ErrorCode, ModelshipError } from '../contract/errors.js';
-import { type BatchStore, type Snapshot, StoreLedger } from './store.js';
+import { type BatchStore, type LedgerTrust, type Snapshot, StoreLedger } from './store.js';
 
 export interface S3LedgerOptions {
+  /** Signing and verification keys (SPEC.md, threat model). */
+  trust?: LedgerTrust;
   /** An S3 client; created lazily from region/endpoint (and the usual AWS environment) when absent. */
   client?: S3Client;
   bucket: string;
@@ -172,7 +174,7 @@ function wrap(error: unknown, what: string): ModelshipError {
 
 export class S3Ledger extends StoreLedger {
   constructor(options: S3LedgerOptions) {
-    super('s3', new S3BatchStore(options));
+    super('s3', new S3BatchStore(options), options.trust);
   }
 }
 

@@ -3,15 +3,31 @@
 import { canonicalJson } from '@modelship/manifest/verify';
 import { replay } from '../state/reducer.js';
 import { emptyState, type LedgerState } from '../state/types.js';
+import { checkCheckpoint } from './checkpoint.js';
 import type { LedgerProblem } from './errors.js';
 import { chainEvents, type LedgerEvent, type LedgerEventInput, type LedgerHead } from './events.js';
-import type { AppendOptions, AppendResult, Ledger, LedgerVerifyResult, LoadedState } from './ledger.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  Ledger,
+  LedgerVerifyOptions,
+  LedgerVerifyResult,
+  LoadedState,
+} from './ledger.js';
+import {
+  checkBatchSignatures,
+  createLedgerSigner,
+  type LedgerSigner,
+  parseLedgerPublicKey,
+  signatureLine,
+} from './signing.js';
+import { type SnapshotSeal, sealSnapshot, snapshotMatchesChain } from './snapshot-trust.js';
 import { checkChain, parseBatch } from './verify.js';
 
 /** Bump when the shape of LedgerState changes: older snapshots are then ignored and rebuilt. */
 export const snapshotFormat = 'modelship.ledger.snapshot/v1';
 
-export interface Snapshot {
+export interface Snapshot extends SnapshotSeal {
   schema: string;
   seq: number;
   hash: string | null;
@@ -27,51 +43,86 @@ export interface BatchStore {
   listBatches(): Promise<number[]>;
   readSnapshot(): Promise<Snapshot | null>;
   /** Best effort: a snapshot that cannot be written only makes the next read slower. */
-  writeSnapshot(snapshot: Snapshot): Promise<void>;
+  writeSnapshot(snapshot: Snapshot, options?: { replace?: boolean }): Promise<void>;
   /** Serialises appends where the store can (an inter-process lock); others rely on createBatch. */
   withAppendLock<T>(fn: () => Promise<T>): Promise<T>;
 }
 
-export function formatBatch(events: readonly LedgerEvent[]): string {
-  return `${events.map((event) => JSON.stringify(event)).join('\n')}\n`;
+export function formatBatch(events: readonly LedgerEvent[], signer?: LedgerSigner): string {
+  const lines = events.map((event) => JSON.stringify(event));
+  if (signer) lines.push(signatureLine(signer, events));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Keys that make the ledger forgery-evident (SPEC.md, threat model). */
+export interface LedgerTrust {
+  /** Ed25519 private key (PEM): every batch written is signed. */
+  signingKey?: string;
+  /** Ed25519 public key (PEM): snapshots and `verify()` must carry its signatures. */
+  publicKey?: string;
 }
 
 export class StoreLedger implements Ledger {
+  protected readonly signer: LedgerSigner | undefined;
+  protected readonly publicKey: string | undefined;
+
   constructor(
     readonly kind: Ledger['kind'],
     protected readonly store: BatchStore,
-  ) {}
-
-  private async usableSnapshot(): Promise<Snapshot | null> {
-    const snapshot = await this.store.readSnapshot().catch(() => null);
-    return snapshot && snapshot.schema === snapshotFormat ? snapshot : null;
+    trust: LedgerTrust = {},
+  ) {
+    this.signer = trust.signingKey ? createLedgerSigner(trust.signingKey) : undefined;
+    this.publicKey =
+      trust.publicKey ??
+      (this.signer?.publicKey.export({ type: 'spki', format: 'pem' }) as string | undefined);
   }
 
-  /** Follows batches forward from `state` to the true head. */
-  private async forward(state: LedgerState): Promise<LedgerState> {
+  /** The stored snapshot if it matches the chain (snapshot-trust.ts); a snapshot never decides alone. */
+  private async usableSnapshot(): Promise<{ snapshot: Snapshot | null; stored: boolean }> {
+    const snapshot = await this.store.readSnapshot().catch(() => null);
+    if (!snapshot) return { snapshot: null, stored: false };
+    const trusted =
+      snapshot.schema === snapshotFormat &&
+      (await snapshotMatchesChain(snapshot, (seq) => this.store.readBatch(seq), this.publicKey));
+    return { snapshot: trusted ? snapshot : null, stored: true };
+  }
+
+  /** Follows batches forward from `state` to the true head; `batch` is the first seq of the last batch read. */
+  private async forward(state: LedgerState, batch?: number): Promise<{ state: LedgerState; batch?: number }> {
     let current = state;
+    let last = batch;
     for (;;) {
       const text = await this.store.readBatch(current.seq + 1);
-      if (text === null) return current;
+      if (text === null) return { state: current, batch: last };
+      last = current.seq + 1;
       current = replay(parseBatch(text, current.seq + 1), current);
     }
   }
 
   async load(): Promise<LoadedState> {
-    const snapshot = await this.usableSnapshot();
-    let state = await this.forward(snapshot?.state ?? emptyState).catch(async (error) => {
-      if (!snapshot) throw error;
-      return this.forward(emptyState);
-    });
-    if (snapshot && state.seq > snapshot.seq) await this.saveSnapshot(state);
-    if (!snapshot && state.seq > 0) await this.saveSnapshot(state);
+    const { snapshot, stored } = await this.usableSnapshot();
+    const forwarded = await this.forward(snapshot?.state ?? emptyState, snapshot?.batch).catch(
+      async (error) => {
+        if (!snapshot) throw error;
+        return this.forward(emptyState);
+      },
+    );
+    let state = forwarded.state;
+    // A snapshot that was ignored (edited, stale format, not on the chain) is rebuilt.
+    if (state.seq > 0 && (!snapshot || state.seq > snapshot.seq)) {
+      await this.saveSnapshot(state, forwarded.batch, !snapshot && stored);
+    }
     state = { ...state };
     return { state, head: { seq: state.seq, hash: state.hash } };
   }
 
-  private saveSnapshot(state: LedgerState): Promise<void> {
+  private saveSnapshot(state: LedgerState, batch: number | undefined, replace = false): Promise<void> {
+    const seal = sealSnapshot(state, batch, this.signer);
     return this.store
-      .writeSnapshot({ schema: snapshotFormat, seq: state.seq, hash: state.hash, state })
+      .writeSnapshot(
+        { schema: snapshotFormat, seq: state.seq, hash: state.hash, state, ...seal },
+        { replace },
+      )
       .catch(() => undefined);
   }
 
@@ -84,7 +135,7 @@ export class StoreLedger implements Ledger {
       }
       const events = chainEvents(inputs, head);
       replay(events, state);
-      const text = formatBatch(events);
+      const text = formatBatch(events, this.signer);
       // A write can succeed while its response is lost (a retried request then sees 412): if the
       // batch now stored is byte-for-byte ours, it was ours.
       const created =
@@ -97,7 +148,7 @@ export class StoreLedger implements Ledger {
         return { ok: false as const, conflict: true as const, head: now };
       }
       // Replaying validates the batch against the state once more and gives the next snapshot.
-      await this.saveSnapshot(replay(events, state));
+      await this.saveSnapshot(replay(events, state), head.seq + 1);
       return { ok: true as const, events, head: newHead };
     });
   }
@@ -116,11 +167,13 @@ export class StoreLedger implements Ledger {
     return events;
   }
 
-  async verify(): Promise<LedgerVerifyResult> {
+  async verify(options: LedgerVerifyOptions = {}): Promise<LedgerVerifyResult> {
     const firstSeqs = (await this.store.listBatches()).sort((a, b) => a - b);
     const batches: { firstSeq: number; text: string | null }[] = [];
     for (const firstSeq of firstSeqs) batches.push({ firstSeq, text: await this.store.readBatch(firstSeq) });
-    const snapshot = await this.usableSnapshot();
+    // verify compares whatever snapshot is stored with a replay, trusted or not.
+    const raw = await this.store.readSnapshot().catch(() => null);
+    const snapshot = raw?.schema === snapshotFormat ? raw : null;
     const checked = checkChain(batches, snapshot?.seq);
     const problems: LedgerProblem[] = [...checked.problems];
     if (snapshot && problems.length === 0) {
@@ -139,6 +192,11 @@ export class StoreLedger implements Ledger {
         });
       }
     }
+    if (options.publicKey) {
+      problems.push(...checkBatchSignatures(batches, parseLedgerPublicKey(options.publicKey)));
+    }
+    if (options.checkpoint)
+      problems.push(...(await checkCheckpoint(options.checkpoint, batches, options.publicKey)));
     return { ok: problems.length === 0, events: checked.count, head: checked.head, problems };
   }
 }

@@ -2,11 +2,12 @@ import { reduce } from '../state/reducer.js';
 import { emptyState, type LedgerState } from '../state/types.js';
 import { LedgerIntegrityError, type LedgerProblem } from './errors.js';
 import { hashEvent, type LedgerEvent, type LedgerHead, ledgerEventSchema } from './events.js';
+import { splitBatch } from './signing.js';
 
 function parseLines(text: string, firstSeq: number): { events: LedgerEvent[]; problems: LedgerProblem[] } {
   const events: LedgerEvent[] = [];
   const problems: LedgerProblem[] = [];
-  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  const { lines } = splitBatch(text);
   lines.forEach((line, index) => {
     const seq = firstSeq + index;
     let value: unknown;

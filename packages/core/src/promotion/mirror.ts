@@ -42,7 +42,14 @@ export async function applyTags(
       tag: change.tag,
       action: change.action ?? 'add',
       refs: state.models[change.model]?.versions[change.version]?.refs ?? {},
-      ...(change.approval ? { approval: change.approval } : {}),
+      // The platform's tags are outside the ledger but just as visible: approver names are redacted too.
+      ...(change.approval
+        ? {
+            approval: JSON.parse(
+              runtime.context.redact(JSON.stringify(change.approval)),
+            ) as TagInput['approval'],
+          }
+        : {}),
     };
     const what = `${change.action === 'remove' ? 'untag' : 'tag'} ${change.model} ${change.version} ${change.tag} on ${change.stage}`;
     try {

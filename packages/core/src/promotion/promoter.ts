@@ -34,7 +34,8 @@ export interface Promoter {
   rollback(input: RollbackInput): Promise<PromotionResult>;
   status(model: string): Promise<StageBoard>;
   history(model: string): Promise<LedgerEvent[]>;
-  reconcile(): Promise<ReconcileReport[]>;
+  /** Finishes or fails every `deploying` entry left by a crashed run (only `filter`'s model/stage when given). */
+  reconcile(filter?: { model?: string; stage?: string }): Promise<ReconcileReport[]>;
   /** Subscribes to every event this promoter appends; returns an unsubscribe function. */
   on(listener: EventListener): () => void;
   /** Waits for notifications still being delivered (call before the process exits). */
@@ -65,7 +66,7 @@ export function createPromoter(options: PromoterOptions): Promoter {
     async history(model) {
       return (await runtime.ledger.read()).filter((event) => event.model === model);
     },
-    reconcile: () => reconcile(runtime),
+    reconcile: (filter) => reconcile(runtime, filter),
     on: (listener) => runtime.on(listener),
     flush: () => runtime.flush(),
   };

@@ -47,14 +47,20 @@ async function ask(
   };
 }
 
-export async function reconcile(runtime: PromoterRuntime): Promise<ReconcileReport[]> {
+export async function reconcile(
+  runtime: PromoterRuntime,
+  filter: { model?: string; stage?: string } = {},
+): Promise<ReconcileReport[]> {
   let loaded: LoadedState = await runtime.ledger.load();
-  const tickets = Object.values(loaded.state.models).flatMap((model) =>
-    Object.values(model.stages).flatMap((stage) =>
-      Object.values(stage.entries)
-        .filter((entry) => entry.status === 'deploying')
-        .map((entry) => ticketFor(model, stage, entry)),
-    ),
+  const models = Object.values(loaded.state.models).filter((m) => !filter.model || m.name === filter.model);
+  const tickets = models.flatMap((model) =>
+    Object.values(model.stages)
+      .filter((stage) => !filter.stage || stage.name === filter.stage)
+      .flatMap((stage) =>
+        Object.values(stage.entries)
+          .filter((entry) => entry.status === 'deploying')
+          .map((entry) => ticketFor(model, stage, entry)),
+      ),
   );
   const reports: ReconcileReport[] = [];
   for (const ticket of tickets) {

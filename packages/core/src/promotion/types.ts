@@ -43,6 +43,11 @@ export interface RegisterInput {
   /** Id of the evaluation set the metrics come from (used by the challenger gate). */
   evaluation?: string;
   idempotencyKey?: string;
+  /**
+   * Register a new version even when one with the same manifest digest, metrics and evaluation id
+   * exists (by default that one is returned, so a retried register never makes a twin).
+   */
+  newVersion?: boolean;
 }
 
 export interface PromoteInput {

@@ -39,9 +39,12 @@ export function deployingOther(stage: StageState | undefined, version: string): 
 export function assertNoOtherDeploy(stage: StageState | undefined, where: Where, hint: string): void {
   const other = deployingOther(stage, where.version);
   if (other)
-    throw new RaceLostError(`${where.model} ${other.version} is deploying to ${where.stage}${hint}`, {
-      details: { ...where, deploying: other.version },
-    });
+    throw new RaceLostError(
+      `${where.model} ${other.version} is deploying to ${where.stage}${hint} (if the run deploying it crashed, \`modelship reconcile ${where.model} --stage ${where.stage}\` clears it)`,
+      {
+        details: { ...where, deploying: other.version },
+      },
+    );
 }
 
 /** The result of a call about `where`, with the entry's gates and approvals. */

@@ -58,7 +58,7 @@ export function decidePromote(state: LedgerState, input: PromoteDecisionInput, n
   if (status === 'pending-approval') return returning(resultFor(where, 'pending-approval', entry));
   if (status === 'deploying')
     throw new RaceLostError(
-      `${input.model} ${input.version} is already deploying to ${input.to} since ${entry?.since}; if that run crashed, run reconcile`,
+      `${input.model} ${input.version} is already deploying to ${input.to} since ${entry?.since}; if that run crashed, run \`modelship reconcile ${input.model} --stage ${input.to}\` and retry`,
       { details: where },
     );
   assertNoOtherDeploy(stage, where, ' right now; try again when it has finished');

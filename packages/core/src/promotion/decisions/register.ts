@@ -25,11 +25,31 @@ export interface RegisterDecisionInput {
   key: string | undefined;
 }
 
+const sameMetrics = (a: Record<string, number>, b: Record<string, number>) =>
+  Object.keys(a).length === Object.keys(b).length &&
+  Object.entries(a).every(([name, value]) => b[name] === value);
+
+/**
+ * The version already registered with this exact content (manifest digest, metrics, evaluation id):
+ * a register retried after a crash that happened after its commit finds it instead of adding a twin.
+ */
+export function sameContent(state: LedgerState, input: RegisterInput): ModelVersion | undefined {
+  if (!input.manifestDigest || input.newVersion) return undefined;
+  return Object.values(state.models[input.model]?.versions ?? {}).find(
+    (version) =>
+      version.manifestDigest === input.manifestDigest &&
+      (version.evaluation ?? null) === (input.evaluation ?? null) &&
+      sameMetrics(version.metrics, input.metrics ?? {}),
+  );
+}
+
 export function decideRegister(
   state: LedgerState,
   { input, provenance, by, key }: RegisterDecisionInput,
   now: string,
 ): Decision<ModelVersion> {
+  const existing = sameContent(state, input);
+  if (existing) return { kind: 'return', result: existing };
   const number = Object.keys(state.models[input.model]?.versions ?? {}).length + 1;
   const record: ModelVersion = {
     model: input.model,

@@ -1,0 +1,57 @@
+// Every inference server this store starts is recorded in `deployments/servers/` *before* it is
+// spawned (the pid is filled in synchronously right after spawn), so a deploy killed at any point
+// leaves a record `undeploy --all` can find, never an orphan nobody knows about.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isAlive, stopServer } from './process.js';
+
+export interface ServerEntry {
+  id: string;
+  model: string;
+  stage: string;
+  version: string;
+  startedAt: string;
+  pid?: number;
+}
+
+const dirOf = (deployments: string) => join(deployments, 'servers');
+
+/** Records a server about to be started; returns the function that fills in its pid. */
+export function recordServer(deployments: string, entry: ServerEntry): (pid: number | undefined) => void {
+  const dir = dirOf(deployments);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${entry.id}.json`);
+  writeFileSync(path, JSON.stringify(entry));
+  // Synchronous on purpose: nothing may run between spawn() returning and the pid being on disk.
+  return (pid) => writeFileSync(path, JSON.stringify({ ...entry, pid }));
+}
+
+export function forgetServer(deployments: string, id: string): void {
+  rmSync(join(dirOf(deployments), `${id}.json`), { force: true });
+}
+
+/** Stops every recorded server still alive and forgets every record; returns how many were stopped. */
+export async function stopRecordedServers(deployments: string): Promise<number> {
+  const dir = dirOf(deployments);
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).filter((name) => name.endsWith('.json'));
+  } catch {
+    return 0;
+  }
+  let stopped = 0;
+  for (const name of names) {
+    let entry: ServerEntry | undefined;
+    try {
+      entry = JSON.parse(readFileSync(join(dir, name), 'utf8')) as ServerEntry;
+    } catch {
+      entry = undefined;
+    }
+    if (entry?.pid && isAlive(entry.pid)) {
+      await stopServer(entry.pid);
+      stopped += 1;
+    }
+    rmSync(join(dir, name), { force: true });
+  }
+  return stopped;
+}

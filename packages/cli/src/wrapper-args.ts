@@ -17,7 +17,7 @@ export interface WrapperSpecShape {
   name: string;
   settings?: SettingFlags;
   options?: Record<string, WrapperOption>;
-  commands?: Record<string, { description: string; usage?: string }>;
+  commands?: Record<string, { description: string; usage?: string; options?: Record<string, WrapperOption> }>;
 }
 
 /** The provider's flags by flag name: derived from its settings, or its legacy options. */
@@ -113,6 +113,15 @@ export function argvToWrapperOptions(spec: WrapperSpecShape, argv: readonly stri
       ...(option.short ? { short: option.short } : {}),
     };
   }
+  for (const [command, spec_] of Object.entries(spec.commands ?? {})) {
+    for (const [name, option] of Object.entries(spec_.options ?? {})) {
+      if (name in options)
+        throw new Error(
+          `${spec.name} command ${command}: flag --${name} is already a wrapper or setting flag`,
+        );
+      options[name] = { type: option.type, ...(option.multiple ? { multiple: true } : {}) };
+    }
+  }
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: own, options, allowPositionals: true, strict: true });
@@ -180,9 +189,10 @@ export function wrapperHelp(spec: WrapperSpecShape & { summary: string }): strin
       ? [
           '',
           `${spec.name} commands:`,
-          ...Object.entries(spec.commands).map(([name, c]) =>
+          ...Object.entries(spec.commands).flatMap(([name, c]) => [
             line(name, `${c.description}${c.usage ? `\n${' '.repeat(17)}${c.usage}` : ''}`),
-          ),
+            ...Object.entries(c.options ?? {}).map(([option, o]) => `    ${flag(option, o)}`),
+          ]),
         ]
       : []),
     '',

@@ -49,7 +49,7 @@ function integrity(message: string): ModelshipError {
 
 function targetBase(resolved: ResolvedSettings, target: MlrunEnvironment, key: string, tree: string): string {
   if (target.v3ioApi) return `v3io:///projects/${target.project}/artifacts/modelship/${key}/${tree}/`;
-  const s3 = resolved.settings.s3;
+  const s3 = resolved.s3;
   if (s3) return `s3://${s3.bucket}/${s3.prefix ?? 'modelship/'}${target.project}/${key}/${tree}/`;
   throw new InvalidInputError(
     `deploy: environment ${target.name} has nowhere to receive model files; set environments.${target.name}.v3ioApi (the cluster's V3IO_API) or s3`,

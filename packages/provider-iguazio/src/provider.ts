@@ -1,7 +1,7 @@
 import type { ProviderCapabilities, ProviderContext, ProviderDescription, ProviderV1 } from '@modelship/core';
 import { deployModel, deploymentStatus } from './deploy.js';
 import { type ExportInput, type ExportResult, exportModel } from './export.js';
-import { type IguazioProviderSettings, resolveSettings } from './settings.js';
+import { checkSettings, type IguazioProviderSettings, resolveSettings } from './settings.js';
 import { tagModel } from './tag.js';
 import { trainModel } from './train.js';
 import { uploadModel } from './upload.js';
@@ -15,7 +15,7 @@ export interface IguazioProvider extends ProviderV1 {
   exportModel(input: ExportInput, context: ProviderContext): Promise<ExportResult>;
 }
 
-const capabilities: ProviderCapabilities = {
+export const iguazioCapabilities: ProviderCapabilities = {
   upload: true,
   train: true,
   tag: true,
@@ -28,11 +28,12 @@ const capabilities: ProviderCapabilities = {
 };
 
 /** MLRun over its REST API with `fetch`. No side effects until a method is called. */
-export function createIguazioProvider(settings: IguazioProviderSettings = {}): IguazioProvider {
+export function createIguazioProvider(given: IguazioProviderSettings = {}): IguazioProvider {
+  const settings = checkSettings(given);
   return {
     specificationVersion: 'v1',
     name: 'iguazio',
-    capabilities,
+    capabilities: iguazioCapabilities,
     upload: async (input, context) => uploadModel(resolveSettings(settings, context), input, context),
     train: async (input, context) => trainModel(resolveSettings(settings, context), input, context),
     tag: async (input, context) => tagModel(resolveSettings(settings, context), input, context),
@@ -50,10 +51,10 @@ export function createIguazioProvider(settings: IguazioProviderSettings = {}): I
           // Variable names only: an environment's credentials are never values in the settings.
           environments: settings.environments ?? {},
           functionName: settings.functionName ?? 'serving',
-          s3Bucket: settings.s3?.bucket,
+          s3Bucket: resolved.s3?.bucket,
           accessKey: settings.accessKey || (settings.env ?? process.env).V3IO_ACCESS_KEY ? '***' : undefined,
         },
-        capabilities,
+        capabilities: iguazioCapabilities,
       };
     },
   };

@@ -1,59 +1,101 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { InvalidInputError, type ProviderContext } from '@modelship/core';
+import { parseSettings } from '@modelship/core/provider-kit';
+import { z } from 'zod';
 import { createMlrunClient, type MlrunClient } from './client.js';
 import { checkEnvironments, fromVariable, type IguazioEnvironment } from './environments.js';
 
 export type { IguazioEnvironment } from './environments.js';
 
-export interface IguazioStageSettings {
+/** Per environment (`development`, `staging`, `production`, …): project and function names. */
+export const stageSettingsSchema = z.strictObject({
   /** MLRun project of this environment (default: the provider's `project`). */
-  project?: string;
+  project: z.string().min(1).optional(),
   /** Serving function deployed for this environment (default `<functionName>-<stage>`). */
-  function?: string;
-}
+  function: z.string().min(1).optional(),
+});
+export type IguazioStageSettings = z.input<typeof stageSettingsSchema>;
 
-export interface IguazioProviderSettings {
+/**
+ * `environments`, checked by checkEnvironments so a credential given as a value is refused naming
+ * the `…Env` field to use instead (zod's own "unrecognized key" would not say that).
+ */
+const environmentsSchema = z.record(z.string(), z.custom<IguazioEnvironment>()).superRefine((value, ctx) => {
+  try {
+    checkEnvironments(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
+/**
+ * The provider's settings: the factory, `modelship-iguazio` flags and `--help`, the environment and
+ * `providers.iguazio` in modelship.config all read this one schema, with the same camelCase keys
+ * (flag names and environment variables: ./flags.ts). An unknown key is an error naming the known ones.
+ */
+export const settingsSchema = z.strictObject({
   /** MLRun API URL, e.g. `https://mlrun-api.default-tenant.app.example.com`. Env: `MLRUN_DBPATH`. */
-  apiUrl?: string;
-  /** Iguazio access key (sent as bearer and `X-V3io-Session-Key`). Env: `V3IO_ACCESS_KEY`. */
-  accessKey?: string;
+  apiUrl: z.string().min(1).optional(),
+  /** Iguazio access key (sent as bearer and `X-V3io-Session-Key`). Env: `V3IO_ACCESS_KEY`. Secret. */
+  accessKey: z.string().min(1).optional(),
   /** Env: `V3IO_USERNAME`. */
-  username?: string;
+  username: z.string().min(1).optional(),
   /** The development project. Env: `MLRUN_DEFAULT_PROJECT`. */
-  project?: string;
-  fetch?: typeof fetch;
+  project: z.string().min(1).optional(),
   /** Per environment (`development`, `staging`, `production`, …): project and function names. */
-  stages?: Record<string, IguazioStageSettings>;
+  stages: z.record(z.string(), stageSettingsSchema).optional(),
   /**
    * Stages that live on their own MLRun cluster: API URL, project and the *names* of the variables
    * holding credentials. A stage not listed uses the settings above (one environment for all).
    * Promoting into a stage whose environment differs carries the model across.
    */
-  environments?: Record<string, IguazioEnvironment>;
+  environments: environmentsSchema.optional(),
   /** v3io web API of the home environment (model files of v3io:// artifacts are read there). Env: `V3IO_API`. */
-  v3ioApi?: string;
+  v3ioApi: z.string().min(1).optional(),
   /** Base name of the serving functions (default `serving`). */
-  functionName?: string;
+  functionName: z.string().min(1).optional(),
   /** Serving class of the model route (default `mlrun.frameworks.sklearn.SklearnModelServer`). */
-  servingClass?: string;
-  /** Where uploaded files go: an S3 bucket (with an injectable client), else they stay where they are. */
-  s3?: { bucket: string; prefix?: string; client?: S3Client };
+  servingClass: z.string().min(1).optional(),
+  /** Upload model files to this S3 bucket; without one they stay where they are. Env: `MODELSHIP_IGUAZIO_S3_BUCKET`. */
+  s3Bucket: z.string().min(1).optional(),
+  /** Key prefix in the S3 bucket (default `modelship/`). */
+  s3Prefix: z.string().optional(),
   /** MLRun tag used for each modelship tag, e.g. `{ champion: 'production', challenger: 'candidate' }`. */
-  tagNames?: Record<string, string>;
+  tagNames: z.record(z.string(), z.string().min(1)).optional(),
   /** Workflow `train` submits (default `train`). */
-  trainWorkflow?: string;
+  trainWorkflow: z.string().min(1).optional(),
   /**
    * Where MLRun's workflow runner loads the project (and its workflows) from, e.g.
    * `git://github.com/acme/fraud#main`: set on projects modelship creates and sent with `train`
    * (a `source` train option wins). MLRun refuses a workflow run without one.
    */
-  projectSource?: string;
+  projectSource: z.string().min(1).optional(),
   /** Slack incoming-webhook URL MLRun notifies when workflows end. Env: `SLACK_WEBHOOK_URL`. Secret. */
-  slackWebhook?: string;
-  pollIntervalMs?: number;
+  slackWebhook: z.string().min(1).optional(),
+  /** Poll interval of workflows and deploys (default 2 s). */
+  pollIntervalMs: z.number().int().positive().optional(),
   /** Longest wait for a workflow or a deploy (default 30 minutes). */
-  timeoutMs?: number;
+  timeoutMs: z.number().int().positive().optional(),
+});
+
+/** The schema's settings plus what only code can pass (injected clients, the environment to read). */
+export type IguazioProviderSettings = z.input<typeof settingsSchema> & {
+  fetch?: typeof fetch;
+  /** S3 client for uploads to `s3Bucket` (default: one from the AWS SDK's default chain). */
+  s3Client?: S3Client;
+  /** Where environment fallbacks are read (default process.env). */
   env?: NodeJS.ProcessEnv;
+};
+
+/** Settings given in code are checked like those from flags or a config file; injectables pass through. */
+export function checkSettings(given: IguazioProviderSettings): IguazioProviderSettings {
+  const { fetch: fetcher, s3Client, env, ...settings } = given;
+  return {
+    ...parseSettings(settingsSchema, { values: { ...settings }, from: {} }, 'iguazio'),
+    ...(fetcher ? { fetch: fetcher } : {}),
+    ...(s3Client ? { s3Client } : {}),
+    ...(env ? { env } : {}),
+  };
 }
 
 /** One MLRun cluster as the provider talks to it. */
@@ -72,6 +114,8 @@ export interface ResolvedSettings {
   apiUrl: string;
   project: string;
   settings: IguazioProviderSettings;
+  /** Where uploads put model files, when `s3Bucket` is set. */
+  s3?: { bucket: string; prefix?: string; client?: S3Client };
   pollIntervalMs: number;
   timeoutMs: number;
   /** Where uploads, training and exports happen. */
@@ -100,6 +144,7 @@ export function resolveSettings(
   context.redact.add(accessKey);
   context.redact.add(pick(settings.slackWebhook, env, 'SLACK_WEBHOOK_URL'));
   const environments = checkEnvironments(settings.environments);
+  const s3Bucket = pick(settings.s3Bucket, env, 'MODELSHIP_IGUAZIO_S3_BUCKET');
   const fetcher = settings.fetch ?? globalThis.fetch;
   const client = createMlrunClient({
     apiUrl,
@@ -153,6 +198,7 @@ export function resolveSettings(
     apiUrl,
     project,
     settings,
+    s3: s3Bucket ? { bucket: s3Bucket, prefix: settings.s3Prefix, client: settings.s3Client } : undefined,
     pollIntervalMs: settings.pollIntervalMs ?? 2_000,
     timeoutMs: settings.timeoutMs ?? 30 * 60_000,
     home,

@@ -63,7 +63,7 @@ function s3Parts(url: string): { bucket: string; key: string } {
 
 async function s3Client(resolved: ResolvedSettings) {
   const { S3Client } = await import('@aws-sdk/client-s3');
-  return resolved.settings.s3?.client ?? new S3Client({});
+  return resolved.s3?.client ?? new S3Client({});
 }
 
 /** Reads `file` below the directory URL `base` in `environment`. */

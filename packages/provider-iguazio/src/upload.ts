@@ -52,7 +52,7 @@ async function putToS3(
   manifestText: string,
   context: ProviderContext,
 ): Promise<string> {
-  const s3 = resolved.settings.s3!;
+  const s3 = resolved.s3!;
   const { PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
   const client = s3.client ?? new S3Client({});
   for (const [index, file] of files.entries()) {
@@ -136,12 +136,12 @@ export async function uploadModel(
     };
   }
   const files = manifest.files;
-  const targetPath = resolved.settings.s3
+  const targetPath = resolved.s3
     ? await putToS3(
         resolved,
         root,
         files,
-        `${resolved.settings.s3.prefix ?? 'modelship/'}${project}/${key}/${tree}/`,
+        `${resolved.s3.prefix ?? 'modelship/'}${project}/${key}/${tree}/`,
         formatManifest(manifest),
         context,
       )

@@ -4,10 +4,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { resolveSettings } from '@modelship/core/provider-kit';
 import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { cliSpec, settingsFromArgs, stagesFromArgs } from '../src/cli.js';
+import { cliSpec } from '../src/cli.js';
+import { createIguazioProvider, settingFlags, settingsSchema } from '../src/index.js';
 import { accessKey, capturingContext, modelDir } from './helpers.js';
 
 const bin = join(import.meta.dirname, '../../cli/bin/modelship-iguazio.js');
@@ -15,51 +17,76 @@ const built =
   existsSync(join(import.meta.dirname, '../../cli/dist/wrapper.js')) &&
   existsSync(join(import.meta.dirname, '../dist/cli.js'));
 
-describe('cli arguments', () => {
-  it('reads per-stage projects and functions', () => {
+const resolve = (sources: Partial<Parameters<typeof resolveSettings>[1]>) =>
+  resolveSettings(settingsSchema, { provider: 'iguazio', fields: settingFlags, env: {}, ...sources });
+const config = (settings: Record<string, unknown>) => ({ settings, path: 'modelship.config.yaml' });
+
+describe('cli settings (one schema for flags, environment and providers.iguazio)', () => {
+  it('reads per-stage projects and functions from a flag (JSON) or the config', () => {
     expect(
-      stagesFromArgs({
-        'stage-project': ['staging=fraud-stg', 'production=fraud-prod'],
-        'stage-function': ['production=srv'],
-      }),
+      resolve({
+        flags: {
+          stages:
+            '{"staging":{"project":"fraud-stg"},"production":{"project":"fraud-prod","function":"srv"}}',
+        },
+      }).stages,
     ).toEqual({
       staging: { project: 'fraud-stg' },
       production: { project: 'fraud-prod', function: 'srv' },
     });
-    expect(() => stagesFromArgs({ 'stage-project': ['staging'] })).toThrow('must be STAGE=NAME');
-    // modelship.config.yaml's providers.iguazio.stages arrives as JSON text
+    expect(() => resolve({ flags: { stages: '{"staging":"fraud-stg"}' } })).toThrow('--stages (staging)');
+    // modelship.config.yaml's providers.iguazio.stages arrives as YAML data, camelCase keys as in the schema
     expect(
-      stagesFromArgs({ stages: '{"production":{"project":"p-prod"}}', 'stage-function': 'production=srv' }),
-    ).toEqual({
-      production: { project: 'p-prod', function: 'srv' },
+      resolve({ config: config({ stages: { production: { project: 'p-prod', function: 'srv' } } }) }).stages,
+    ).toEqual({ production: { project: 'p-prod', function: 'srv' } });
+  });
+
+  it('falls back to the MLRun environment variables; a flag wins over its variable', () => {
+    const settings = resolve({
+      env: { MLRUN_DBPATH: 'http://api', V3IO_ACCESS_KEY: 'k', MLRUN_DEFAULT_PROJECT: 'p' },
+      flags: { project: 'from-flag' },
     });
+    expect(settings).toMatchObject({ apiUrl: 'http://api', accessKey: 'k', project: 'from-flag' });
+    expect(settingFlags.accessKey.secret).toBe(true);
+    expect(settingFlags.slackWebhook.secret).toBe(true);
   });
 
-  it('falls back to the MLRun environment variables', () => {
-    const settings = settingsFromArgs(
-      {},
-      { MLRUN_DBPATH: 'http://api', V3IO_ACCESS_KEY: 'k', MLRUN_DEFAULT_PROJECT: 'p' },
-    );
-    expect(settings).toMatchObject({ apiUrl: 'http://api', accessKey: 'k', project: 'p' });
-    expect(cliSpec.options['access-key']?.secret).toBe(true);
-  });
-
-  it('reads environments as modelship.config.yaml hands them over (JSON text), refusing secret values', () => {
-    const settings = settingsFromArgs(
-      { environments: '{"production":{"apiUrlEnv":"PROD_MLRUN_DBPATH","accessKeyEnv":"PROD_KEY"}}' },
-      { V3IO_API: 'http://v3io' },
-    );
+  it('reads environments as modelship.config.yaml hands them over, refusing secret values', () => {
+    const settings = resolve({
+      config: config({
+        environments: { production: { apiUrlEnv: 'PROD_MLRUN_DBPATH', accessKeyEnv: 'PROD_KEY' } },
+        projectSource: 'git://github.com/acme/fraud#main',
+      }),
+      env: { V3IO_API: 'http://v3io' },
+    });
     expect(settings).toMatchObject({
       environments: { production: { apiUrlEnv: 'PROD_MLRUN_DBPATH', accessKeyEnv: 'PROD_KEY' } },
+      projectSource: 'git://github.com/acme/fraud#main',
       v3ioApi: 'http://v3io',
     });
-    expect(() => settingsFromArgs({ environments: '{"production":{"accessKey":"k"}}' }, {})).toThrow(
-      'providers.iguazio.environments.production.accessKey: credentials are never given as values',
+    expect(() => resolve({ config: config({ environments: { production: { accessKey: 'k' } } }) })).toThrow(
+      'environments.production.accessKey: credentials are never given as values',
     );
+    expect(() => resolve({ flags: { environments: '{"production":{"accessKey":"k"}}' } })).toThrow(
+      'credentials are never given as values',
+    );
+  });
+
+  it('refuses an unknown key in providers.iguazio, naming it and the known ones', () => {
+    expect(() => resolve({ config: config({ 'function-name': 'srv' }) })).toThrow(
+      /providers\.iguazio\.function-name is not a iguazio setting; known: apiUrl, .*functionName/,
+    );
+    expect(() => resolve({ config: config({ accessKey: 'k' }) })).toThrow(
+      'is a secret and must not be in a config file; set V3IO_ACCESS_KEY',
+    );
+    expect(() => createIguazioProvider({ bogus: 1 } as never)).toThrow('invalid iguazio settings');
   });
 
   it('export without --yes and without a terminal asks for --yes', async () => {
-    const provider = await cliSpec.create({ 'api-url': 'http://127.0.0.1:9', project: 'p' }, {});
+    const provider = await cliSpec.createProvider(
+      { apiUrl: 'http://127.0.0.1:9', project: 'p' },
+      { env: {}, cwd: process.cwd() },
+    );
     const run = cliSpec.commands?.export?.run({
       provider,
       positionals: [],
@@ -101,6 +128,16 @@ describe.skipIf(!built)('modelship-iguazio end to end (spawned)', () => {
   afterAll(async () => {
     await emulator.close();
     await rm(work, { recursive: true, force: true });
+  });
+
+  it('--help is generated from the settings and names each environment variable', async () => {
+    const { stdout } = await promisify(execFile)('node', [bin, '--help'], { cwd: work, env });
+    for (const [key, field] of Object.entries(settingFlags)) {
+      const flag = field as { env?: string; secret?: boolean };
+      expect(stdout).toContain(flag.secret ? 'secret: never in the config file' : `config ${key}`);
+      if (flag.env) expect(stdout).toContain(`env ${flag.env}`);
+    }
+    expect(stdout).toContain('--model-uri');
   });
 
   it('upload, train, tag, export and deploy', async () => {
@@ -151,8 +188,8 @@ describe.skipIf(!built)('modelship-iguazio end to end (spawned)', () => {
       'staging',
       '--ref',
       `storeUri=${storeUri}`,
-      '--stage-project',
-      'staging=cli-stg',
+      '--stages',
+      '{"staging":{"project":"cli-stg"}}',
     ]);
     expect(deployed.json.status.unified).toBe('deployed');
     for (const output of [uploaded, trained, tagged, exported, deployed])

@@ -1,11 +1,7 @@
 import { startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import { describe, expect, it } from 'vitest';
-import {
-  createIguazioProvider,
-  errorCodeForStatus,
-  mapFunctionState,
-  mapWorkflowState,
-} from '../src/index.js';
+import { createIguazioProvider, errorCodeForStatus } from '../src/index.js';
+import { mapFunctionState, mapWorkflowState } from '../src/status.js';
 import { accessKey, capturingContext, modelDir } from './helpers.js';
 
 describe('settings, auth and error mapping', () => {

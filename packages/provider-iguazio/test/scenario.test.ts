@@ -33,9 +33,9 @@ approvals:
 providers:
   iguazio:
     project: churn-dev
-    function-name: churn-serving
-    poll-interval-ms: 20
-    project-source: git://github.com/acme/churn#main
+    functionName: churn-serving
+    pollIntervalMs: 20
+    projectSource: git://github.com/acme/churn#main
     environments:
       staging: { apiUrlEnv: STAGING_MLRUN_DBPATH, project: churn-staging, accessKeyEnv: STAGING_V3IO_ACCESS_KEY, v3ioApiEnv: STAGING_V3IO_API }
       production: { apiUrlEnv: PROD_MLRUN_DBPATH, project: churn-prod, accessKeyEnv: PROD_V3IO_ACCESS_KEY, v3ioApiEnv: PROD_V3IO_API }

@@ -4,13 +4,8 @@ import { join } from 'node:path';
 import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createIguazioProvider,
-  formatStoreUri,
-  parseStoreUri,
-  type StoreUri,
-  storeKinds,
-} from '../src/index.js';
+import { createIguazioProvider } from '../src/index.js';
+import { formatStoreUri, parseStoreUri, type StoreUri, storeKinds } from '../src/store-uri.js';
 import { accessKey, capturingContext, modelDir } from './helpers.js';
 
 const alnum = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789');

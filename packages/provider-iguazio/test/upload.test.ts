@@ -23,7 +23,8 @@ describe('upload stores a model artifact pointing at the uploaded files', () => 
       apiUrl: emulator.url,
       accessKey,
       project: 'fraud-dev',
-      s3: { bucket: 'iguazio-models', client: s3 },
+      s3Bucket: 'iguazio-models',
+      s3Client: s3,
     });
     const { context } = capturingContext();
     const model = await modelDir('the weights');

@@ -47,6 +47,8 @@ export interface ProviderCliCommandArgs {
 export interface ProviderCliCommand {
   description: string;
   usage?: string;
+  /** Flags of this command only (e.g. `export --model-uri U --yes`); they join the parser and `--help`. */
+  options?: Record<string, ProviderCliOption>;
   /** The result is printed as JSON with --json, or as a short summary otherwise. */
   run(args: ProviderCliCommandArgs): Promise<unknown>;
 }

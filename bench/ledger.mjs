@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Ledger read cost: `status` (snapshot + events after it) against a full replay of the history
-// (the baseline), measured in one run on FileLedgers of growing length. Needs `npm run build`.
+// (the baseline), measured in one run on FileLedgers of growing length; then how many times a
+// promote and an approve that deploy read the ledger (a counting BatchStore), the board they
+// return included. Needs `npm run build`.
 // Data lives in a temporary directory that is removed at the end.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createPromoter, emptyState, openFileLedger, replay } from '@modelship/core';
+import { createPromoter, emptyState, openFileLedger, replay, StoreLedger } from '@modelship/core';
 
 const sizes = (process.env.BENCH_LEDGER_SIZES ?? '200,1000').split(',').map(Number);
 const repeats = Number(process.env.BENCH_REPEATS ?? 15);
@@ -55,3 +57,87 @@ console.log(
   `FileLedger reads, median of ${repeats} (status = snapshot + tail; baseline = replay of every event)`,
 );
 console.table(rows);
+
+/** An in-memory BatchStore counting reads: every ledger load starts with one snapshot read. */
+function countingStore() {
+  const batches = new Map();
+  let snapshot = null;
+  const counts = { loads: 0, batchReads: 0, batchWrites: 0 };
+  const store = {
+    counts,
+    reset: () => Object.assign(counts, { loads: 0, batchReads: 0, batchWrites: 0 }),
+    async readBatch(seq) {
+      counts.batchReads += 1;
+      return batches.get(seq) ?? null;
+    },
+    async createBatch(seq, text) {
+      counts.batchWrites += 1;
+      if (batches.has(seq)) return false;
+      batches.set(seq, text);
+      return true;
+    },
+    listBatches: async () => [...batches.keys()],
+    async readSnapshot() {
+      counts.loads += 1;
+      return snapshot && structuredClone(snapshot);
+    },
+    writeSnapshot: async (next) => {
+      snapshot = structuredClone(next);
+    },
+    withAppendLock: (fn) => fn(),
+  };
+  return store;
+}
+
+const store = countingStore();
+const provider = {
+  specificationVersion: 'v1',
+  name: 'bench',
+  capabilities: {
+    upload: false,
+    train: false,
+    tag: true,
+    deploy: true,
+    status: false,
+    undeploy: false,
+    describe: false,
+    rollback: true,
+    abort: false,
+  },
+  promotionTags: ['champion', 'challenger', 'approved', 'rejected'],
+  tagsBeforeDeploy: ['approved'],
+  tag: async () => ({ refs: {}, warnings: [] }),
+  deploy: async () => ({ status: { unified: 'deployed', raw: 'ok' }, refs: {}, warnings: [] }),
+};
+const counted = createPromoter({
+  config: { stages: ['staging', 'production'], approvals: { production: { count: 1 } } },
+  ledger: new StoreLedger('memory', store),
+  provider,
+  env: { USER: 'bench' },
+  captureProvenance: false,
+});
+await counted.register({ model: 'm', metrics: { accuracy: 0.9 } });
+const loadRows = [];
+async function count(label, call) {
+  store.reset();
+  const result = await call();
+  if (!result.board) throw new Error(`${label}: no board returned`);
+  loadRows.push({
+    call: label,
+    outcome: result.outcome,
+    'ledger loads': store.counts.loads,
+    'batch reads': store.counts.batchReads,
+    'batch writes': store.counts.batchWrites,
+  });
+}
+await count('promote v1 --to staging (deploys)', () =>
+  counted.promote({ model: 'm', version: 'v1', to: 'staging' }),
+);
+await count('promote v1 --to production (waits)', () =>
+  counted.promote({ model: 'm', version: 'v1', to: 'production', by: 'ci' }),
+);
+await count('approve v1 production (deploys)', () =>
+  counted.approve({ model: 'm', version: 'v1', stage: 'production', by: 'alice' }),
+);
+console.log('\nLedger reads per call, board included (a load = one snapshot read + the batches after it)');
+console.table(loadRows);

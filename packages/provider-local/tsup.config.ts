@@ -1,11 +1,4 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base.js';
 
-export default defineConfig({
-  // server-main is started as its own process by `deploy`, resolved next to the built code.
-  entry: ['src/index.ts', 'src/cli.ts', 'src/server-main.ts'],
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-});
+// server-main is started as its own process by `deploy`, resolved next to the built code.
+export default packageBuild(['src/index.ts', 'src/cli.ts', 'src/server-main.ts']);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Iguazio / MLRun: dev → staging → production, each behind a human approval, against the MLRun API
-// emulator. Every step is a real `modelship` / `modelship-iguazio` process as the GitHub workflows in
+// Iguazio / MLRun: dev → staging → production, each behind a human approval and each its own MLRun
+// cluster (three API emulators, three access keys). Every step is a real `modelship` / `modelship-iguazio` process as the GitHub workflows in
 // .github/workflows run them; Slack notices go to a loopback webhook through modelship's notifiers.
 //   node apps/examples/iguazio/run.mjs [--keep]   (build first: npm run example:iguazio does)
 import { spawn } from 'node:child_process';
@@ -22,8 +22,15 @@ for (const built of ['packages/cli/dist/main.js', 'packages/testing/mlrun-emulat
 }
 const { startMlrunEmulator } = await import('@modelship/testing-mlrun-emulator');
 
-const accessKey = 'igz-example-access-key-7f3a';
-const mlrun = await startMlrunEmulator({ accessKey, workflowPolls: 2, deployPolls: 1 });
+const keys = {
+  development: 'igz-example-dev-key-7f3a',
+  staging: 'igz-example-stg-key-2b8c',
+  production: 'igz-example-prod-key-5d1e',
+};
+const clusters = {};
+for (const [stage, accessKey] of Object.entries(keys))
+  clusters[stage] = await startMlrunEmulator({ accessKey, workflowPolls: 2, deployPolls: 1 });
+const projects = { development: 'fraud-dev', staging: 'fraud-staging', production: 'fraud-prod' };
 const slack = [];
 const slackSink = createServer((req, res) => {
   let body = '';
@@ -40,9 +47,15 @@ const work = mkdtempSync(join(tmpdir(), 'modelship-iguazio-'));
 copyFileSync(join(here, 'modelship.config.yaml'), join(work, 'modelship.config.yaml'));
 const env = {
   ...process.env,
-  MLRUN_DBPATH: mlrun.url,
-  V3IO_ACCESS_KEY: accessKey,
-  MLRUN_DEFAULT_PROJECT: 'fraud-dev',
+  MLRUN_DBPATH: clusters.development.url,
+  V3IO_ACCESS_KEY: keys.development,
+  V3IO_API: clusters.development.v3ioUrl,
+  STAGING_MLRUN_DBPATH: clusters.staging.url,
+  STAGING_V3IO_ACCESS_KEY: keys.staging,
+  STAGING_V3IO_API: clusters.staging.v3ioUrl,
+  PROD_MLRUN_DBPATH: clusters.production.url,
+  PROD_V3IO_ACCESS_KEY: keys.production,
+  PROD_V3IO_API: clusters.production.v3ioUrl,
   SLACK_WEBHOOK_URL: webhook,
   MODELSHIP_ACTOR: 'ci-bot',
   GITHUB_ACTIONS: '',
@@ -71,10 +84,11 @@ const log = (line) => {
 };
 
 async function finish(code, message) {
-  await mlrun.close();
+  await Promise.all(Object.values(clusters).map((cluster) => cluster.close()));
   slackSink.close();
   if (message) console.error(message);
-  const leaked = output.some((line) => line.includes(accessKey) || line.includes('secret-token-9c2e'));
+  const secrets = [...Object.values(keys), 'secret-token-9c2e'];
+  const leaked = output.some((line) => secrets.some((secret) => line.includes(secret)));
   if (leaked) {
     console.error('example: a secret appeared in the output');
     code = 1;
@@ -101,16 +115,17 @@ async function run(name, args, { expect = 0, json = false } = {}) {
   return json ? JSON.parse(result.stdout) : result.stdout;
 }
 
-const servedModel = (project) => {
-  const fn = mlrun.functions.get(
-    `${project}/fraud-serving-${project.replace('fraud-', '').replace('dev', 'development').replace('prod', 'production')}`,
-  );
-  return fn?.body.spec.graph.routes['fraud-clf'].class_args.model_path;
-};
-const championTree = () => {
-  const table = mlrun.artifacts('fraud-dev');
+/** What the stage's serving function serves, read from that stage's own cluster. */
+const servedModel = (stage) =>
+  clusters[stage].functions.get(`${projects[stage]}/fraud-serving-${stage}`)?.body.spec.graph.routes[
+    'fraud-clf'
+  ].class_args.model_path;
+/** The tree holding the `champion` tag in the stage's own cluster. */
+const championTree = (stage) => {
+  const table = clusters[stage].artifacts(projects[stage]);
   return table.rows.find((row) => table.tagsOf(row).includes('champion'))?.tree;
 };
+const servedUri = (stage, tree) => `store://models/${projects[stage]}/fraud-clf#0@${tree}`;
 const check = async (ok, what) => {
   log(`  ${ok ? '✓' : '✗'} ${what}`);
   if (!ok) await finish(1, `example: check failed: ${what}`);
@@ -156,17 +171,33 @@ async function trainAndExport(accuracy) {
   return trained;
 }
 
-async function promoteThrough(version, uri, approvers) {
+const tagChampion = (version, stage, uri) =>
+  run('modelship-iguazio', [
+    'tag',
+    '--model',
+    'fraud-clf',
+    '--version',
+    version,
+    '--stage',
+    stage,
+    '--tag',
+    'champion',
+    '--ref',
+    `storeUri=${uri}`,
+  ]);
+
+async function promoteThrough(version, uri, tree, approvers) {
   step(`ci.yaml (PR → development): gates, then the development serving function gets ${version}`);
   await run('modelship', ['promote', 'fraud-clf', version, '--to', 'development']);
-  for (const [stage, project] of [
-    ['staging', 'fraud-staging'],
-    ['production', 'fraud-prod'],
-  ]) {
+  await tagChampion(version, 'development', uri);
+  for (const stage of ['staging', 'production']) {
     step(
-      `deploy-workflow.yaml (PR → ${stage}): GitHub environment "${stage}" waits for ${approvers[stage]}; then deploy and tag champion`,
+      `deploy-workflow.yaml (PR → ${stage}): GitHub environment "${stage}" waits for ${approvers[stage]}; the model crosses into the ${stage} cluster; then champion`,
     );
     await run('modelship', ['promote', 'fraud-clf', version, '--to', stage], { expect: 4 });
+    await run('modelship', ['approve', 'fraud-clf', version, '--stage', stage, '--by', 'mallory'], {
+      expect: 5,
+    });
     await run('modelship', [
       'approve',
       'fraud-clf',
@@ -178,52 +209,35 @@ async function promoteThrough(version, uri, approvers) {
       '--reason',
       `GitHub environment ${stage} approved`,
     ]);
-    await check(servedModel(project) === uri, `${project}/fraud-serving-${stage} serves ${uri}`);
+    await tagChampion(version, stage, uri);
+    await check(
+      servedModel(stage) === servedUri(stage, tree),
+      `${projects[stage]}/fraud-serving-${stage} serves its own copy ${servedUri(stage, tree)}`,
+    );
+    await check(championTree(stage) === tree, `champion is on ${version} in the ${stage} cluster`);
   }
-  await run('modelship-iguazio', [
-    'tag',
-    '--model',
-    'fraud-clf',
-    '--version',
-    version,
-    '--stage',
-    'production',
-    '--tag',
-    'champion',
-    '--ref',
-    `storeUri=${uri}`,
-  ]);
 }
 
 try {
   const v1 = await trainAndExport(0.93);
-  await promoteThrough(v1.version, v1.uri, { staging: 'alice', production: 'bob' });
-  await check(championTree() === v1.refs.tree, `MLRun tag champion is on ${v1.version}`);
+  await promoteThrough(v1.version, v1.uri, v1.refs.tree, { staging: 'alice', production: 'bob' });
 
   const v2 = await trainAndExport(0.95);
-  await promoteThrough(v2.version, v2.uri, { staging: 'bob', production: 'alice' });
-  await check(championTree() === v2.refs.tree, `champion moved to ${v2.version} (and left ${v1.version})`);
+  await promoteThrough(v2.version, v2.uri, v2.refs.tree, { staging: 'bob', production: 'alice' });
+  await check(
+    clusters.production.artifacts('fraud-prod').find({ key: 'fraud-clf' }).length === 2,
+    'production holds its own copies of v1 and v2, imported from development',
+  );
 
   step('Production misbehaves: roll back to the previous champion and move the tag back');
   await run('modelship', ['rollback', 'fraud-clf', '--stage', 'production', '--by', 'alice']);
-  await run('modelship-iguazio', [
-    'tag',
-    '--model',
-    'fraud-clf',
-    '--version',
-    v1.version,
-    '--stage',
-    'production',
-    '--tag',
-    'champion',
-    '--ref',
-    `storeUri=${v1.uri}`,
-  ]);
+  await tagChampion(v1.version, 'production', v1.uri);
   await check(
-    servedModel('fraud-prod') === v1.uri,
+    servedModel('production') === servedUri('production', v1.refs.tree),
     `fraud-prod/fraud-serving-production serves ${v1.version} again`,
   );
-  await check(championTree() === v1.refs.tree, `champion is back on ${v1.version}`);
+  await check(championTree('production') === v1.refs.tree, `champion is back on ${v1.version} in production`);
+  await check(championTree('staging') === v2.refs.tree, `staging keeps ${v2.version} as its champion`);
 
   step('The board, and what Slack heard');
   await run('modelship', ['status', 'fraud-clf']);
@@ -235,12 +249,12 @@ try {
     `7 deploys, each announced at start and end through modelship's notifier (${starts}/${ends})`,
   );
   await check(
-    mlrun.notices.length === 2,
-    `MLRun notified Slack when each train workflow completed (${mlrun.notices.length})`,
+    clusters.development.notices.length === 2,
+    `MLRun notified Slack when each train workflow completed (${clusters.development.notices.length})`,
   );
   await check(
-    mlrun.requests.every((r) => r.authenticated),
-    'every MLRun API call carried the access key',
+    Object.values(clusters).every((cluster) => cluster.requests.every((r) => r.authenticated)),
+    "every call to each cluster carried that cluster's own access key",
   );
   await finish(0);
 } catch (error) {

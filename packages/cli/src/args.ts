@@ -160,7 +160,13 @@ export const commands = {
   status: {
     summary: 'the stage board: champion, challengers and pending approvals per stage',
     positionals: ['model?'],
-    options: {},
+    options: {
+      check: {
+        type: 'boolean',
+        description:
+          "ask the provider what each stage serves; exit 1 naming any difference from the ledger's champion",
+      },
+    },
   },
   history: {
     summary: "a model's ledger history",

@@ -49,7 +49,15 @@ export const registerJson = z.looseObject({
 
 /** `modelship promote|approve|reject|deploy|rollback … --json` */
 export const promotionJson = z.looseObject({
-  outcome: z.enum(['promoted', 'pending-approval', 'gate-failed', 'already-done', 'rejected']),
+  outcome: z.enum([
+    'promoted',
+    'rolled-back',
+    'pending-approval',
+    'gate-failed',
+    'deploy-failed',
+    'already-done',
+    'rejected',
+  ]),
   model: z.string(),
   version: z.string(),
   stage: z.string(),
@@ -64,6 +72,8 @@ export const promotionJson = z.looseObject({
   warnings: z
     .array(z.looseObject({ type: z.string(), feature: z.string().optional(), message: z.string() }))
     .optional(),
+  /** Why the deploy failed, for `deploy-failed`. */
+  error: z.looseObject({ code: z.string(), message: z.string() }).optional(),
   board: statusJson,
 });
 

@@ -27,7 +27,7 @@ export function gateRows(gates: readonly GateReport[]): string[][] {
           : `champion ${value(i.champion)}`;
       required = `${i.direction === 'lower' ? 'lower' : 'higher'} by ≥ ${value(i.minImprovement)}`;
     } else if (gate.kind === 'approvals') {
-      measured = 'approvals';
+      measured = Array.isArray(i.approvedBy) ? `by ${i.approvedBy.join(', ')}` : 'approvals';
       required = `${value(i.required)}${Array.isArray(i.approvers) && i.approvers.length ? ` from ${i.approvers.join(', ')}` : ''}`;
     } else {
       measured = Object.entries(i)

@@ -1,19 +1,12 @@
 // Pure parsing for the provider wrappers (`modelship-<provider> <verb> …`).
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import type { SettingFlags } from '@modelship/core';
+import type { ProviderCliOption, SettingFlags } from '@modelship/core';
 import { settingFlagName } from '@modelship/core/provider-kit';
 import { UsageError } from './exit-codes.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-interface WrapperOption {
-  type: 'string' | 'boolean';
-  multiple?: boolean;
-  short?: string;
-  description: string;
-  env?: string;
-  secret?: boolean;
-}
+type WrapperOption = ProviderCliOption;
 
 /**
  * Minimal shape of a provider's CLI spec needed to parse (the full one is @modelship/core's

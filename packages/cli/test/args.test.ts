@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { argvToOptions, keyValues } from '../src/args.js';
 import { exitCodeFor, UsageError } from '../src/exit-codes.js';
-import { argvToWrapperOptions, withConfigFallbacks, withEnvFallbacks } from '../src/wrapper-args.js';
+import {
+  argvToWrapperOptions,
+  providerFlags,
+  withConfigFallbacks,
+  withEnvFallbacks,
+  wrapperHelp,
+} from '../src/wrapper-args.js';
 
 const usage = (fn: () => unknown) => {
   try {
@@ -160,6 +166,50 @@ describe('argvToWrapperOptions', () => {
       usage(() => withConfigFallbacks(spec, {}, { 'api-key': 'in-the-file' }, '/p/modelship.config.yaml')),
     ).toBe(
       '/p/modelship.config.yaml: providers.demo.api-key is a secret and must not be in a config file; set DEMO_API_KEY instead',
+    );
+  });
+});
+
+describe('wrapper flags and help from a provider settings schema', () => {
+  const spec = {
+    name: 'demo',
+    summary: 'a demo provider',
+    settings: {
+      apiKey: { description: 'API key', env: 'DEMO_API_KEY', secret: true },
+      pollIntervalMs: { type: 'number' as const, description: 'poll interval', env: 'DEMO_POLL_INTERVAL_MS' },
+      dryRun: { type: 'boolean' as const, description: 'change nothing' },
+      train: { type: 'json' as const, flag: false as const, description: 'default command' },
+    },
+  };
+
+  it('derives kebab-case flags (boolean ones take no value) and leaves config-only settings out', () => {
+    expect(Object.keys(providerFlags(spec))).toEqual(['api-key', 'poll-interval-ms', 'dry-run']);
+    const parsed = argvToWrapperOptions(spec, [
+      'status',
+      '--model',
+      'm',
+      '--poll-interval-ms',
+      '5',
+      '--dry-run',
+    ]);
+    expect(parsed.values).toMatchObject({ 'poll-interval-ms': '5', 'dry-run': true });
+    expect(usage(() => argvToWrapperOptions(spec, ['status', '--train', '{}']))).toContain(
+      "Unknown option '--train'",
+    );
+  });
+
+  it('help names each setting with its flag, its environment variable and its config key; secrets stay out of the config', () => {
+    const help = wrapperHelp(spec);
+    expect(help).toMatch(
+      /--poll-interval-ms N +poll interval\n +\(env DEMO_POLL_INTERVAL_MS; config pollIntervalMs\)/,
+    );
+    expect(help).toMatch(/--api-key X +API key\n +\(env DEMO_API_KEY; secret: never in the config file\)/);
+    expect(help).toMatch(/\(no flag\) +default command\n +\(config train\)/);
+  });
+
+  it('a setting whose flag would shadow a common option is refused', () => {
+    expect(() => providerFlags({ name: 'demo', settings: { model: { description: 'clash' } } })).toThrow(
+      'demo setting model: flag --model is already a common wrapper option',
     );
   });
 });

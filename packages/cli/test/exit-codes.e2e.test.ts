@@ -57,8 +57,14 @@ describe('exit codes of the real CLI', () => {
     expect(pending.stdout).toContain('waiting for approval (0/1 granted)');
     const deploy = await run(['deploy', 'm', 'v1', '--stage', 'production']);
     expect(deploy.code).toBe(4);
+    const own = await run(['approve', 'm', 'v1', '--stage', 'production', '--by', 'ci']);
+    expect(own.code).toBe(5); // 5: not allowed — the requester may not approve their own promotion
+    expect(own.stderr).toContain('not_allowed');
     const approved = await run(['approve', 'm', 'v1', '--stage', 'production', '--by', 'alice']);
     expect(approved.code, approved.stderr).toBe(0);
+    // The approve that completed the approvals says so: the gate passed, and who approved.
+    expect(approved.stdout).toMatch(/approvals\s+by alice\s+1\s+pass\s+approved by alice/);
+    expect(approved.stdout).not.toContain('needs 1 approval');
   });
 
   it('--help documents every exit code', async () => {
@@ -70,6 +76,7 @@ describe('exit codes of the real CLI', () => {
       '2  bad input or usage',
       '3  lost a concurrent race',
       '4  waiting for approval',
+      '5  not allowed',
     ]) {
       expect(help.stdout).toContain(line);
     }

@@ -61,7 +61,7 @@ describe('upload, reject and rollback through the real CLI', () => {
     expect(await predict(staging.champion!.endpoint!)).toBe(2);
     const rolled = await run(['rollback', 'm', '--stage', 'staging']);
     expect(rolled.code, rolled.stderr).toBe(0);
-    expect(rolled.stdout).toContain('m v1 → staging: promoted');
+    expect(rolled.stdout).toMatch(/m v1 → staging: rolled back, serving at \S+ \(replaces v2\)/);
     staging = (await board()).stages.find((s) => s.name === 'staging')!;
     expect(staging.champion?.version).toBe('v1');
     expect(await predict(staging.champion!.endpoint!)).toBe(1);

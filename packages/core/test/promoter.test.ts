@@ -159,7 +159,7 @@ describe('promoter', () => {
     await promoter.promote({ model: 'm', version: 'v1', to: 'development' });
     await promoter.promote({ model: 'm', version: 'v2', to: 'development' });
     const rolled = await promoter.rollback({ model: 'm', stage: 'development' });
-    expect(rolled).toMatchObject({ outcome: 'promoted', version: 'v1', previous: 'v2' });
+    expect(rolled).toMatchObject({ outcome: 'rolled-back', version: 'v1', previous: 'v2' });
     const stage = (await promoter.status('m')).stages[0];
     expect(stage?.champion?.version).toBe('v1');
     expect(deployed.at(-1)).toBe('v1@development (rollback)');

@@ -202,3 +202,46 @@ describe('the promoter mirrors its decisions to the provider tags it asks for', 
     expect(await verifyLedger(ledger)).toMatchObject({ ok: true });
   });
 });
+
+describe('decisions taken on the platform (externalApproval)', () => {
+  it('a version waiting for approval is approved or rejected as the platform says, naming who decided', async () => {
+    const calls: string[] = [];
+    const decisions: Record<string, { decision: 'approved' | 'rejected'; by: string; reason?: string }> = {
+      v1: { decision: 'approved', by: 'studio-user', reason: 'holdout ok' },
+      v2: { decision: 'rejected', by: 'studio-user', reason: 'drift' },
+    };
+    const provider: ProviderV1 = {
+      ...taggingProvider(['approved', 'rejected'], calls),
+      externalApproval: async (input) => {
+        const d = decisions[input.model.version];
+        return d ? { ...d, raw: d.decision === 'approved' ? 'Approved' : 'Rejected' } : undefined;
+      },
+    };
+    const ledger = createMemoryLedger();
+    const promoter = createPromoter({
+      config: { stages: ['staging'], approvals: { staging: { count: 1 } } },
+      ledger,
+      provider,
+      context: createProviderContext({ logger: silentLogger }),
+      env,
+      captureProvenance: false,
+    });
+    for (const accuracy of [0.9, 0.95, 0.97])
+      await promoter.register({ model: 'churn', metrics: { accuracy } });
+    expect((await promoter.promote({ model: 'churn', version: 'v1', to: 'staging' })).outcome).toBe(
+      'promoted',
+    );
+    expect((await promoter.promote({ model: 'churn', version: 'v2', to: 'staging' })).outcome).toBe(
+      'rejected',
+    );
+    expect((await promoter.promote({ model: 'churn', version: 'v3', to: 'staging' })).outcome).toBe(
+      'pending-approval',
+    );
+    const events = (await ledger.read()).filter((e) => e.type.startsWith('approval.'));
+    expect(events.map((e) => `${e.type} ${e.version} ${e.by}`)).toEqual([
+      'approval.granted v1 studio-user',
+      'approval.rejected v2 studio-user',
+    ]);
+    expect(calls).toContain('tag v1 approved@staging [studio-user: holdout ok]');
+  });
+});

@@ -1,47 +1,42 @@
 // The build of a pushed commit: wait for it (its logs when it fails), then call it with the test cases.
-import { setTimeout as delay } from 'node:timers/promises';
 import { ErrorCode, ModelshipError } from '@modelship/core';
+import { pollUntil } from '@modelship/core/provider-kit';
 import type { AlgorithmBuild, AlgorithmiaDeps } from './client.js';
 import type { AlgorithmTestCase } from './settings.js';
 
 /** Polls the builds list for the build of `commit` until it succeeds or fails (with its logs). */
 export async function waitForBuild(deps: AlgorithmiaDeps, commit: string): Promise<AlgorithmBuild> {
   const timeoutMs = deps.settings.buildTimeoutMs ?? 600_000;
-  const interval = deps.settings.pollIntervalMs ?? 2_000;
-  const deadline = Date.now() + timeoutMs;
-  let last: AlgorithmBuild | undefined;
-  for (;;) {
-    const builds = await deps.api.builds(deps.context.signal);
-    last = builds.find((build) => build.commit_sha === commit);
-    if (last?.status === 'succeeded') return last;
-    if (last?.status === 'failed') {
-      const logs = await deps.api
-        .buildLogs(last.build_id, deps.context.signal)
-        .catch(() => '(logs unavailable)');
-      throw new ModelshipError(
-        ErrorCode.Provider,
-        `Algorithmia build ${last.build_id} of commit ${commit} failed; fix the algorithm code and deploy again. Build log:\n${deps.context.redact(logs).slice(-3000)}`,
-        { details: { buildId: last.build_id, commit } },
-      );
-    }
-    if (Date.now() >= deadline) {
-      throw new ModelshipError(
-        ErrorCode.Timeout,
-        `no finished Algorithmia build for commit ${commit} after ${timeoutMs} ms (last state: ${last?.status ?? 'no build seen'}); check the algorithm's builds, or POST /compile`,
-        { isRetryable: true, details: { commit } },
-      );
-    }
-    deps.context.progress({
-      task: `wait build of ${commit.slice(0, 12)}`,
-      done: Math.round((timeoutMs - (deadline - Date.now())) / 1000),
-      total: Math.round(timeoutMs / 1000),
-      unit: 'seconds',
-    });
-    // timers/promises removes its abort listener when the timer fires: no listener per poll.
-    await delay(interval, undefined, { signal: deps.context.signal }).catch(() => {
-      throw new ModelshipError(ErrorCode.Aborted, 'waiting for the Algorithmia build was aborted');
-    });
-  }
+  const task = `wait build of ${commit.slice(0, 12)}`;
+  const build = await pollUntil<AlgorithmBuild>({
+    what: `the Algorithmia build of commit ${commit}`,
+    interval: deps.settings.pollIntervalMs ?? 2_000,
+    timeout: timeoutMs,
+    signal: deps.context.signal,
+    hint: "check the algorithm's builds, or POST /compile",
+    check: async () => {
+      const builds = await deps.api.builds(deps.context.signal);
+      const found = builds.find((candidate) => candidate.commit_sha === commit);
+      if (found && found.status !== 'in-progress') return { done: true, value: found };
+      return { done: false, describe: found?.status ?? 'no build seen' };
+    },
+    onProgress: ({ elapsedMs }) =>
+      deps.context.progress({
+        task,
+        done: Math.round(elapsedMs / 1000),
+        total: Math.round(timeoutMs / 1000),
+        unit: 'seconds',
+      }),
+  });
+  if (build.status === 'succeeded') return build;
+  const logs = await deps.api
+    .buildLogs(build.build_id, deps.context.signal)
+    .catch(() => '(logs unavailable)');
+  throw new ModelshipError(
+    ErrorCode.Provider,
+    `Algorithmia build ${build.build_id} of commit ${commit} ${build.status === 'failed' ? 'failed' : `ended ${build.status}`}; fix the algorithm code and deploy again. Build log:\n${deps.context.redact(logs).slice(-3000)}`,
+    { details: { buildId: build.build_id, commit } },
+  );
 }
 
 export function outputsMatch(expected: unknown, actual: unknown, tolerance: number): boolean {

@@ -2,9 +2,11 @@ export type { AlgorithmBuild, AlgorithmiaDataClient, AlgorithmVersion } from './
 export type { PublishInput } from './deploy.js';
 export { algorithmiaError } from './errors.js';
 export { type AlgorithmiaProvider, algorithmiaCapabilities, createAlgorithmiaProvider } from './provider.js';
-export type {
-  AlgorithmiaProviderSettings,
-  AlgorithmRepoSettings,
-  AlgorithmTestCase,
-  NotebookSettings,
+export {
+  type AlgorithmiaInjectables,
+  type AlgorithmiaProviderSettings,
+  type AlgorithmRepoSettings,
+  type AlgorithmTestCase,
+  type NotebookSettings,
+  settingsSchema,
 } from './settings.js';

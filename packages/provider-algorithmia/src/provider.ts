@@ -10,7 +10,7 @@ import type {
 } from '@modelship/core';
 import { type AlgorithmiaDeps, DataApi, ManagementApi, officialDataClient } from './client.js';
 import { deploy, type PublishInput, publish } from './deploy.js';
-import { type AlgorithmiaProviderSettings, resolveSettings } from './settings.js';
+import { type AlgorithmiaProviderSettings, checkSettings, resolveSettings } from './settings.js';
 import { status } from './status.js';
 import { tag } from './tag.js';
 import { trainWithNotebook } from './train.js';
@@ -35,7 +35,8 @@ export interface AlgorithmiaProvider extends ProviderV1 {
   describe(context: ProviderContext): ReturnType<NonNullable<ProviderV1['describe']>>;
 }
 
-export function createAlgorithmiaProvider(settings: AlgorithmiaProviderSettings = {}): AlgorithmiaProvider {
+export function createAlgorithmiaProvider(given: AlgorithmiaProviderSettings = {}): AlgorithmiaProvider {
+  const settings = checkSettings(given);
   // Resolved per call, never at creation: the factory has no side effects.
   const deps = async (context: ProviderContext): Promise<AlgorithmiaDeps> => {
     const resolved = resolveSettings(settings);

@@ -1,74 +1,106 @@
+// The Algorithmia provider's settings: one strict schema, checked by the factory. Injectables (a
+// fetch, the data client, the environment) are programmatic only and stay outside it.
 import { InvalidInputError } from '@modelship/core';
+import { parseSettings } from '@modelship/core/provider-kit';
+import { z } from 'zod';
 import type { AlgorithmiaDataClient } from './client.js';
 
-export interface AlgorithmRepoSettings {
+export const algorithmRepoSchema = z.strictObject({
   /**
    * The algorithm's git repository: Algorithmia-backed (`https://git.algorithmia.com/git/<user>/<algo>.git`),
    * GitHub-backed (`https://github.com/<owner>/<algo>.git`) or a local path / `file://` URL.
    */
-  url: string;
+  url: z.string().min(1),
   /** HTTPS credentials (Algorithmia username + password, or GitHub user + token); handed to git via GIT_ASKPASS, never in argv. */
-  auth?: { username: string; password: string };
+  auth: z.strictObject({ username: z.string().min(1), password: z.string().min(1) }).optional(),
   /** Default `master`, Algorithmia's default branch; a push to it starts a build. */
-  branch?: string;
-}
+  branch: z.string().min(1).optional(),
+});
+export type AlgorithmRepoSettings = z.input<typeof algorithmRepoSchema>;
 
-export interface NotebookSettings {
+export const notebookSchema = z.strictObject({
   /** The training notebook, e.g. `model_training.ipynb`. */
-  path: string;
+  path: z.string().min(1),
   /** The program that runs nbconvert; default `['jupyter']` (so `jupyter nbconvert --to notebook --execute …`). */
-  command?: string[];
+  command: z.array(z.string().min(1)).min(1).optional(),
   /** Per-cell and overall timeout; default 10 minutes. */
-  timeoutMs?: number;
+  timeoutMs: z.number().int().positive().optional(),
   /** A JSON file of `{ name: number }` the notebook writes; default `metrics.json` beside it. */
-  metricsPath?: string;
-}
+  metricsPath: z.string().min(1).optional(),
+});
+export type NotebookSettings = z.input<typeof notebookSchema>;
 
-export interface AlgorithmTestCase {
-  input: unknown;
-  expected: unknown;
+export const testCaseSchema = z.object({
+  input: z.unknown(),
+  expected: z.unknown(),
   /** Numbers may differ by this much (absolute); default 0. */
-  tolerance?: number;
-}
+  tolerance: z.number().nonnegative().optional(),
+});
+export type AlgorithmTestCase = z.input<typeof testCaseSchema>;
 
-export interface AlgorithmiaProviderSettings {
+export const settingsSchema = z.strictObject({
   /** Falls back to `ALGORITHMIA_API_KEY`. Sent as `Authorization: Simple <key>`. */
-  apiKey?: string;
+  apiKey: z.string().optional(),
   /** Falls back to `ALGORITHMIA_API`, then `https://api.algorithmia.com`. */
-  apiAddress?: string;
+  apiAddress: z.string().optional(),
   /** Falls back to `ALGORITHMIA_USERNAME`. */
-  username?: string;
+  username: z.string().optional(),
   /** Falls back to `ALGORITHMIA_ALGONAME`. */
-  algoName?: string;
+  algoName: z.string().optional(),
   /** Where models are uploaded; default `data://<username>/<algoName>`. */
-  collection?: string;
+  collection: z.string().optional(),
   /** Default: the Algorithmia-backed repository of the algorithm. */
-  algoRepo?: AlgorithmRepoSettings;
+  algoRepo: algorithmRepoSchema.optional(),
   /** Local directory copied into the algorithm repository (`src/`, `requirements.txt`, …), as the action copies `<algoName>/`. */
-  algorithmDir?: string;
+  algorithmDir: z.string().optional(),
   /** The model file the notebook writes, or the checked-in model when there is no notebook. */
-  modelPath?: string;
-  notebook?: NotebookSettings;
+  modelPath: z.string().optional(),
+  notebook: notebookSchema.optional(),
   /** Where the model came from; default: GitHub Actions variables, else the git checkout at `workspace`. */
-  origin?: { commit?: string; repository?: string; ref?: string; commitMessage?: string | null };
+  origin: z
+    .strictObject({
+      commit: z.string().optional(),
+      repository: z.string().optional(),
+      ref: z.string().optional(),
+      commitMessage: z.string().nullable().optional(),
+    })
+    .optional(),
   /** The ML repository checkout; default the current directory. */
-  workspace?: string;
+  workspace: z.string().optional(),
   /** Run against the freshly built commit before a deploy succeeds. */
-  testCases?: AlgorithmTestCase[];
+  testCases: z.array(testCaseSchema).optional(),
   /** Stages whose deploy publishes a version; default `['production']`. */
-  publishStages?: string[];
+  publishStages: z.array(z.string().min(1)).optional(),
   /** `settings.algorithm_callability` of published versions (required by the API); default `private`. */
-  algorithmCallability?: 'public' | 'private';
+  algorithmCallability: z.enum(['public', 'private']).optional(),
   /** Default `minor`. */
-  versionType?: 'major' | 'minor' | 'revision';
-  buildTimeoutMs?: number;
-  pollIntervalMs?: number;
-  gitAuthor?: { name: string; email: string };
-  /** Injectable for tests; default the global fetch. Used for builds, versions, calls and HEAD. */
+  versionType: z.enum(['major', 'minor', 'revision']).optional(),
+  buildTimeoutMs: z.number().positive().optional(),
+  pollIntervalMs: z.number().positive().optional(),
+  gitAuthor: z.strictObject({ name: z.string().min(1), email: z.string().min(1) }).optional(),
+});
+
+/** Programmatic only: swapped in by tests, never read from flags or a config file. */
+export interface AlgorithmiaInjectables {
+  /** Default the global fetch. Used for builds, versions, calls and HEAD. */
   fetch?: typeof globalThis.fetch;
-  /** Injectable data API client; default the official `algorithmia` npm client. */
+  /** Default the official `algorithmia` npm client. */
   dataClient?: AlgorithmiaDataClient;
   env?: NodeJS.ProcessEnv;
+}
+
+export type AlgorithmiaProviderSettings = z.input<typeof settingsSchema> & AlgorithmiaInjectables;
+
+/** Settings given in code are checked like those from flags or a config file. */
+export function checkSettings(settings: AlgorithmiaProviderSettings): AlgorithmiaProviderSettings {
+  const { fetch, dataClient, env, ...values } = settings;
+  const checked = parseSettings(settingsSchema, { values: { ...values }, from: {} }, 'algorithmia');
+  return {
+    ...checked,
+    ...(fetch ? { fetch } : {}),
+    ...(dataClient ? { dataClient } : {}),
+    ...(env ? { env } : {}),
+  };
 }
 
 export interface ResolvedSettings {

@@ -12,7 +12,8 @@ import {
   type UploadInput,
   type UploadResult,
 } from '@modelship/core';
-import { captureProvenance, createManifest, modelshipManifestSchema } from '@modelship/manifest';
+import { digestLabel, uploadWithManifest } from '@modelship/core/provider-kit';
+import { captureProvenance, modelshipManifestSchema } from '@modelship/manifest';
 import type { AlgorithmiaDeps } from './client.js';
 import type { AlgorithmiaProviderSettings } from './settings.js';
 
@@ -50,54 +51,38 @@ export async function uploadModel(deps: AlgorithmiaDeps, input: UploadInput): Pr
     );
   }
   const dataPath = `${deps.resolved.collection}/${uploadFileName(path, commit)}`;
-  const { manifest } = await createManifest({
-    path,
-    algorithms: ['md5', 'sha256'],
-    provenance: { ...provenance, commit },
-    name: input.model.name,
-    ...(input.model.version ? { version: input.model.version } : {}),
-    storageUri: `data://${dataPath}`,
+  const uri = `data://${dataPath}`;
+  return uploadWithManifest({ ...input, path }, context, {
+    stamp: { algorithms: ['md5', 'sha256'], provenance: { ...provenance, commit }, storageUri: uri },
+    target: ({ manifest }) => ({
+      uri,
+      refs: { dataPath: uri, md5: manifest.files[0]?.md5 ?? '', originCommit: commit },
+      stored: () => storedDigest(deps, dataPath, info.size),
+      putFile: async (file) => {
+        await deps.data.ensureDirectory(deps.resolved.collection, context.signal);
+        await deps.data.put(dataPath, await readFile(file.absolutePath), context.signal);
+      },
+      // After the model: a manifest in the collection means its model is complete.
+      putManifest: async (text) => {
+        await deps.data.put(`${dataPath}.modelship.json`, Buffer.from(text), context.signal);
+        return undefined;
+      },
+    }),
   });
-  const manifestDigest = `${manifest.digest.algorithm}:${manifest.digest.value}`;
-  if (input.manifestDigest && input.manifestDigest !== manifestDigest) {
-    throw new ModelshipError(
-      ErrorCode.Integrity,
-      `upload: ${path} hashes to ${manifestDigest} but the caller stamped ${input.manifestDigest}; the model changed after its manifest was made — re-create the manifest`,
-      { details: { expected: input.manifestDigest, actual: manifestDigest } },
-    );
-  }
-  const md5 = manifest.files[0]?.md5 ?? '';
-  const refs = { dataPath: `data://${dataPath}`, md5, originCommit: commit };
-  const head = await deps.data.head(dataPath, context.signal);
-  const manifestHead = await deps.data.head(`${dataPath}.modelship.json`, context.signal);
-  if (head.exists && head.md5 === md5 && head.size === info.size && manifestHead.exists) {
-    return {
-      uri: refs.dataPath,
-      refs,
-      skipped: true,
-      manifestDigest,
-      warnings: [],
-    };
-  }
-  await deps.data.ensureDirectory(deps.resolved.collection, context.signal);
-  context.progress({ task: `upload ${basename(path)}`, done: 0, total: info.size, unit: 'bytes' });
-  await deps.data.put(dataPath, await readFile(path), context.signal);
-  // The manifest goes last: a manifest in the collection means its model is complete.
-  await deps.data.put(`${dataPath}.modelship.json`, Buffer.from(JSON.stringify(manifest)), context.signal);
-  context.progress({
-    task: `upload ${basename(path)}`,
-    done: info.size,
-    total: info.size,
-    unit: 'bytes',
-    finished: true,
-  });
-  return {
-    uri: refs.dataPath,
-    refs,
-    skipped: false,
-    manifestDigest,
-    warnings: [],
-  };
+}
+
+/** The digest of the manifest stored beside a model of this size, if both are there. */
+async function storedDigest(deps: AlgorithmiaDeps, dataPath: string, size: number) {
+  const head = await deps.data.head(dataPath, deps.context.signal);
+  if (!head.exists || head.size !== size) return undefined;
+  const text = await deps.data
+    .getText(`${dataPath}.modelship.json`, deps.context.signal)
+    .catch((error: unknown) => {
+      if ((error as { rawCode?: unknown }).rawCode === 404) return undefined;
+      throw error;
+    });
+  const parsed = text === undefined ? undefined : modelshipManifestSchema.safeParse(JSON.parse(text));
+  return parsed?.success ? digestLabel(parsed.data.digest) : undefined;
 }
 
 /** Reads the modelship manifest stored beside the uploaded model and checks the model is still there. */

@@ -18,4 +18,12 @@ testProvider({
     };
   },
   cleanup: () => scene.cleanup(),
+  // Visible opt-outs from the stricter kit (issue 15): each runs as `it.fails`; whoever closes a gap
+  // removes its line here.
+  knownGaps: {
+    upload: 'manifestDigest is bare hex until ported to uploadWithManifest',
+    'upload-digest-refused': "upload ignores the caller's manifestDigest until ported to uploadWithManifest",
+    'train-metrics': 'the conformance notebook run reports no metrics',
+    'tag-observed': "status does not report the version's tags (refs.tags) yet",
+  },
 });

@@ -2,6 +2,7 @@ import { ErrorCode } from '@modelship/core';
 import { describe, expect, it } from 'vitest';
 import { outputsMatch } from '../src/build.js';
 import { errorCodeForStatus } from '../src/errors.js';
+import { createAlgorithmiaProvider, settingsSchema } from '../src/index.js';
 import { repoKind } from '../src/settings.js';
 import { mapBuildStatus } from '../src/status.js';
 import { uploadFileName } from '../src/upload.js';
@@ -42,5 +43,15 @@ describe('pure mappings', () => {
     expect(outputsMatch({ p: [1.1] }, { p: [1] }, 0.01)).toBe(false);
     expect(outputsMatch({ p: 1 }, { p: 1, extra: 2 }, 0)).toBe(false);
     expect(outputsMatch([1, 2], [1], 0)).toBe(false);
+  });
+
+  it('checks settings given in code against settingsSchema, naming the bad key', () => {
+    expect(() => createAlgorithmiaProvider({ versionType: 'huge' as 'minor' })).toThrow(
+      /invalid algorithmia settings: algorithmia setting versionType: /,
+    );
+    expect(() => createAlgorithmiaProvider({ algoRepo: { url: 'x', brnach: 'main' } as never })).toThrow(
+      /algorithmia setting algoRepo: Unrecognized key: "brnach"/,
+    );
+    expect(settingsSchema.safeParse({ username: 'demo', algoName: 'a' }).success).toBe(true);
   });
 });

@@ -192,7 +192,7 @@ describe('deploy', () => {
       .catch((e: unknown) => e);
     expect(ModelshipError.hasCode(error, ErrorCode.Timeout)).toBe(true);
     expect((error as Error).message).toMatch(
-      /no finished Algorithmia build for commit [0-9a-f]{40} after 300 ms/,
+      /the Algorithmia build of commit [0-9a-f]{40} did not finish within 300 ms \(last: no build seen\); check the algorithm's builds/,
     );
     expect(provider.name).toBe('algorithmia');
   }, 60_000);

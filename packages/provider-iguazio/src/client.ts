@@ -90,19 +90,3 @@ export function createMlrunClient(options: MlrunClientOptions): MlrunClient {
     return { status: response.status, body: body as T, headers: response.headers };
   };
 }
-
-/** Waits `ms`, or throws AbortedError as soon as the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal, operation: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new AbortedError(operation, { cause: signal.reason }));
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AbortedError(operation, { cause: signal.reason }));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}

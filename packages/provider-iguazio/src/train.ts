@@ -1,5 +1,4 @@
 import {
-  ErrorCode,
   InvalidInputError,
   ModelshipError,
   type ProviderContext,
@@ -8,7 +7,8 @@ import {
   type TrainResult,
   throwIfAborted,
 } from '@modelship/core';
-import { type MlrunClient, sleep } from './client.js';
+import { pollUntil as poll } from '@modelship/core/provider-kit';
+import type { MlrunClient } from './client.js';
 import { ensureProject } from './projects.js';
 import type { ResolvedSettings } from './settings.js';
 import { mapWorkflowState } from './status.js';
@@ -34,29 +34,31 @@ function option(input: TrainInput, name: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Polls until `probe` returns a value; bounded by the settings' timeout, stops on abort. */
-export async function pollUntil<T>(
+/**
+ * Polls until `probe` returns a value, on the provider kit's `pollUntil` (abort-safe, no listener
+ * left behind): the interval starts at `pollIntervalMs` and doubles up to 8× (at most 15 s), bounded
+ * by the settings' timeout.
+ */
+export function pollUntil<T>(
   resolved: ResolvedSettings,
   context: ProviderContext,
   operation: string,
   what: string,
   probe: () => Promise<T | undefined>,
 ): Promise<T> {
-  const deadline = Date.now() + resolved.timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new ProviderError(
-        `${operation}: ${what} did not finish within ${resolved.timeoutMs} ms; check it in the MLRun UI`,
-        {
-          provider: 'iguazio',
-          operation,
-          code: ErrorCode.Timeout,
-        },
-      );
-    await sleep(resolved.pollIntervalMs, context.signal, operation);
-  }
+  const interval = resolved.pollIntervalMs;
+  return poll<T>({
+    what: `${operation}: ${what}`,
+    interval,
+    maxInterval: Math.max(interval, Math.min(interval * 8, 15_000)),
+    timeout: resolved.timeoutMs,
+    signal: context.signal,
+    hint: 'check it in the MLRun UI',
+    check: async () => {
+      const value = await probe();
+      return value === undefined ? { done: false } : { done: true, value: value as T };
+    },
+  });
 }
 
 /** `POST …/workflows/{name}/submit`; a refusal for want of a source says which modelship knob sets it. */

@@ -156,7 +156,7 @@ describe.skipIf(!built || !existsSync(python))(
           const refused = await run(
             'modelship',
             ['approve', 'churn', v.version, '--stage', stage, '--by', 'mallory'],
-            2,
+            5,
           );
           expect(refused.stderr).toContain('mallory may not approve');
           await run('modelship', ['approve', 'churn', v.version, '--stage', stage, '--by', 'alice']);

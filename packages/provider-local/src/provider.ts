@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
-import type { DeployResult, ProviderCapabilities, ProviderContext, ProviderV1 } from '@modelship/core';
+import type { DeployResult, ProviderContext, ProviderV1 } from '@modelship/core';
+import { capabilitiesExcept } from '@modelship/core/provider-kit';
 import { type StoreLayout, storeLayout } from './client.js';
 import {
   type DeploymentRecord,
@@ -14,17 +15,7 @@ import { type AliasBoard, applyTag, readAliases } from './tag.js';
 import { runTraining } from './train.js';
 import { uploadToStore } from './upload.js';
 
-export const localCapabilities: ProviderCapabilities = {
-  upload: true,
-  train: true,
-  tag: true,
-  deploy: true,
-  status: true,
-  undeploy: true,
-  describe: true,
-  rollback: true,
-  abort: true,
-};
+export const localCapabilities = capabilitiesExcept();
 
 export interface LocalProvider extends ProviderV1 {
   readonly name: 'local';

@@ -14,6 +14,7 @@ import {
 import { readJson, type StoreLayout, safeName } from './client.js';
 import { type DeploymentRecord, readDeployment } from './deploy.js';
 import { isAlive } from './process.js';
+import { readAliases } from './tag.js';
 
 /** Raw local states → unified ones: `serving` is deployed; `down` and `not-deployed` are stopped. */
 export function mapServerState(raw: 'serving' | 'down' | 'not-deployed'): MappedStatus {
@@ -51,8 +52,16 @@ export async function stageStatus(
       endpoint ??= record.url;
     }
   }
+  const recorded = Object.keys(refs).length > 0;
+  if (input.stage && input.model.version) {
+    const board = await readAliases(layout, input.model.name);
+    const tags = Object.entries(board.stages[input.stage] ?? {})
+      .filter(([, versions]) => versions.includes(input.model.version!))
+      .map(([tag]) => tag);
+    refs.tags = tags.sort().join(',');
+  }
   if (serving > 0) return { status: mapServerState('serving'), endpoint, refs };
-  const raw = Object.keys(refs).length > 0 ? 'down' : 'not-deployed';
+  const raw = recorded ? 'down' : 'not-deployed';
   return { status: mapServerState(raw), refs };
 }
 

@@ -4,6 +4,7 @@
     python modelship_metaflow_query.py select FLOW --tag TAG [--artifact NAME] [--namespace NS]
         [--run RUN_ID] [--commit SHA] [--branch NAME]
     python modelship_metaflow_query.py tagged FLOW --tag TAG [--namespace NS]
+    python modelship_metaflow_query.py tag FLOW/RUN_ID [--add TAG]... [--remove TAG]...
 
 Errors are printed as {"ok": false, "error": {"kind": ..., "message": ...}} with exit code 0 so the
 caller can map them; only a crash of this script itself exits non-zero.
@@ -198,6 +199,21 @@ def command_tagged(args):
     print(json.dumps({"ok": True, "runs": runs}))
 
 
+def command_tag(args):
+    from metaflow import Run
+    from metaflow.exception import MetaflowNotFound
+
+    # The client changes tags through the same metadata provider the flows use, without the flow
+    # file `python flow.py tag` needs.
+    set_namespace(None)
+    try:
+        run = Run(args.pathspec)
+    except MetaflowNotFound:
+        fail("not_found", "run %s does not exist" % args.pathspec)
+    run.replace_tags(args.remove or [], args.add or [])
+    print(json.dumps({"ok": True, "tags": sorted(run.user_tags)}))
+
+
 def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -217,8 +233,18 @@ def main():
     tagged.add_argument("flow")
     tagged.add_argument("--tag", required=True)
     tagged.add_argument("--namespace")
+    tag = sub.add_parser("tag")
+    tag.add_argument("pathspec")
+    tag.add_argument("--add", action="append")
+    tag.add_argument("--remove", action="append")
+    tag.add_argument("--namespace")
     args = parser.parse_args()
-    {"run": command_run, "select": command_select, "tagged": command_tagged}[args.command](args)
+    commands = {"run": command_run, "select": command_select, "tagged": command_tagged, "tag": command_tag}
+    try:
+        commands[args.command](args)
+    except Exception as error:  # noqa: BLE001 - one line for the caller instead of a traceback
+        text = str(error).strip().splitlines()
+        fail("error", "%s: %s" % (type(error).__name__, text[-1] if text else ""))
 
 
 if __name__ == "__main__":

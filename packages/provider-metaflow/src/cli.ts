@@ -62,6 +62,11 @@ function flag(values: Values, name: string): boolean | undefined {
   return value;
 }
 
+function envFlag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value === 'true' || value === '1';
+}
+
 function stageTagsSetting(values: Values): Record<string, string> | undefined {
   const value = parsed(values.stageTags);
   if (value === undefined) return stageTagsOf(list(values['stage-tag']));
@@ -85,12 +90,14 @@ export function settingsFromFlags(values: Values, env: NodeJS.ProcessEnv) {
   const noCard = flag(values, 'no-card');
   const withCard = flag(values, 'with-card');
   return {
-    python: text(pick(values, 'python')),
+    // `modelship` (not the wrapper) hands over config values only: the environment comes last here.
+    python: text(pick(values, 'python')) ?? text(env.MODELSHIP_METAFLOW_PYTHON),
     cwd: text(pick(values, 'cwd')),
     namespace: text(pick(values, 'namespace')),
     metadataServiceUrl: text(pick(values, 'metadata-service-url')),
     apiKey: text(pick(values, 'api-key')),
     user: text(pick(values, 'user')),
+    productionToken: text(pick(values, 'production-token')),
     trainFlow: text(pick(values, 'train-flow')),
     deployFlow: text(pick(values, 'deploy-flow')),
     metricsArtifact: text(pick(values, 'metrics-artifact')),
@@ -99,11 +106,11 @@ export function settingsFromFlags(values: Values, env: NodeJS.ProcessEnv) {
     ...(argoStages.length ? { argoStages } : {}),
     upstreamRunParameter: text(pick(values, 'upstream-run-parameter')),
     deployDatastore: text(pick(values, 'deploy-datastore')),
-    onlyJson: flag(values, 'only-json') === true,
+    onlyJson: (flag(values, 'only-json') ?? envFlag(env, 'MODELSHIP_METAFLOW_ONLY_JSON')) === true,
     withCard: noCard === true ? false : (withCard ?? true),
     s3Root: text(pick(values, 's3-root')),
     s3Endpoint: text(pick(values, 's3-endpoint')),
-    templateDir: text(pick(values, 'template-dir')),
+    templateDir: text(pick(values, 'template-dir')) ?? text(env.MODELSHIP_METAFLOW_TEMPLATE_DIR),
     processEnv: env,
   };
 }
@@ -143,6 +150,12 @@ export const cliSpec: ProviderCliSpec = {
       secret: true,
     },
     user: { type: 'string', description: 'METAFLOW_USER for the commands', env: 'METAFLOW_USER' },
+    'production-token': {
+      type: 'string',
+      description: 'production token for argo-workflows create --authorize',
+      env: 'MODELSHIP_METAFLOW_PRODUCTION_TOKEN',
+      secret: true,
+    },
     'train-flow': { type: 'string', description: 'flow file train runs, e.g. evaluate_new_model_flow.py' },
     'deploy-flow': { type: 'string', description: 'flow file deployed to Argo stages, e.g. predict_flow.py' },
     'metrics-artifact': { type: 'string', description: 'artifact with the metrics (default eval_metrics)' },
@@ -161,8 +174,16 @@ export const cliSpec: ProviderCliSpec = {
       description: 'deploy flow parameter for the run (default upstream-run-id)',
     },
     'deploy-datastore': { type: 'string', description: '--datastore for argo-workflows (e.g. s3)' },
-    'only-json': { type: 'boolean', description: 'render the Argo WorkflowTemplate only; touch no cluster' },
-    'template-dir': { type: 'string', description: 'with --only-json, write templates here' },
+    'only-json': {
+      type: 'boolean',
+      description: 'render the Argo WorkflowTemplate only; touch no cluster',
+      env: 'MODELSHIP_METAFLOW_ONLY_JSON',
+    },
+    'template-dir': {
+      type: 'string',
+      description: 'with --only-json, write templates here',
+      env: 'MODELSHIP_METAFLOW_TEMPLATE_DIR',
+    },
     'no-card': { type: 'boolean', description: 'train without --with card' },
     's3-root': {
       type: 'string',

@@ -18,7 +18,7 @@ import {
 import { commandFailed, flowPath, runPython } from './python.js';
 import { parseRunPathspec, type RunPathspec } from './run-id.js';
 import { readRun, runCreator, runsTagged } from './runs.js';
-import { type ResolvedSettings, requireFlowFile } from './settings.js';
+import { type ResolvedSettings, requireFlowFile, setting } from './settings.js';
 import { mapRunStatus } from './status-map.js';
 import { mutateTags } from './tags.js';
 
@@ -53,7 +53,17 @@ export async function deployArgo(
 ): Promise<ArgoDeployment> {
   const file = requireFlowFile(settings.raw.deployFlow, 'deploy to Argo Workflows', 'deployFlow');
   const base = argoBase(settings, file);
-  const create = [...base, 'create', ...(settings.onlyJson ? ['--only-json'] : [])];
+  const token =
+    settings.raw.production === false
+      ? undefined
+      : setting(settings, settings.raw.productionToken, 'MODELSHIP_METAFLOW_PRODUCTION_TOKEN');
+  // Redeploying a production flow someone else deployed needs its token (Metaflow asks for it).
+  const create = [
+    ...base,
+    'create',
+    ...(token ? ['--authorize', token] : []),
+    ...(settings.onlyJson ? ['--only-json'] : []),
+  ];
   // A deploy-time parameter default (`default=lambda ctx: os.environ.get("MODELSHIP_UPSTREAM_RUN_ID", "")`)
   // bakes the deployed run into the template, so a @schedule or a bare trigger serves it.
   const created = await runPython(

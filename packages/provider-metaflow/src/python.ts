@@ -7,15 +7,18 @@ import {
   CommandFailedError,
   type CommandResult,
   ErrorCode,
+  InvalidInputError,
   NotFoundError,
   type ProviderContext,
   ProviderError,
   throwIfAborted,
 } from '@modelship/core';
-import { metaflowEnv, type ResolvedSettings } from './settings.js';
+import { checkMetadataService } from './client.js';
+import { metaflowEnv, metaflowSecrets, type ResolvedSettings } from './settings.js';
 
 // src/ and dist/ are both one level below the package root, which ships python/.
 export const helperScript = fileURLToPath(new URL('../python/modelship_metaflow_query.py', import.meta.url));
+const execScript = fileURLToPath(new URL('../python/modelship_metaflow_exec.py', import.meta.url));
 
 export interface PythonCall {
   args: readonly string[];
@@ -34,14 +37,18 @@ export async function runPython(
   context: ProviderContext,
 ): Promise<CommandResult> {
   throwIfAborted(context.signal, call.operation);
+  await checkMetadataService(settings, call.operation, context);
   const env = metaflowEnv(settings);
-  const result = await context.run(settings.python, call.args, {
+  const stream = call.stream ?? true;
+  // Streamed commands are Metaflow's own (run, argo-workflows): their stderr is progress.
+  const args = stream ? [execScript, ...call.args] : call.args;
+  const result = await context.run(settings.python, args, {
     cwd: settings.cwd,
     env: { ...env, ...call.env },
     signal: context.signal,
     timeoutMs: settings.timeoutMs,
-    secrets: [env.METAFLOW_SERVICE_AUTH_KEY].filter((s): s is string => Boolean(s)),
-    stream: call.stream ?? true,
+    secrets: metaflowSecrets(settings),
+    stream,
   });
   if (result.aborted) throw new AbortedError(call.operation);
   if (result.timedOut)
@@ -50,17 +57,21 @@ export async function runPython(
       operation: call.operation,
       code: ErrorCode.Timeout,
     });
-  if (result.exitCode === undefined && /ENOENT/.test(result.stderr))
-    throw new ProviderError(
-      `cannot start ${settings.python}: set the provider setting \`python\` to an interpreter that has Metaflow installed`,
-      { provider: 'metaflow', operation: call.operation, code: ErrorCode.InvalidInput },
+  // The runner reports a program that could not start as no exit code and no output.
+  if (result.exitCode === undefined)
+    throw new InvalidInputError(
+      `${call.operation}: cannot start the Python interpreter "${settings.python}": set the provider setting python (--python, MODELSHIP_METAFLOW_PYTHON) to a Python that has Metaflow installed`,
+    );
+  if (result.failed && /Unknown user/.test(result.stderr + result.stdout))
+    throw new InvalidInputError(
+      `${call.operation}: Metaflow cannot tell who is running it (no user name, or root): set METAFLOW_USER (or the provider setting user, --user), e.g. METAFLOW_USER=ci`,
     );
   return result;
 }
 
 /** The last lines of stderr without Metaflow's banner, for error messages. */
 export function stderrTail(result: CommandResult, lines = 12): string {
-  return result.stderr
+  return (result.stderr || result.stdout)
     .split(/\r?\n/)
     .filter((line) => line.trim() && !/^Metaflow \d|^Project: /.test(line))
     .slice(-lines)

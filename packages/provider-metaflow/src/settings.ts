@@ -14,6 +14,18 @@ export interface MetaflowProviderSettings {
   metadataServiceUrl?: string;
   /** Sent as `x-api-key` to the metadata service. Env: METAFLOW_SERVICE_AUTH_KEY. */
   apiKey?: string;
+  /**
+   * Extra headers for the metadata service, e.g. an Outerbounds service principal's. Env:
+   * METAFLOW_SERVICE_HEADERS (a JSON object, as Metaflow reads it). Values are treated as secrets.
+   */
+  serviceHeaders?: Record<string, string>;
+  /** How long a metadata service request may take before it is reported unreachable (default 10 s). */
+  serviceTimeoutMs?: number;
+  /**
+   * Production token for `--production argo-workflows create --authorize <token>`, needed when
+   * someone else deployed the flow before. Env: MODELSHIP_METAFLOW_PRODUCTION_TOKEN.
+   */
+  productionToken?: string;
   /** METAFLOW_USER for the commands (Metaflow refuses to run as root without it). Env: METAFLOW_USER. */
   user?: string;
   /** Flow file `train` runs when the call names none (e.g. `evaluate_new_model_flow.py`). */
@@ -98,6 +110,34 @@ export function setting(
   variable: string,
 ): string | undefined {
   return option ?? resolved.raw.env?.[variable] ?? resolved.env[variable];
+}
+
+/** Every secret a Metaflow command or request may carry, for redaction. */
+export function metaflowSecrets(resolved: ResolvedSettings): string[] {
+  const env = metaflowEnv(resolved);
+  const headers = Object.values(parseHeaders(setting(resolved, undefined, 'METAFLOW_SERVICE_HEADERS')) ?? {});
+  return [
+    env.METAFLOW_SERVICE_AUTH_KEY,
+    setting(resolved, resolved.raw.productionToken, 'MODELSHIP_METAFLOW_PRODUCTION_TOKEN'),
+    ...Object.values(resolved.raw.serviceHeaders ?? {}),
+    ...headers,
+  ].filter((value): value is string => typeof value === 'string' && value.length >= 4);
+}
+
+/** METAFLOW_SERVICE_HEADERS as Metaflow reads it: a JSON object of header → value. */
+export function parseHeaders(text: string | undefined): Record<string, string> | undefined {
+  if (!text) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new InvalidInputError(
+      'METAFLOW_SERVICE_HEADERS must be a JSON object of header names to values, e.g. {"x-api-key": "…"}',
+    );
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, String(v)]));
 }
 
 /** What Metaflow commands see besides the inherited environment; secrets stay out of argv. */

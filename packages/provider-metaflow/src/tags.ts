@@ -9,9 +9,10 @@ import {
   ProviderError,
   throwIfAborted,
 } from '@modelship/core';
-import { commandFailed, flowPath, runPython } from './python.js';
+import { type MetadataService, metadataService, serviceFetch } from './client.js';
+import { commandFailed, flowPath, queryHelper, runPython } from './python.js';
 import type { RunPathspec } from './run-id.js';
-import { type ResolvedSettings, requireFlowFile, setting } from './settings.js';
+import type { ResolvedSettings } from './settings.js';
 
 export interface TagMutation {
   run: RunPathspec;
@@ -47,49 +48,52 @@ export async function mutateTags(
   context: ProviderContext,
 ): Promise<void> {
   if (!mutation.add?.length && !mutation.remove?.length) return;
-  const service = setting(settings, settings.raw.metadataServiceUrl, 'METAFLOW_SERVICE_URL');
+  const service = metadataService(settings);
   if (service) return mutateThroughService(settings, service, mutation, context);
-  const file = flowPath(
-    settings,
-    requireFlowFile(mutation.flowFile ?? settings.raw.trainFlow, 'tag', 'refs.flowFile'),
-  );
+  const flowFile = mutation.flowFile ?? settings.raw.trainFlow;
+  if (!flowFile) return mutateThroughClient(settings, mutation, context);
+  const file = flowPath(settings, flowFile);
   const namespace = mutation.creator ? `user:${mutation.creator}` : settings.namespace;
   const args = tagCommandArgs(file, mutation, namespace);
   const result = await runPython(settings, { args, operation: 'tag', stream: false }, context);
   if (result.failed) commandFailed(result, `tag ${mutation.run.pathspec}`);
 }
 
-async function mutateThroughService(
+/** Without a flow file: the Metaflow client's `Run.replace_tags`, through the query helper. */
+async function mutateThroughClient(
   settings: ResolvedSettings,
-  baseUrl: string,
   mutation: TagMutation,
   context: ProviderContext,
 ): Promise<void> {
-  const fetch = settings.raw.fetch ?? globalThis.fetch;
-  const apiKey = setting(settings, settings.raw.apiKey, 'METAFLOW_SERVICE_AUTH_KEY');
-  context.redact.add(apiKey);
+  const args = [
+    'tag',
+    mutation.run.pathspec,
+    ...(mutation.add ?? []).flatMap((tag) => ['--add', tag]),
+    ...(mutation.remove ?? []).flatMap((tag) => ['--remove', tag]),
+  ];
+  await queryHelper(settings, args, `tag ${mutation.run.pathspec}`, context);
+}
+
+async function mutateThroughService(
+  settings: ResolvedSettings,
+  service: MetadataService,
+  mutation: TagMutation,
+  context: ProviderContext,
+): Promise<void> {
   const { flow, id, pathspec } = mutation.run;
-  const url = `${baseUrl.replace(/\/+$/, '')}/flows/${encodeURIComponent(flow)}/runs/${encodeURIComponent(id)}/tag/mutate`;
+  const path = `/flows/${encodeURIComponent(flow)}/runs/${encodeURIComponent(id)}/tag/mutate`;
   const body = JSON.stringify({ tags_to_add: mutation.add ?? [], tags_to_remove: mutation.remove ?? [] });
   const operation = `tag ${pathspec}`;
   for (let attempt = 1; ; attempt += 1) {
     throwIfAborted(context.signal, operation);
-    const response = await fetch(url, {
-      method: 'PATCH',
-      headers: { 'content-type': 'application/json', ...(apiKey ? { 'x-api-key': apiKey } : {}) },
-      body,
-      signal: context.signal,
-    }).catch((error: unknown) => {
-      throw new ProviderError(
-        `${operation}: cannot reach the Metaflow metadata service at ${context.redact(baseUrl)}`,
-        {
-          provider: 'metaflow',
-          operation,
-          cause: error,
-          isRetryable: true,
-        },
-      );
-    });
+    const response = await serviceFetch(
+      settings,
+      service,
+      path,
+      { method: 'PATCH', headers: { 'content-type': 'application/json' }, body },
+      operation,
+      context,
+    );
     if (response.ok) return;
     const text = context.redact((await response.text()).slice(0, 500));
     const status = response.status;
@@ -103,7 +107,7 @@ async function mutateThroughService(
     if (status === 404) throw new NotFoundError(`${operation}: the metadata service has no run ${pathspec}`);
     if (status === 401 || status === 403)
       throw new ProviderError(
-        `${operation}: the metadata service refused the credentials (${status}); check METAFLOW_SERVICE_AUTH_KEY`,
+        `${operation}: the metadata service refused the credentials (${status}); check METAFLOW_SERVICE_AUTH_KEY or METAFLOW_SERVICE_HEADERS`,
         {
           provider: 'metaflow',
           operation,

@@ -2,7 +2,6 @@
 // read a model trained elsewhere. The manifest goes last: it marks a complete upload, and an
 // identical manifest already there means nothing needs to move.
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   ErrorCode,
@@ -11,13 +10,11 @@ import {
   NotFoundError,
   type ProviderContext,
   ProviderError,
-  throwIfAborted,
   type UploadInput,
   type UploadResult,
 } from '@modelship/core';
+import { manifestFileName, uploadWithManifest } from '@modelship/core/provider-kit';
 import { type ResolvedSettings, setting } from './settings.js';
-
-const MANIFEST = 'modelship.manifest.json';
 
 export interface S3Location {
   bucket: string;
@@ -98,7 +95,6 @@ export async function upload(
   input: UploadInput,
   context: ProviderContext,
 ): Promise<UploadResult> {
-  throwIfAborted(context.signal, 'upload');
   for (const [field, value] of [
     ['model.name', input.model.name],
     ['model.version', input.model.version],
@@ -107,72 +103,50 @@ export async function upload(
       throw new InvalidInputError(
         `upload ${field} "${value}" cannot be an S3 key segment; use letters, digits, . _ -`,
       );
-  const manifestApi = await import('@modelship/manifest');
-  const { manifest, root: modelRoot } = await manifestApi.createManifest({
-    path: input.path,
-    name: input.model.name,
-    ...(input.model.version ? { version: input.model.version } : {}),
-  });
-  const digest = `${manifest.digest.algorithm}:${manifest.digest.value}`;
-  const version = input.model.version ?? `${manifest.digest.algorithm}-${manifest.digest.value.slice(0, 16)}`;
   const root = uploadRoot(settings);
-  const prefix = [root.prefix, input.model.name, version].filter(Boolean).join('/');
-  const uri = `s3://${root.bucket}/${prefix}/`;
-  const where = `s3://${root.bucket}/${prefix}`;
-  const refs = { uri, bucket: root.bucket, prefix, manifestDigest: digest };
-  const text = manifestApi.formatManifest(manifest);
   const client = await s3Client(settings, context);
   const { GetObjectCommand, PutObjectCommand } = await import('@aws-sdk/client-s3');
-
-  const existing = await client
-    .send(new GetObjectCommand({ Bucket: root.bucket, Key: `${prefix}/${MANIFEST}` }), {
-      abortSignal: context.signal,
-    })
-    .then((out) => out.Body?.transformToString())
-    .catch((error: { name?: string }) => {
-      if (error.name === 'NoSuchKey') return undefined;
-      throw mapS3Error(error, 'upload', where);
-    });
-  if (existing !== undefined && manifestDigestOf(existing) === digest)
-    return { uri, refs, skipped: true, manifestDigest: digest, warnings: [] };
-
-  const total = manifest.files.length;
-  let done = 0;
-  for (const file of manifest.files) {
-    throwIfAborted(context.signal, 'upload');
-    const body = await readFile(join(modelRoot, file.path));
-    await client
-      .send(new PutObjectCommand({ Bucket: root.bucket, Key: `${prefix}/${file.path}`, Body: body }), {
-        abortSignal: context.signal,
-      })
-      .catch((error: unknown) => {
-        throw mapS3Error(error, 'upload', `${where}/${file.path}`);
-      });
-    done += 1;
-    context.progress({ task: `upload ${input.model.name}`, done, total: total + 1, unit: 'files' });
-  }
-  await client
-    .send(
-      new PutObjectCommand({
-        Bucket: root.bucket,
-        Key: `${prefix}/${MANIFEST}`,
-        Body: text,
-        ContentType: 'application/json',
-        Metadata: input.metadata,
-      }),
-      { abortSignal: context.signal },
-    )
-    .catch((error: unknown) => {
-      throw mapS3Error(error, 'upload', `${where}/${MANIFEST}`);
-    });
-  context.progress({
-    task: `upload ${input.model.name}`,
-    done: total + 1,
-    total: total + 1,
-    unit: 'files',
-    finished: true,
+  // The shared flow (stamp, refuse a different caller digest, skip when stored, manifest last).
+  return uploadWithManifest(input, context, {
+    target({ manifest }) {
+      const version =
+        input.model.version ?? `${manifest.digest.algorithm}-${manifest.digest.value.slice(0, 16)}`;
+      const prefix = [root.prefix, input.model.name, version].filter(Boolean).join('/');
+      const where = `s3://${root.bucket}/${prefix}`;
+      const put = (key: string, body: Buffer | string, extra: Record<string, unknown> = {}) =>
+        client
+          .send(
+            new PutObjectCommand({ Bucket: root.bucket, Key: `${prefix}/${key}`, Body: body, ...extra }),
+            {
+              abortSignal: context.signal,
+            },
+          )
+          .catch((error: unknown) => {
+            throw mapS3Error(error, 'upload', `${where}/${key}`);
+          });
+      return {
+        uri: `${where}/`,
+        refs: { uri: `${where}/`, bucket: root.bucket, prefix },
+        stored: () =>
+          client
+            .send(new GetObjectCommand({ Bucket: root.bucket, Key: `${prefix}/${manifestFileName}` }), {
+              abortSignal: context.signal,
+            })
+            .then(async (out) => manifestDigestOf((await out.Body?.transformToString()) ?? ''))
+            .catch((error: { name?: string }) => {
+              if (error.name === 'NoSuchKey') return undefined;
+              throw mapS3Error(error, 'upload', where);
+            }),
+        putFile: async (file) => {
+          await put(file.path, await readFile(file.absolutePath));
+        },
+        putManifest: async (text) => {
+          await put(manifestFileName, text, { ContentType: 'application/json', Metadata: input.metadata });
+          return undefined;
+        },
+      };
+    },
   });
-  return { uri, refs, skipped: false, manifestDigest: digest, warnings: [] };
 }
 
 function manifestDigestOf(text: string): string | undefined {

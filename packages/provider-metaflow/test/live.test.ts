@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createProviderContext } from '@modelship/core';
 import { testProvider } from '@modelship/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createMetaflowProvider, metaflowCapabilities } from '../src/index.js';
@@ -15,6 +16,56 @@ describe.skipIf(!live)('metaflow live deployment (MODELSHIP_LIVE_METAFLOW=1)', (
   it('has what the live suite needs', () => {
     for (const name of required)
       expect(process.env[name], `${name} must be set for the live suite`).toMatch(/\S/);
+  });
+});
+
+// Items of issue 17 against the deployment: scoped selection, one run per stage tag, service auth.
+describe.skipIf(!live)('metaflow live: scope, stage tags, service auth', () => {
+  const runA = process.env.MODELSHIP_LIVE_METAFLOW_RUN ?? '';
+  const runB = process.env.MODELSHIP_LIVE_METAFLOW_RUN_B;
+  const suffix = `${process.pid}_${Date.now()}`;
+  const stageTags = { staging: `modelship_live_candidate_${suffix}` };
+  const provider = createMetaflowProvider({
+    python: process.env.MODELSHIP_LIVE_PYTHON ?? 'python3',
+    cwd: flowsDir,
+    stageTags,
+    argoStages: [],
+  });
+  const context = createProviderContext();
+  const flow = runA.split('/')[0] ?? '';
+
+  it('tags through the metadata service with its headers (METAFLOW_SERVICE_HEADERS / the Metaflow config file)', async () => {
+    const tag = `modelship_live_${suffix}`;
+    await provider.replaceTags({ runId: runA, add: [tag] }, context);
+    expect((await provider.readRun(runA, [], context)).tags).toContain(tag);
+    await provider.replaceTags({ runId: runA, remove: [tag] }, context);
+    expect((await provider.readRun(runA, [], context)).tags).not.toContain(tag);
+  });
+
+  it('select scoped to a run, and to a commit no run was started from', async () => {
+    const tag = `modelship_live_scope_${suffix}`;
+    await provider.replaceTags({ runId: runA, add: [tag] }, context);
+    expect((await provider.select({ flow, tag, runId: runA }, context)).run?.pathspec).toBe(runA);
+    expect((await provider.select({ flow, tag, commit: '0000000' }, context)).run).toBeNull();
+    await provider.replaceTags({ runId: runA, remove: [tag] }, context);
+  });
+
+  it.skipIf(!runB)('one run per stage tag, also after a rollback without `previous`', async () => {
+    const deploy = (runId: string, rollback = false) =>
+      provider.deploy(
+        { model: { name: 'm', version: runId }, stage: 'staging', refs: { runId }, rollback },
+        context,
+      );
+    const holders = async () =>
+      (await Promise.all([runA, runB ?? ''].map((id) => provider.readRun(id, [], context))))
+        .filter((run) => run.tags.includes(stageTags.staging))
+        .map((run) => run.pathspec);
+    await deploy(runA);
+    await deploy(runB ?? '');
+    expect(await holders()).toEqual([runB]);
+    await deploy(runA, true);
+    expect(await holders()).toEqual([runA]);
+    await provider.replaceTags({ runId: runA, remove: [stageTags.staging] }, context);
   });
 });
 

@@ -88,4 +88,18 @@ describe('upload: model files and manifest under the flow S3 datastore root (mot
       provider.upload({ model: { name: '../etc', version: 'v1' }, path: modelDir }, context),
     ).rejects.toMatchObject({ code: 'invalid_input' });
   });
+
+  it('refuses a caller digest that differs from what it stamps, and stores nothing', async () => {
+    const wrong = `sha256:${'0'.repeat(64)}`;
+    await expect(
+      provider.upload(
+        { model: { name: 'iris', version: 'v-wrong' }, path: modelDir, manifestDigest: wrong },
+        context,
+      ),
+    ).rejects.toMatchObject({ code: 'integrity' });
+    const listed = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: 'metaflow/modelship/iris/v-wrong/' }),
+    );
+    expect(listed.KeyCount).toBe(0);
+  });
 });

@@ -16,4 +16,9 @@ testProvider({
     missingRefs: { repo: 'conformance_models', commit: '0'.repeat(32) },
   }),
   cleanup: world.cleanup,
+  // Visible opt-outs from the stricter kit (issue 15): each runs as `it.fails`; whoever closes a gap
+  // removes its line here.
+  knownGaps: {
+    'tag-observed': "status does not report the version's tags (refs.tags) yet",
+  },
 });

@@ -6,7 +6,6 @@ import {
   type DeployInput,
   type DeployResult,
   ErrorCode,
-  InvalidInputError,
   ModelshipError,
   type ProviderContext,
   ProviderError,

@@ -1,7 +1,7 @@
 import type { ProviderV1, StatusInput, StatusResult } from '@modelship/core';
 import { deleteEndpoint, deploy, endpointStatus } from './deploy.js';
 import { aws } from './errors.js';
-import { tagVersion } from './registry.js';
+import { externalApproval, tagVersion } from './registry.js';
 import { resolveSettings, type SageMakerProviderSettings } from './settings.js';
 import { mapModelApprovalStatus, mapPipelineExecutionStatus, mapTrainingJobStatus } from './status.js';
 import { train } from './train.js';
@@ -35,6 +35,7 @@ export function createSageMakerProvider(settings: SageMakerProviderSettings = {}
     upload: (input, context) => uploadModel(resolved, input, context),
     train: (input, context) => train(resolved, input, context),
     tag: (input, context) => tagVersion(resolved, input, context),
+    externalApproval: (input, context) => externalApproval(resolved, input, context),
     deploy: (input, context) => deploy(resolved, input, context),
     async status(input, context) {
       const refs = input.refs ?? {};

@@ -8,6 +8,8 @@ import type {
 } from '@aws-sdk/client-sagemaker';
 import {
   ErrorCode,
+  type ExternalApproval,
+  type ExternalApprovalInput,
   InvalidInputError,
   ModelshipError,
   type ProviderContext,
@@ -18,6 +20,12 @@ import { aws } from './errors.js';
 import type { ResolvedSettings } from './settings.js';
 
 type SageMaker = typeof import('@aws-sdk/client-sagemaker');
+
+/**
+ * The approval status modelship last wrote (or found when it adopted the package). A status that
+ * differs was set on the registry itself — Studio's "Update status" — and counts as a decision.
+ */
+export const MIRRORED = 'modelship:mirrored-status';
 
 /** How a modelship tag maps to an approval status; other tags only register the package. */
 export function approvalStatusForTag(tag: string, action: 'add' | 'remove' = 'add') {
@@ -303,7 +311,15 @@ export async function tagVersion(
     arn = await adoptablePackage(client, SM, group, input, context);
     if (arn) {
       // Adopted: its metadata names the modelship version from now on (findPackage matches on it).
-      await updatePackage(client, SM, arn, { metadata: customerMetadata(input) }, context);
+      const current = await describePackage(client, SM, arn, context);
+      await updatePackage(
+        client,
+        SM,
+        arn,
+        // Whatever it holds now was decided before modelship took it over: not an external decision.
+        { metadata: { ...customerMetadata(input), [MIRRORED]: current.ModelApprovalStatus ?? '' } },
+        context,
+      );
       context.logger.info(
         `tag: adopted ${arn}, filed by the build pipeline, for ${input.model.name}@${input.model.version}`,
       );
@@ -318,7 +334,7 @@ export async function tagVersion(
           ModelPackageDescription: description,
           // Never left to the default: a package must wait for a recorded approval.
           ModelApprovalStatus: 'PendingManualApproval',
-          CustomerMetadataProperties: customerMetadata(input),
+          CustomerMetadataProperties: { ...customerMetadata(input), [MIRRORED]: 'PendingManualApproval' },
           InferenceSpecification: {
             Containers: [{ Image: settings.inferenceImage(), ...container }],
             SupportedContentTypes: ['text/csv', 'application/json'],
@@ -342,8 +358,44 @@ export async function tagVersion(
     const who = input.approval
       ? `${input.tag} by ${input.approval.by}${input.approval.reason ? `: ${input.approval.reason}` : ''}`
       : `${input.tag} removed`;
-    await updatePackage(client, SM, arn, { status: approval, description: who }, context);
+    await updatePackage(
+      client,
+      SM,
+      arn,
+      { status: approval, description: who, metadata: { [MIRRORED]: approval } },
+      context,
+    );
     context.logger.info(`tag: ${arn} is now ${approval} (${who})`);
   }
   return { refs: { ...input.refs, modelPackageGroup: group, modelPackageArn: arn }, warnings: [] };
+}
+
+/** An Approved/Rejected set in the registry, not by modelship (see MIRRORED), with who and why. */
+export async function externalApproval(
+  settings: ResolvedSettings,
+  input: ExternalApprovalInput,
+  context: ProviderContext,
+): Promise<ExternalApproval | undefined> {
+  const [client, SM] = await Promise.all([settings.sageMaker(context), import('@aws-sdk/client-sagemaker')]);
+  const group = input.refs.modelPackageGroup ?? settings.modelPackageGroup(input.model.name);
+  const arn =
+    input.refs.modelPackageArn ??
+    (await findPackage(client, SM, group, input.model, context))?.ModelPackageArn;
+  if (!arn) return undefined;
+  const pkg = await describePackage(client, SM, arn, context);
+  const status = pkg.ModelApprovalStatus;
+  if (
+    (status !== 'Approved' && status !== 'Rejected') ||
+    pkg.CustomerMetadataProperties?.[MIRRORED] === status
+  )
+    return undefined;
+  const who = pkg.LastModifiedBy;
+  const by = who?.UserProfileName ?? who?.IamIdentity?.Arn ?? 'the SageMaker model registry';
+  context.logger.info(`registry: ${arn} was set ${status} by ${by} in SageMaker; recording it`);
+  return {
+    decision: status === 'Approved' ? 'approved' : 'rejected',
+    by,
+    ...(pkg.ApprovalDescription ? { reason: pkg.ApprovalDescription } : {}),
+    raw: status,
+  };
 }

@@ -15,6 +15,8 @@ import {
   DescribeModelCommand,
   DescribeModelPackageCommand,
   ListModelPackagesCommand,
+  UpdateEndpointCommand,
+  UpdateModelPackageCommand,
 } from '@aws-sdk/client-sagemaker';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -178,8 +180,8 @@ describe.skipIf(!built)(
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'modelship-mlops-seed-'));
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    // The project's group exists before the first build (the template's stack creates it).
-    await sageMaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }));
+      // The project's group exists before the first build (the template's stack creates it).
+      await sageMaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }));
       const role = `/sagemaker/execution/${uniqueName('role')}`;
       await new SSMClient({ region: 'us-east-1', endpoint: motoUrl(), credentials, maxAttempts: 1 }).send(
         new PutParameterCommand({
@@ -196,7 +198,7 @@ gates:
   staging: { metrics: { mse: "<= 6.0" } }
   production: { metrics: { mse: "<= 6.0" } }
 approvals:
-  staging: { count: 1, approvers: [ml-lead] }
+  staging: { count: 1, approvers: [ml-lead, fake-user-profile-name] } # moto's Studio user
   production: { count: 1, approvers: [release-manager] }
 providers:
   sagemaker:
@@ -230,7 +232,29 @@ ledger: { type: s3, bucket: ${bucket}, prefix: modelship/ledger/ }
       // v1: built, waits for staging approval, then goes all the way.
       const v1 = await build('run-1', 4.2, 'xgboost weights run-1');
       expect((await run('modelship', ['promote', 'churn', v1.version, '--to', 'staging'])).code).toBe(4);
-      expect((await approve(v1.version, 'staging', 'ml-lead')).code).toBe(0);
+      // The reviewer approves in Studio (Update status → Approved); the EventBridge-started deploy
+      // workflow runs `modelship promote`, which records that approval and deploys staging.
+      const pending = await packageOf(v1.version);
+      expect(pending.ModelApprovalStatus).toBe('PendingManualApproval');
+      await sageMaker.send(
+        new UpdateModelPackageCommand({
+          ModelPackageArn: pending.ModelPackageArn,
+          ModelApprovalStatus: 'Approved',
+          ApprovalDescription: 'holdout looks right',
+          // moto clears metadata an update omits (SageMaker keeps it): send it back unchanged.
+          CustomerMetadataProperties: pending.CustomerMetadataProperties,
+        }),
+      );
+      const recorded = await run('modelship', ['promote', 'churn', v1.version, '--to', 'staging']);
+      expect(recorded.code, recorded.stderr).toBe(0);
+      const history = await json('modelship', ['history', 'churn']);
+      expect(history.events).toContainEqual(
+        expect.objectContaining({
+          type: 'approval.granted',
+          version: v1.version,
+          by: 'fake-user-profile-name',
+        }),
+      );
       expect((await run('modelship', ['promote', 'churn', v1.version, '--to', 'production'])).code).toBe(4);
       expect((await approve(v1.version, 'production', 'release-manager')).code).toBe(0);
 
@@ -285,11 +309,34 @@ ledger: { type: s3, bucket: ${bucket}, prefix: modelship/ledger/ }
       expect(stage('production').champion.version).toBe(v2.version);
       await setAlarm(alarmName, 'OK');
 
+      // v4 fails its gate: its package is Rejected with the gate summary, not left approvable.
+      const v4 = await build('run-4', 7.5, 'xgboost weights run-4');
+      expect((await run('modelship', ['promote', 'churn', v4.version, '--to', 'staging'])).code).toBe(1);
+      expect(await packageOf(v4.version)).toMatchObject({
+        ModelApprovalStatus: 'Rejected',
+        ApprovalDescription: expect.stringMatching(/^rejected by modelship gates: .*mse/),
+      });
+
       // The deploy workflow's last step: modelship rollback restores the previous champion (v1).
       const rolled = await run('modelship', ['rollback', 'churn', '--stage', 'production']);
       expect(rolled.code, rolled.stderr).toBe(0);
       expect(await servedPackage('production')).toBe(p1.ModelPackageArn);
       expect((await describeEndpoint('production')).EndpointStatus).toBe('InService');
+      expect((await run('modelship', ['status', 'churn', '--check'])).code).toBe(0);
+
+      // Someone points production at v2's config outside modelship: status --check names the drift.
+      await sageMaker.send(
+        new UpdateEndpointCommand({
+          EndpointName: `${group}-production`,
+          EndpointConfigName: `${group}-production-v${p2.ModelPackageArn!.split('/').pop()}-config`,
+        }),
+      );
+      while ((await describeEndpoint('production')).EndpointStatus !== 'InService');
+      const drift = await run('modelship', ['status', 'churn', '--check']);
+      expect(drift.code).toBe(1);
+      expect(drift.stdout + drift.stderr).toMatch(
+        /churn production: .*has endpointConfig .*-v\d+-config, the platform serves .*-config/,
+      );
       // About 40 CLI runs: under a minute on an idle machine, more on a shared runner.
     }, 300_000);
   },

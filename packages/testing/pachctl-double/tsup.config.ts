@@ -1,11 +1,4 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../../tsup.base.js';
 
-export default defineConfig({
-  // main is run as its own process (bin/pachctl-double.mjs), resolved next to the built code.
-  entry: ['src/index.ts', 'src/main.ts'],
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-});
+// main is run as its own process (bin/pachctl-double.mjs), resolved next to the built code.
+export default packageBuild(['src/index.ts', 'src/main.ts']);

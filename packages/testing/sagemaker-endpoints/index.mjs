@@ -49,7 +49,7 @@ export async function startSageMakerEndpoints({ motoUrl, polls = 2 }) {
   }
 
   /** One call to moto with a buffered answer. */
-  function call(req, headers, body) {
+  function call(headers, body) {
     return new Promise((resolve, reject) => {
       const out = request(
         {
@@ -77,7 +77,7 @@ export async function startSageMakerEndpoints({ motoUrl, polls = 2 }) {
   }
 
   const sageMaker = (req, target, payload) =>
-    call(req, { ...req.headers, 'x-amz-target': `SageMaker.${target}` }, JSON.stringify(payload));
+    call({ ...req.headers, 'x-amz-target': `SageMaker.${target}` }, JSON.stringify(payload));
 
   /** Alarms of `names` in state ALARM, asked of moto's CloudWatch (query protocol). */
   async function firing(req, names) {
@@ -85,7 +85,6 @@ export async function startSageMakerEndpoints({ motoUrl, polls = 2 }) {
     for (const [i, name] of names.entries()) form.set(`AlarmNames.member.${i + 1}`, name);
     const region = /\/([a-z]{2}-[a-z]+-\d)\//.exec(String(req.headers.authorization))?.[1] ?? 'us-east-1';
     const answer = await call(
-      req,
       {
         'content-type': 'application/x-www-form-urlencoded',
         authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${region}/monitoring/aws4_request, SignedHeaders=host, Signature=0`,
@@ -106,7 +105,7 @@ export async function startSageMakerEndpoints({ motoUrl, polls = 2 }) {
   const invalid = (res, message) => reply(res, 400, { __type: 'ValidationException', message });
 
   /** Moves one endpoint's lifecycle on by one observation. */
-  async function advance(req, name, state) {
+  async function advance(req, state) {
     if (!IN_PROGRESS.has(state.status)) return;
     if (state.left > 0) {
       state.left -= 1;
@@ -158,7 +157,7 @@ export async function startSageMakerEndpoints({ motoUrl, polls = 2 }) {
         res.writeHead(answer.status, answer.headers);
         return res.end(answer.text);
       }
-      await advance(req, name, state);
+      await advance(req, state);
       const described = JSON.parse(answer.text);
       described.EndpointStatus = state.status;
       described.EndpointConfigName = state.config;

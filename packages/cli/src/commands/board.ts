@@ -12,7 +12,8 @@ async function assertKnown(workspace: Workspace, model: string): Promise<void> {
 
 /** The documented `status --json` shape: `{ model, stages: [{ name, champion, challengers, pendingApprovals }] }`. */
 export const runStatus: CommandRunner = async (command, io) => {
-  const workspace = await openWorkspace(command, io, { provider: false });
+  const check = command.values.check === true;
+  const workspace = await openWorkspace(command, io, { provider: check });
   const models = command.args.model
     ? [command.args.model]
     : Object.keys((await workspace.ledger.load()).state.models).sort();
@@ -27,6 +28,18 @@ export const runStatus: CommandRunner = async (command, io) => {
   });
   const { githubActions } = await import('../github.js');
   const runUrl = githubActions(io, command.json)?.runUrl;
+  if (check) {
+    const drift = await findDrift(workspace, boards);
+    const text = drift.length
+      ? `drift: what the platform serves differs from the ledger:\n${drift.map((d) => `  ${d}`).join('\n')}`
+      : 'no drift: every stage serves its champion';
+    return {
+      exitCode: drift.length ? exitCodes.failed : exitCodes.ok,
+      json: { ...(command.args.model ? view(boards[0]!) : { models: boards.map(view) }), drift },
+      text: `${boards.map(boardTable).join('\n\n')}\n\n${text}`,
+      ...(drift.length ? { failure: text } : {}),
+    };
+  }
   return {
     exitCode: exitCodes.ok,
     json: command.args.model ? view(boards[0]!) : { models: boards.map(view) },
@@ -77,3 +90,39 @@ export const runLedgerVerify: CommandRunner = async (command, io) => {
     ...(report.ok ? {} : { failure: text }),
   };
 };
+
+type Board = Awaited<ReturnType<Workspace['promoter']['status']>>;
+
+/**
+ * Each stage champion against the provider's `status` of that stage: not deployed there, or a ref
+ * both sides name (e.g. `endpointConfig`) with another value, is drift. Providers without
+ * `status` cannot be checked, which is said rather than passed silently.
+ */
+async function findDrift(workspace: Workspace, boards: Board[]): Promise<string[]> {
+  const provider = workspace.provider;
+  if (!provider?.status)
+    return [`provider ${provider?.name ?? '(none)'} has no status: nothing can be compared`];
+  const drift: string[] = [];
+  for (const board of boards)
+    for (const stage of board.stages) {
+      const champion = stage.champion;
+      if (!champion) continue;
+      const where = `${board.model} ${stage.name}`;
+      const served = await provider.status(
+        { model: { name: board.model, version: champion.version }, stage: stage.name, refs: champion.refs },
+        workspace.context,
+      );
+      if (served.status.unified !== 'deployed') {
+        drift.push(
+          `${where}: the ledger's champion is ${champion.version}, the provider reports ${served.status.raw}`,
+        );
+        continue;
+      }
+      for (const [key, value] of Object.entries(served.refs))
+        if (key in champion.refs && champion.refs[key] !== value)
+          drift.push(
+            `${where}: the ledger's champion ${champion.version} has ${key} ${champion.refs[key]}, the platform serves ${value}`,
+          );
+    }
+  return drift;
+}

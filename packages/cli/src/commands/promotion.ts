@@ -11,9 +11,11 @@ import { openWorkspace, type Workspace } from './workspace.js';
 
 const exitFor: Record<PromotionResult['outcome'], number> = {
   promoted: exitCodes.ok,
+  'rolled-back': exitCodes.ok,
   'already-done': exitCodes.ok,
   'pending-approval': exitCodes.pendingApproval,
   'gate-failed': exitCodes.failed,
+  'deploy-failed': exitCodes.failed,
   rejected: exitCodes.failed,
 };
 
@@ -36,6 +38,10 @@ function headline(result: PromotionResult): string {
   switch (result.outcome) {
     case 'promoted':
       return `${what}: promoted${result.deploy?.endpoint ? `, serving at ${result.deploy.endpoint}` : ''}${result.previous ? ` (replaces ${result.previous})` : ''}`;
+    case 'rolled-back':
+      return `${what}: rolled back${result.deploy?.endpoint ? `, serving at ${result.deploy.endpoint}` : ''}${result.previous ? ` (replaces ${result.previous})` : ''}`;
+    case 'deploy-failed':
+      return `${what}: the deploy failed${result.error ? ` (${result.error.message})` : ''}; fix the cause and run \`modelship deploy ${result.model} ${result.version} --stage ${result.stage}\``;
     case 'already-done':
       return `${what}: already done`;
     case 'pending-approval': {
@@ -55,7 +61,8 @@ async function outcomeOf(
   result: PromotionResult,
   io: CliIo,
 ): Promise<CommandOutcome> {
-  const board = await workspace.promoter.status(result.model);
+  // The operation returns the board it left; only a retried call's stored result comes without one.
+  const board = result.board ?? (await workspace.promoter.status(result.model));
   const version = board.versions.find((v) => v.id === result.version);
   const exitCode = exitFor[result.outcome];
   const { githubActions } = await import('../github.js');
@@ -90,7 +97,7 @@ async function outcomeOf(
     }),
     ...(exitCode === exitCodes.failed
       ? {
-          failure: `${result.model} ${result.version} → ${result.stage}: ${failing.map((gate) => `${gate.name}: ${gate.message}`).join('; ') || result.outcome}`,
+          failure: `${result.model} ${result.version} → ${result.stage}: ${failing.map((gate) => `${gate.name}: ${gate.message}`).join('; ') || result.error?.message || result.outcome}`,
         }
       : {}),
   };

@@ -136,6 +136,10 @@ export interface StatusInput {
 export interface StatusResult {
   status: MappedStatus;
   endpoint?: string;
+  /**
+   * When the input names a version and a stage, `tags` lists the tags that version carries there,
+   * comma-separated (`challenger,approved`), so a tag can be read back through status.
+   */
   refs: ProviderRefs;
 }
 
@@ -207,6 +211,31 @@ export interface ProviderV1 {
   status?(input: StatusInput, context: ProviderContext): Promise<StatusResult>;
   undeploy?(input: UndeployInput, context: ProviderContext): Promise<UndeployResult>;
   describe?(context: ProviderContext): Promise<ProviderDescription>;
+  /**
+   * A decision taken on the platform, outside modelship, about a version waiting for approval in
+   * a stage (a model registry's Approved/Rejected set in a console). The Promoter asks when it
+   * looks at such a version and records the answer as `approval.granted` / `approval.rejected`.
+   * Resolves undefined when nothing was decided there (or only what modelship mirrored itself).
+   */
+  externalApproval?(
+    input: ExternalApprovalInput,
+    context: ProviderContext,
+  ): Promise<ExternalApproval | undefined>;
+}
+
+export interface ExternalApprovalInput {
+  model: Required<ModelRef>;
+  stage: string;
+  refs: ProviderRefs;
+}
+
+export interface ExternalApproval {
+  decision: 'approved' | 'rejected';
+  /** Who decided, as the platform names them. */
+  by: string;
+  reason?: string;
+  /** The platform's raw status, e.g. `Approved`. */
+  raw: string;
 }
 
 export type Provider = ProviderV1;

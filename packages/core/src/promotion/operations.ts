@@ -16,6 +16,7 @@ import { decideRollback } from './decisions/rollback.js';
 import type { Decision, DeployTicket } from './decisions/types.js';
 import { runDeploySaga } from './deploy-saga.js';
 import { evaluateGates, type GateOutcome } from './gates.js';
+import { externalDecision } from './external-approval.js';
 import { applyTags, beforeDeploy } from './mirror.js';
 import type { PromoterRuntime } from './runtime.js';
 import { type TagChange, type TaggedOutcome, tagChangesFor } from './tags.js';
@@ -56,7 +57,8 @@ export async function deployTicket(
   const recorded = await runDeploySaga(runtime, ticket, from);
   const outcome = recorded.result as PromotionResult;
   const result = early.length ? { ...outcome, warnings: early } : outcome;
-  if (outcome.outcome !== 'promoted') return { result, loaded: recorded.loaded };
+  if (outcome.outcome !== 'promoted' && outcome.outcome !== 'rolled-back')
+    return { result, loaded: recorded.loaded };
   const deployed = tagChangesFor({ kind: 'deployed', ...ticket, waited: outcome.approvals !== undefined });
   const tagged = await mirrored(runtime, result, [...late, ...deployed], recorded.loaded.state);
   return { result: tagged, loaded: recorded.loaded };
@@ -111,11 +113,10 @@ export async function promote(runtime: PromoterRuntime, input: PromoteInput): Pr
   if (committed.ticket) return deployTicket(runtime, committed.ticket, committed.loaded);
   const result = committed.result as PromotionResult;
   const changes = tagChangesFor(taggedPromoteOutcome(result));
-  if (changes.length === 0) return { result, loaded: committed.loaded };
-  return {
-    result: await mirrored(runtime, result, changes, committed.loaded.state),
-    loaded: committed.loaded,
-  };
+  const shown = changes.length ? await mirrored(runtime, result, changes, committed.loaded.state) : result;
+  const external = await externalDecision(runtime, shown, committed.loaded.state);
+  if (external) return decide(runtime, external.input, external.approve);
+  return { result: shown, loaded: committed.loaded };
 }
 
 /** A registry must not keep a version that failed its gates approvable by anyone in a console. */

@@ -44,15 +44,20 @@ export interface Promoter {
 export function createPromoter(options: PromoterOptions): Promoter {
   const runtime = new PromoterRuntime(options);
   const result = async <R>(done: Promise<operations.Done<R>>) => (await done).result;
+  // The board comes from the state the call left, so a caller showing it reads nothing again.
+  const withBoard = async (done: Promise<operations.Done<PromotionResult>>): Promise<PromotionResult> => {
+    const { result, loaded } = await done;
+    return { ...result, board: stageBoard(loaded.state, result.model, runtime.config.stages) };
+  };
   return {
     config: runtime.config,
     ledger: runtime.ledger,
     register: (input) => result(operations.register(runtime, input)),
-    promote: (input) => result(operations.promote(runtime, input)),
-    approve: (input) => result(operations.decide(runtime, input, true)),
-    reject: (input) => result(operations.decide(runtime, input, false)),
-    deploy: (input) => result(operations.deploy(runtime, input)),
-    rollback: (input) => result(operations.rollback(runtime, input)),
+    promote: (input) => withBoard(operations.promote(runtime, input)),
+    approve: (input) => withBoard(operations.decide(runtime, input, true)),
+    reject: (input) => withBoard(operations.decide(runtime, input, false)),
+    deploy: (input) => withBoard(operations.deploy(runtime, input)),
+    rollback: (input) => withBoard(operations.rollback(runtime, input)),
     async status(model) {
       const { state } = await runtime.ledger.load();
       return stageBoard(state, model, runtime.config.stages);

@@ -56,7 +56,20 @@ export interface PromoteInput {
   expectedChampion?: string | null;
 }
 
-export type PromotionOutcome = 'promoted' | 'pending-approval' | 'gate-failed' | 'already-done' | 'rejected';
+/**
+ * What a call did: `promoted` (deployed, now champion), `rolled-back` (an earlier champion restored),
+ * `pending-approval`, `gate-failed` (a gate said no), `rejected` (an approver said no),
+ * `deploy-failed` (the deploy was recorded as failed, e.g. by reconcile while this call waited), or
+ * `already-done`.
+ */
+export type PromotionOutcome =
+  | 'promoted'
+  | 'rolled-back'
+  | 'pending-approval'
+  | 'gate-failed'
+  | 'deploy-failed'
+  | 'already-done'
+  | 'rejected';
 
 export interface PromotionResult {
   outcome: PromotionOutcome;
@@ -70,6 +83,10 @@ export interface PromotionResult {
   approvals?: { required: number; granted: string[] };
   /** Provider tags that could not be mirrored, and what the provider noted while tagging. */
   warnings?: ProviderWarning[];
+  /** Why the deploy failed, for `deploy-failed`. */
+  error?: { code: string; message: string };
+  /** The model's stage board right after the call (not stored in the ledger; absent on a retried call's stored result). */
+  board?: StageBoard;
 }
 
 export interface ApproveInput {

@@ -1,6 +1,6 @@
 // Recording how a deploy went, once the provider has answered (or reconcile asked it).
 import type { DeployResult } from '../../contract/provider.js';
-import type { LedgerState } from '../../state/types.js';
+import type { GateReport, LedgerState, StageEntry } from '../../state/types.js';
 import type { PromotionResult } from '../types.js';
 import { eventOf, resultFor, stageOf } from './guards.js';
 import { type Decision, type DeployTicket, returning } from './types.js';
@@ -14,6 +14,22 @@ export interface DeployOutcomeInput {
   by: string;
 }
 
+/** The `approvals` gate once the approvals are complete: `pass`, naming who approved. */
+export function withApprovals(gates: readonly GateReport[], entry: StageEntry): GateReport[] {
+  const by = entry.approvals.map((approval) => approval.by);
+  if (entry.approvalsRequired === 0 || by.length < entry.approvalsRequired) return [...gates];
+  return gates.map((gate) =>
+    gate.kind === 'approvals'
+      ? {
+          ...gate,
+          verdict: 'pass',
+          inputs: { ...gate.inputs, approvedBy: by },
+          message: `approved by ${by.join(', ')}`,
+        }
+      : gate,
+  );
+}
+
 /** `deploy.succeeded` or `deploy.failed` for a version still `deploying`; otherwise what became of it. */
 export function decideDeployOutcome(
   state: LedgerState,
@@ -23,11 +39,13 @@ export function decideDeployOutcome(
   const { ticket, deployed, failure } = input;
   const where = { model: ticket.model, stage: ticket.stage, version: ticket.version };
   const entry = stageOf(state, ticket.model, ticket.stage)?.entries[ticket.version];
+  // Someone else finished it while the provider worked (reconcile, or a retried run).
+  if (entry?.status === 'deployed') return returning(resultFor(where, 'already-done', entry));
   if (entry?.status !== 'deploying')
-    return returning(resultFor(where, entry?.status === 'deployed' ? 'already-done' : 'gate-failed', entry));
+    return returning(resultFor(where, 'deploy-failed', entry, entry?.error ? { error: entry.error } : {}));
   const base = { ...where, by: input.by, idempotencyKey: ticket.key };
-  const result = resultFor(where, 'promoted', entry, {
-    gates: ticket.gates,
+  const result = resultFor(where, ticket.rollback ? 'rolled-back' : 'promoted', entry, {
+    gates: withApprovals(ticket.gates, entry),
     previous: ticket.replaces,
     ...(deployed ? { deploy: deployed } : {}),
   });

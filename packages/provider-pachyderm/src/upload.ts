@@ -6,25 +6,24 @@
 // on every pachctl 2.x and has no size limit (commit metadata would need ≥ 2.10 and travel on argv).
 // start commit → put file… → manifest commit → finish commit: finishing is what triggers pipelines,
 // so a half-written commit is never seen by them; a failed upload deletes its open commits.
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import {
   ErrorCode,
-  InvalidInputError,
   ModelshipError,
   type ProviderContext,
   throwIfAborted,
   type UploadInput,
   type UploadResult,
 } from '@modelship/core';
+import { manifestFileName, uploadWithManifest } from '@modelship/core/provider-kit';
 import type { Pachctl } from './client.js';
 import { type CommitInfo, commitInfoSchema } from './schemas.js';
 
-const manifestName = 'modelship.manifest.json';
 const marker = 'modelship-upload';
 
-export interface UploadTarget {
+export interface CommitTarget {
   repo: string;
   branch: string;
   /** The repo holding manifests; no pipeline may read it. */
@@ -32,8 +31,8 @@ export interface UploadTarget {
 }
 
 /** Where the manifest of `repo@commit` is kept: a file picker for `pachctl get file`. */
-export function manifestPicker(target: UploadTarget, commit: string): string {
-  return `${target.manifestRepo}@master:/${target.repo}/${commit}/${manifestName}`;
+export function manifestPicker(target: CommitTarget, commit: string): string {
+  return `${target.manifestRepo}@master:/${target.repo}/${commit}/${manifestFileName}`;
 }
 
 async function headOf(pachctl: Pachctl, repo: string, branch: string): Promise<CommitInfo | undefined> {
@@ -69,7 +68,7 @@ async function clearInterrupted(pachctl: Pachctl, repo: string, branch: string, 
 
 async function putManifest(
   pachctl: Pachctl,
-  target: UploadTarget,
+  target: CommitTarget,
   commit: string,
   file: string,
 ): Promise<void> {
@@ -88,7 +87,14 @@ async function putManifest(
   const picker = `${target.manifestRepo}@master=${id}`;
   try {
     await pachctl.run(
-      ['put', 'file', `${picker}:/${target.repo}/${commit}/${manifestName}`, '-f', file, '--progress=false'],
+      [
+        'put',
+        'file',
+        `${picker}:/${target.repo}/${commit}/${manifestFileName}`,
+        '-f',
+        file,
+        '--progress=false',
+      ],
       'upload (manifest)',
     );
     await pachctl.run(['finish', 'commit', picker], 'upload (manifest)');
@@ -98,95 +104,72 @@ async function putManifest(
   }
 }
 
+/**
+ * The shared flow (core's uploadWithManifest: stamp, check the caller's digest, skip, files,
+ * manifest last) into one Pachyderm commit: the open commit is started once the manifest is known,
+ * files go in one `put file` each, the manifest goes to the manifest repo and only then is the data
+ * commit finished; a failure deletes the open commit.
+ */
 export async function uploadCommit(
   pachctl: Pachctl,
-  target: UploadTarget,
+  target: CommitTarget,
   input: UploadInput,
   context: ProviderContext,
 ): Promise<UploadResult> {
   const { repo, branch } = target;
-  throwIfAborted(context.signal, 'upload');
-  const info = await stat(input.path).catch(() => undefined);
-  if (!info)
-    throw new InvalidInputError(
-      `upload: ${input.path} does not exist; pass a model or data file or directory`,
-    );
-  const { createManifest, formatManifest } = await import('@modelship/manifest');
-  const { manifest } = await createManifest({
-    path: input.path,
-    name: input.model.name,
-    version: input.model.version,
+  return uploadWithManifest(input, context, {
+    target: async ({ manifestDigest }) => {
+      const description = `${marker} model=${input.model.name} digest=${manifestDigest}`;
+      await ensureRepo(pachctl, repo);
+      await ensureRepo(pachctl, target.manifestRepo);
+      await clearInterrupted(pachctl, target.manifestRepo, 'master', context);
+      const head = await clearInterrupted(pachctl, repo, branch, context);
+      const refsFor = (commit: string) => ({
+        repo,
+        branch,
+        commit,
+        manifest: manifestPicker(target, commit),
+      });
+      if (head?.finished && head.description === description) {
+        return {
+          uri: `${repo}@${head.commit.id}`,
+          refs: refsFor(head.commit.id),
+          stored: async () => manifestDigest,
+          putFile: async () => undefined,
+          putManifest: async () => 'already-stored' as const,
+        };
+      }
+      const commit = (
+        await pachctl.run(['start', 'commit', `${repo}@${branch}`, '--description', description], 'upload')
+      ).trim();
+      if (!/^[0-9a-f]{32}$/.test(commit))
+        throw new TypeError(`upload: pachctl start commit printed "${commit}", not a commit id`);
+      const open = `${repo}@${branch}=${commit}`;
+      const scratch = await mkdtemp(join(tmpdir(), 'modelship-pachyderm-'));
+      return {
+        uri: `${repo}@${commit}`,
+        refs: refsFor(commit),
+        stored: async () => undefined,
+        putFile: async (file) => {
+          await pachctl.run(
+            ['put', 'file', `${open}:/${file.path}`, '-f', file.absolutePath, '--progress=false'],
+            'upload',
+          );
+        },
+        putManifest: async (text) => {
+          const manifestFile = join(scratch, manifestFileName);
+          await writeFile(manifestFile, text);
+          throwIfAborted(context.signal, 'upload');
+          // Before finishing: once the data commit finishes, pipelines run and lineage readers look for it.
+          await putManifest(pachctl, target, commit, manifestFile);
+          await pachctl.run(['finish', 'commit', open], 'upload');
+          return undefined;
+        },
+        abandon: async () => {
+          await pachctl.run(['delete', 'commit', commit], 'upload (cleanup)');
+        },
+        cleanup: () => rm(scratch, { recursive: true, force: true }),
+      };
+    },
   });
-  const digest = `${manifest.digest.algorithm}:${manifest.digest.value}`;
-  if (input.manifestDigest && input.manifestDigest !== digest) {
-    throw new ModelshipError(
-      ErrorCode.Integrity,
-      `upload: ${input.path} hashes to ${digest} but the caller stamped ${input.manifestDigest}; the files changed after the manifest was made — re-create it`,
-      { details: { expected: input.manifestDigest, actual: digest } },
-    );
-  }
-  const description = `${marker} model=${input.model.name} digest=${digest}`;
-  const refsFor = (commit: string) => ({
-    repo,
-    branch,
-    commit,
-    manifestDigest: digest,
-    manifest: manifestPicker(target, commit),
-  });
-
-  await ensureRepo(pachctl, repo);
-  await ensureRepo(pachctl, target.manifestRepo);
-  await clearInterrupted(pachctl, target.manifestRepo, 'master', context);
-  const head = await clearInterrupted(pachctl, repo, branch, context);
-  if (head?.finished && head.description === description) {
-    context.logger.info(`upload: ${repo}@${branch} already holds ${digest} (commit ${head.commit.id})`);
-    return {
-      uri: `${repo}@${head.commit.id}`,
-      refs: refsFor(head.commit.id),
-      skipped: true,
-      manifestDigest: digest,
-      warnings: [],
-    };
-  }
-
-  const commit = (
-    await pachctl.run(['start', 'commit', `${repo}@${branch}`, '--description', description], 'upload')
-  ).trim();
-  if (!/^[0-9a-f]{32}$/.test(commit))
-    throw new TypeError(`upload: pachctl start commit printed "${commit}", not a commit id`);
-  const open = `${repo}@${branch}=${commit}`;
-  const scratch = await mkdtemp(join(tmpdir(), 'modelship-pachyderm-'));
-  try {
-    if (info.isDirectory()) {
-      await pachctl.run(['put', 'file', '-r', `${open}:/`, '-f', input.path, '--progress=false'], 'upload');
-    } else {
-      await pachctl.run(
-        ['put', 'file', `${open}:/${basename(input.path)}`, '-f', input.path, '--progress=false'],
-        'upload',
-      );
-    }
-    const manifestFile = join(scratch, manifestName);
-    await writeFile(manifestFile, formatManifest(manifest));
-    throwIfAborted(context.signal, 'upload');
-    // Before finishing: once the data commit finishes, pipelines run and lineage readers look for it.
-    await putManifest(pachctl, target, commit, manifestFile);
-    await pachctl.run(['finish', 'commit', open], 'upload');
-  } catch (error) {
-    await pachctl
-      .run(['delete', 'commit', commit], 'upload (cleanup)')
-      .catch((cleanup: unknown) =>
-        context.logger.warn(`upload: could not delete the unfinished commit ${commit}: ${String(cleanup)}`),
-      );
-    throw error;
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
-  context.logger.info(`upload: committed ${input.path} to ${repo}@${commit}`);
-  return {
-    uri: `${repo}@${commit}`,
-    refs: refsFor(commit),
-    skipped: false,
-    manifestDigest: digest,
-    warnings: [],
-  };
 }

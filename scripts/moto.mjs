@@ -33,7 +33,7 @@ async function waitForHttp(url, child, timeoutMs) {
 }
 
 /** @returns {Promise<{ url: string, port: number, stop: () => Promise<void> }>} */
-export async function startMotoServer({ timeoutMs = 30_000 } = {}) {
+export async function startMotoServer({ timeoutMs = 120_000 } = {}) {
   const bin = venvBin('moto_server');
   if (!peersReady('main') || !existsSync(bin)) ensurePeers(['main']);
   const port = await freePort();

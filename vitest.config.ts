@@ -8,7 +8,8 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: ['modelship-source'] } },
   test: {
-    projects: ['packages/*', 'apps/*'],
+    // Config files, not folders: packages/testing is a folder of packages, not a project.
+    projects: ['packages/*/vitest.config.ts', 'packages/testing/*/vitest.config.ts', 'apps/*'],
     reporters: ['default', ['json', { outputFile: '.reports/vitest.json' }]],
     testTimeout: 60_000,
     hookTimeout: 120_000,

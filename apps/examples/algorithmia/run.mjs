@@ -19,11 +19,11 @@ const keep = process.argv.includes('--keep');
 const bin = join(repo, 'packages', 'cli', 'bin', 'modelship-algorithmia.js');
 const python = join(repo, '.peers', 'main', 'bin', 'python');
 const jupyter = join(repo, '.peers', 'main', 'bin', 'jupyter');
-const providerDist = join(repo, 'packages', 'provider-algorithmia', 'dist');
+const emulatorDist = join(repo, 'packages', 'testing', 'algorithmia-emulator', 'dist');
 
 for (const [path, fix] of [
   [join(repo, 'packages', 'cli', 'dist', 'wrapper.js'), 'npm run build'],
-  [join(providerDist, 'testing.js'), 'npm run build'],
+  [join(emulatorDist, 'index.js'), 'npm run build'],
   [jupyter, 'node scripts/peers.mjs'],
 ]) {
   if (!existsSync(path)) {
@@ -32,7 +32,7 @@ for (const [path, fix] of [
   }
 }
 
-const { startAlgorithmiaEmulator } = await import(pathToFileURL(join(providerDist, 'testing.js')).href);
+const { startAlgorithmiaEmulator } = await import(pathToFileURL(join(emulatorDist, 'index.js')).href);
 const algorithmia = createRequire(join(repo, 'packages', 'provider-algorithmia', 'package.json'))(
   'algorithmia',
 );

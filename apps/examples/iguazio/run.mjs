@@ -14,13 +14,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');
 const bin = (name) => join(repo, 'packages', 'cli', 'bin', `${name}.js`);
 const keep = process.argv.includes('--keep');
-for (const built of ['packages/cli/dist/main.js', 'packages/provider-iguazio/dist/testing.js']) {
+for (const built of ['packages/cli/dist/main.js', 'packages/testing/mlrun-emulator/dist/index.js']) {
   if (!existsSync(join(repo, built))) {
     console.error(`example: ${built} is missing; run \`npm run example:iguazio\` (it builds first)`);
     process.exit(2);
   }
 }
-const { startMlrunEmulator } = await import('@modelship/provider-iguazio/testing');
+const { startMlrunEmulator } = await import('@modelship/testing-mlrun-emulator');
 
 const accessKey = 'igz-example-access-key-7f3a';
 const mlrun = await startMlrunEmulator({ accessKey, workflowPolls: 2, deployPolls: 1 });

@@ -1,27 +1,40 @@
 """The production flow: loads the model of the chosen upstream run, verifies it byte for byte
-against its modelship manifest, and only then predicts.
+against its modelship manifest, and only then predicts. Scheduled daily on Argo Workflows.
 
-    python predict_flow.py --production argo-workflows create
-    python predict_flow.py --production argo-workflows trigger --upstream-run-id EvaluateNewModelFlow/1699
+    MODELSHIP_UPSTREAM_RUN_ID=EvaluateNewModelFlow/1699 python predict_flow.py --production argo-workflows create
+    python predict_flow.py --production argo-workflows trigger [--upstream-run-id EvaluateNewModelFlow/1700]
+
+`modelship-metaflow deploy` sets MODELSHIP_UPSTREAM_RUN_ID for `argo-workflows create`, so the
+deployed run becomes the parameter's default in the WorkflowTemplate: the schedule serves it.
 """
 import os
 import shutil
 import pickle
 import tempfile
 
-from metaflow import FlowSpec, Parameter, Run, namespace, project, step
+from metaflow import FlowSpec, Parameter, Run, namespace, project, schedule, step
 
 MODEL_URI_TAG = "modelship_model_uri:"
 
 
+@schedule(daily=True)
 @project(name="modelship_iris")
 class PredictFlow(FlowSpec):
+    # Not `required=True`: Metaflow refuses to schedule a flow with a required parameter that has no
+    # default. The default is evaluated when the flow is deployed (`argo-workflows create`).
     upstream_run_id = Parameter(
-        "upstream-run-id", required=True, help="the EvaluateNewModelFlow run to serve, as Flow/RunId"
+        "upstream-run-id",
+        default=lambda ctx: os.environ.get("MODELSHIP_UPSTREAM_RUN_ID", ""),
+        help="the EvaluateNewModelFlow run to serve, as Flow/RunId (default: the run deployed)",
     )
 
     @step
     def start(self):
+        if not self.upstream_run_id:
+            raise ValueError(
+                "no upstream run: pass --upstream-run-id Flow/RunId, or deploy with modelship-metaflow deploy "
+                "(it sets MODELSHIP_UPSTREAM_RUN_ID for argo-workflows create)"
+            )
         namespace(None)
         upstream = Run(self.upstream_run_id)
         uris = [tag[len(MODEL_URI_TAG):] for tag in upstream.user_tags if tag.startswith(MODEL_URI_TAG)]

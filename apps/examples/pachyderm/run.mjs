@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');
 const keep = process.argv.includes('--keep');
-for (const pkg of ['core', 'provider-pachyderm']) {
+for (const pkg of ['core', 'provider-pachyderm', 'testing/pachctl-double']) {
   if (!existsSync(join(repo, 'packages', pkg, 'dist', 'index.js'))) {
     console.error(
       `example: packages/${pkg} is not built; run \`npm run example:pachyderm\` (it builds first)`,
@@ -23,7 +23,7 @@ for (const pkg of ['core', 'provider-pachyderm']) {
   }
 }
 const { createPachydermProvider } = await import('@modelship/provider-pachyderm');
-const { startPachctlDouble } = await import('@modelship/provider-pachyderm/testing');
+const { startPachctlDouble } = await import('@modelship/testing-pachctl-double');
 const { createConsoleLogger, createPromoter, createProviderContext, openFileLedger } = await import(
   '@modelship/core'
 );
@@ -106,7 +106,9 @@ async function registerModel(promoter, provider, trained) {
   console.log(
     `  lineage: data ${lineage.data.map((d) => `${d.repo}@${d.commit} (parent ${d.parent ?? 'none'})`).join(', ')}`,
   );
-  console.log(`           code ${lineage.code.map((c) => `${c.repo}@${c.commit}`).join(', ')}`);
+  console.log(
+    `           code ${lineage.code.map((c) => `${c.repo}@${c.commit} = ${c.image} (git ${c.gitSha})`).join(', ')}`,
+  );
   return { version: version.id, lineage };
 }
 
@@ -161,6 +163,9 @@ try {
   check(v2.lineage.data[0]?.commit === second.refs.commit, 'v2 does not descend from the second data commit');
   check(v2.lineage.data[0]?.parent === first.refs.commit, 'v2 lineage does not reach the first data commit');
   check(trained2.metrics.rows > trained1.metrics.rows, 'v2 was not trained on more rows');
+  // v2 was retrained by the data commit alone; its lineage still reaches the image and the git commit.
+  check(v2.lineage.code[0]?.gitSha === sha1, 'v2 lineage does not reach the git SHA');
+  check(trained2.refs.image === `acme/housing-prices:${sha1}`, 'v2 refs do not name the image');
 
   step('5. Promote v2; then roll production back to v1');
   await promote(promoter, v2.version, 'staging');

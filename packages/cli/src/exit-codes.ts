@@ -10,6 +10,8 @@ export const exitCodes = {
   raceLost: 3,
   /** Waiting for approval. */
   pendingApproval: 4,
+  /** The acting user may not do this (not an allowed approver, or approving their own request). */
+  notAllowed: 5,
 } as const;
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
 
@@ -18,7 +20,8 @@ export const exitCodeHelp = `Exit codes:
   1  a gate said no, or an operation failed
   2  bad input or usage
   3  lost a concurrent race (nothing recorded; retrying is safe)
-  4  waiting for approval`;
+  4  waiting for approval
+  5  not allowed (not an allowed approver, or approving your own request)`;
 
 /** Wrong command line: unknown flag, missing argument. Always exit 2. */
 export class UsageError extends Error {
@@ -49,6 +52,7 @@ export function exitCodeFor(error: unknown): ExitCode {
   if (code === undefined) return exitCodes.failed;
   if (code === 'race_lost') return exitCodes.raceLost;
   if (code === 'approval_required') return exitCodes.pendingApproval;
+  if (code === 'not_allowed') return exitCodes.notAllowed;
   if (usageCodes.has(code) || code.startsWith('ERR_PARSE_ARGS')) return exitCodes.usage;
   // @modelship/manifest: integrity failures are 1, malformed manifests and bad options 2.
   if (code.startsWith('MANIFEST_') && !/AGGREGATE|SIGNATURE/.test(code)) return exitCodes.usage;

@@ -1,24 +1,50 @@
 // Pure parsing for the provider wrappers (`modelship-<provider> <verb> …`).
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { SettingFlags } from '@modelship/core';
+import { settingFlagName } from '@modelship/core/provider-kit';
 import { UsageError } from './exit-codes.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** Minimal shape of a provider's CLI spec needed to parse (the full one is @modelship/core's ProviderCliSpec). */
+interface WrapperOption {
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  short?: string;
+  description: string;
+  env?: string;
+  secret?: boolean;
+}
+
+/**
+ * Minimal shape of a provider's CLI spec needed to parse (the full one is @modelship/core's
+ * ProviderCliSpec): `settings` (flag metadata of the settings schema) or, until every provider
+ * has one, the older `options`.
+ */
 export interface WrapperSpecShape {
   name: string;
-  options: Record<
-    string,
-    {
-      type: 'string' | 'boolean';
-      multiple?: boolean;
-      short?: string;
-      description: string;
-      env?: string;
-      secret?: boolean;
-    }
-  >;
+  settings?: SettingFlags;
+  options?: Record<string, WrapperOption>;
   commands?: Record<string, { description: string; usage?: string }>;
+}
+
+/** The provider's flags by flag name: derived from its settings, or its legacy options. */
+export function providerFlags(spec: WrapperSpecShape): Record<string, WrapperOption> {
+  if (!spec.settings) return spec.options ?? {};
+  const flags: Record<string, WrapperOption> = {};
+  for (const [key, field] of Object.entries(spec.settings)) {
+    const flag = settingFlagName(key, field);
+    if (flag === undefined) continue;
+    if (flag in wrapperOptions)
+      throw new Error(`${spec.name} setting ${key}: flag --${flag} is already a common wrapper option`);
+    flags[flag] = {
+      type: field.type === 'boolean' ? 'boolean' : 'string',
+      description: field.description,
+      ...(field.short ? { short: field.short } : {}),
+      ...(field.env ? { env: field.env } : {}),
+      ...(field.secret ? { secret: true } : {}),
+    };
+  }
+  return flags;
 }
 
 export const wrapperVerbs = {
@@ -65,7 +91,7 @@ export const wrapperOptions = {
   config: {
     type: 'string',
     description:
-      'modelship.config file or directory (default: the current one); its providers.<name> settings fill options given neither as flags nor in the environment',
+      'modelship.config file or directory (default: the current one); its providers.<name> settings apply where neither a flag nor the environment sets one',
   },
   json: { type: 'boolean', description: 'print one JSON document on stdout' },
   verbose: { type: 'boolean', description: 'debug logging (commands run, requests)' },
@@ -87,7 +113,7 @@ export function argvToWrapperOptions(spec: WrapperSpecShape, argv: readonly stri
   const own = dash === -1 ? [...argv] : argv.slice(0, dash);
   const tail = dash === -1 ? [] : argv.slice(dash + 1);
   const options: Options = { ...wrapperOptions };
-  for (const [name, option] of Object.entries(spec.options)) {
+  for (const [name, option] of Object.entries(providerFlags(spec))) {
     options[name] = {
       type: option.type,
       ...(option.multiple ? { multiple: true } : {}),
@@ -119,14 +145,14 @@ export function argvToWrapperOptions(spec: WrapperSpecShape, argv: readonly stri
   };
 }
 
-/** Fills provider options from their environment variables when the flag is absent. */
+/** Fills provider options from their environment variables when the flag is absent (options form only). */
 export function withEnvFallbacks(
   spec: WrapperSpecShape,
   values: WrapperInvocation['values'],
   env: Record<string, string | undefined>,
 ): WrapperInvocation['values'] {
   const out = { ...values };
-  for (const [name, option] of Object.entries(spec.options)) {
+  for (const [name, option] of Object.entries(spec.options ?? {})) {
     if (out[name] === undefined && option.env && env[option.env] !== undefined) {
       out[name] =
         option.type === 'boolean' ? env[option.env] === 'true' || env[option.env] === '1' : env[option.env];
@@ -167,15 +193,45 @@ export function wrapperHelp(spec: WrapperSpecShape & { summary: string }): strin
         ]
       : []),
     '',
-    `${spec.name} options:`,
-    ...Object.entries(spec.options).map(([name, option]) => flag(name, option)),
+    ...(spec.settings ? settingsHelp(spec.name, spec.settings) : legacyOptionsHelp(spec, flag)),
     '',
     'Common options:',
     ...Object.entries(wrapperOptions).map(([name, option]) => flag(name, option)),
   ].join('\n');
 }
 
-/** Config-file provider settings as option values: strings and booleans as they are, others as text. */
+function legacyOptionsHelp(
+  spec: WrapperSpecShape,
+  flag: (name: string, option: WrapperOption) => string,
+): string[] {
+  return [
+    `${spec.name} options:`,
+    ...Object.entries(spec.options ?? {}).map(([name, option]) => flag(name, option)),
+  ];
+}
+
+/** One block per setting: its flag, what it is, and the other two places it can be set. */
+function settingsHelp(provider: string, settings: SettingFlags): string[] {
+  const lines = [
+    `${provider} settings (a flag wins over its environment variable, which wins over providers.${provider}.<key> in modelship.config):`,
+  ];
+  for (const [key, field] of Object.entries(settings)) {
+    const flag = settingFlagName(key, field);
+    const value = field.type === 'boolean' ? '' : field.type === 'number' ? ' N' : ' X';
+    const head = flag ? `${field.short ? `-${field.short}, ` : '    '}--${flag}${value}` : `    (no flag)`;
+    const where = [
+      field.env ? `env ${field.env}` : undefined,
+      field.secret ? 'secret: never in the config file' : `config ${key}`,
+    ].filter(Boolean);
+    lines.push(`  ${head.padEnd(28)} ${field.description}`, `  ${''.padEnd(28)} (${where.join('; ')})`);
+  }
+  return lines;
+}
+
+/**
+ * Config-file provider settings as option values: strings and booleans as they are, others as text.
+ * Transition path for providers still on the options form; settings-form providers never use it.
+ */
 export function settingsAsValues(settings: Record<string, unknown>): Record<string, string | boolean> {
   return Object.fromEntries(
     Object.entries(settings).map(([key, value]) => [
@@ -202,7 +258,7 @@ export function withConfigFallbacks(
 ): WrapperInvocation['values'] {
   const out = { ...values };
   for (const [name, value] of Object.entries(settingsAsValues(settings))) {
-    const option = spec.options[name];
+    const option = spec.options?.[name];
     if (!option) continue;
     if (option.secret)
       throw new UsageError(

@@ -1,11 +1,13 @@
-// `modelship-<provider>`: the generic wrapper around a provider's ProviderCliSpec. The spec is
+// `modelship-<provider>`: the generic wrapper around a provider's cliSpec. The spec is
 // loaded lazily from `@modelship/provider-<name>/cli`, so `--help` stays cheap.
 import { resolve } from 'node:path';
 import type {
+  AnyProviderCliSpec,
   MappedStatus,
   ProviderCliSpec,
   ProviderContext,
   ProviderRefs,
+  ProviderSettingsCliSpec,
   ProviderV1,
 } from '@modelship/core';
 import { keyValues } from './args.js';
@@ -14,6 +16,7 @@ import { describeError, exitCodeFor, exitCodeHelp, exitCodes, UsageError } from 
 import { githubActions } from './github.js';
 import { type CliIo, processIo } from './io.js';
 import { createCliProgress } from './progress.js';
+import { createProviderFromSettings } from './provider-settings.js';
 import {
   argvToWrapperOptions,
   required,
@@ -45,11 +48,11 @@ export class ProviderCliUnavailableError extends Error {
 }
 
 /** Loads `cliSpec` from `@modelship/provider-<name>/cli`; a missing subpath is a clear error, not a fake. */
-export async function loadProviderCliSpec(name: string): Promise<ProviderCliSpec> {
+export async function loadProviderCliSpec(name: string): Promise<AnyProviderCliSpec> {
   const specifier = `@modelship/provider-${name}/cli`;
-  let module: { cliSpec?: ProviderCliSpec };
+  let module: { cliSpec?: AnyProviderCliSpec };
   try {
-    module = (await import(specifier)) as { cliSpec?: ProviderCliSpec };
+    module = (await import(specifier)) as { cliSpec?: AnyProviderCliSpec };
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (
@@ -78,17 +81,43 @@ async function cliContext(
   return createProviderContext({ logger, secrets, progress: createCliProgress(io.stderr) });
 }
 
-/** Flags and environment first, then `providers.<name>` of the modelship.config found (if any). */
-async function withConfig(
-  spec: ProviderCliSpec,
+/** True for specs that carry a settings schema (the form every provider moves to). */
+export function isSettingsSpec(spec: AnyProviderCliSpec): spec is ProviderSettingsCliSpec {
+  return 'settings' in spec && typeof (spec as ProviderSettingsCliSpec).settingsSchema === 'function';
+}
+
+/** `providers.<name>` of the modelship.config found from --config or the working directory. */
+async function providerConfig(
+  name: string,
   values: WrapperInvocation['values'],
   io: CliIo,
-): Promise<WrapperInvocation['values']> {
+): Promise<{ settings: Record<string, unknown>; path: string } | undefined> {
   const { loadConfig } = await import('@modelship/core');
   const target = typeof values.config === 'string' ? resolve(io.cwd, values.config) : io.cwd;
   const { config, path } = await loadConfig(target);
-  const settings = config.providers[spec.name];
-  return settings && path ? withConfigFallbacks(spec, values, settings, path) : values;
+  const settings = config.providers[name];
+  return settings && path ? { settings, path } : undefined;
+}
+
+/**
+ * Options form (transition path until every provider has a settings schema): flags, then
+ * environment, then the config's `providers.<name>` flattened to option strings.
+ */
+async function createFromOptions(
+  spec: ProviderCliSpec,
+  invocation: WrapperInvocation,
+  io: CliIo,
+  onSecrets: (secrets: string[]) => void,
+): Promise<{ provider: ProviderV1; values: WrapperInvocation['values'] }> {
+  let values = withEnvFallbacks(spec, invocation.values, io.env);
+  const config = await providerConfig(spec.name, values, io);
+  if (config) values = withConfigFallbacks(spec, values, config.settings, config.path);
+  onSecrets(
+    Object.entries(spec.options)
+      .filter(([name, option]) => option.secret && typeof values[name] === 'string')
+      .map(([name]) => values[name] as string),
+  );
+  return { provider: await spec.create(values, io.env as NodeJS.ProcessEnv), values };
 }
 
 function refsOf(values: WrapperInvocation['values']): ProviderRefs {
@@ -100,7 +129,8 @@ async function runVerb(
   invocation: WrapperInvocation,
   values: WrapperInvocation['values'],
   context: ProviderContext,
-  spec: ProviderCliSpec,
+  spec: AnyProviderCliSpec,
+  settings: Record<string, unknown> | undefined,
 ): Promise<unknown> {
   const verb = invocation.verb!;
   const idempotencyKey = values['idempotency-key'] as string | undefined;
@@ -181,7 +211,7 @@ async function runVerb(
     default: {
       const command = spec.commands?.[verb];
       if (!command) throw new UsageError(`unknown command "${verb}"`);
-      return command.run({ provider, positionals: invocation.positionals, values, context });
+      return command.run({ provider, positionals: invocation.positionals, values, settings, context });
     }
   }
 }
@@ -210,13 +240,12 @@ function summarize(verb: string, result: unknown): string {
 
 /** Runs `modelship-<spec.name> <argv>` and resolves the exit code (see exitCodes). */
 export async function runProviderCli(
-  spec: ProviderCliSpec,
+  spec: AnyProviderCliSpec,
   argv: readonly string[],
   io: CliIo = processIo(),
 ): Promise<number> {
   let json = argv.includes('--json');
   const gha = githubActions(io, json);
-  // Secret option values are known before anything can fail, so even a failing create() is redacted.
   let secrets: string[] = [];
   const hide = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
   try {
@@ -226,16 +255,27 @@ export async function runProviderCli(
       io.stdout.write(`${wrapperHelp(spec)}\n\n${exitCodeHelp}\n`);
       return exitCodes.ok;
     }
-    const values = await withConfig(spec, withEnvFallbacks(spec, invocation.values, io.env), io);
-    secrets = Object.entries(spec.options)
-      .filter(
-        ([name, option]) =>
-          option.secret && typeof values[name] === 'string' && (values[name] as string).length >= 4,
-      )
-      .map(([name]) => values[name] as string);
+    // Secret values are known before anything can fail, so even a failing create is redacted.
+    const onSecrets = (found: string[]) => {
+      secrets = found.filter((secret) => secret.length >= 4);
+    };
+    let provider: ProviderV1;
+    let values = invocation.values;
+    let settings: Record<string, unknown> | undefined;
+    if (isSettingsSpec(spec)) {
+      const config = await providerConfig(spec.name, values, io);
+      ({ provider, settings } = await createProviderFromSettings(spec, {
+        flags: values,
+        env: io.env,
+        cwd: io.cwd,
+        config,
+        onSecrets,
+      }));
+    } else {
+      ({ provider, values } = await createFromOptions(spec, invocation, io, onSecrets));
+    }
     const context = await cliContext(io, values, secrets);
-    const provider = await spec.create(values, io.env as NodeJS.ProcessEnv);
-    const result = await runVerb(provider, invocation, values, context, spec);
+    const result = await runVerb(provider, invocation, values, context, spec, settings);
     const text = json ? JSON.stringify(result, null, 2) : summarize(invocation.verb!, result);
     io.stdout.write(`${context.redact(text)}\n`);
     if (gha) {
@@ -281,7 +321,7 @@ export async function runWrapper(
   argv: readonly string[],
   io: CliIo = processIo(),
 ): Promise<number> {
-  let spec: ProviderCliSpec;
+  let spec: AnyProviderCliSpec;
   try {
     spec = await loadProviderCliSpec(name);
   } catch (error) {

@@ -52,6 +52,8 @@ function runAction(
           HOME: project.dir,
           GITHUB_ACTIONS: 'true',
           GITHUB_OUTPUT: outputs,
+          // Who started the run; only this user may approve from a workflow.
+          GITHUB_ACTOR: 'alice',
           MODELSHIP_ACTOR: 'ci',
           ...env,
         },

@@ -87,13 +87,14 @@ describe('argvToOptions', () => {
 });
 
 describe('exit codes', () => {
-  it('map error codes: usage 2, gate 1, race 3, approval 4, integrity 1, bad manifest 2', () => {
+  it('map error codes: usage 2, gate 1, race 3, approval 4, not allowed 5, integrity 1, bad manifest 2', () => {
     expect(exitCodeFor(new UsageError('x'))).toBe(2);
     expect(exitCodeFor({ code: 'invalid_input' })).toBe(2);
     expect(exitCodeFor({ code: 'illegal_transition' })).toBe(2);
     expect(exitCodeFor({ code: 'gate_failed' })).toBe(1);
     expect(exitCodeFor({ code: 'race_lost' })).toBe(3);
     expect(exitCodeFor({ code: 'approval_required' })).toBe(4);
+    expect(exitCodeFor({ code: 'not_allowed' })).toBe(5);
     expect(exitCodeFor({ code: 'integrity' })).toBe(1);
     expect(exitCodeFor({ code: 'MODEL_DIGEST_MISMATCH' })).toBe(1);
     expect(exitCodeFor({ code: 'MANIFEST_INVALID_FIELD' })).toBe(2);

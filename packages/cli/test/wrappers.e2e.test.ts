@@ -127,6 +127,72 @@ describe('provider settings from modelship.config', () => {
   });
 });
 
+describe('one settings schema: modelship and modelship-local read the same keys', () => {
+  it('providers.local.startTimeoutMs in the config is honoured, and the environment wins over the config', async () => {
+    const configured = makeProject(
+      'stages: [staging]\nproviders:\n  local:\n    startTimeoutMs: 1\n    root: ./from-config\n',
+    );
+    try {
+      const model = configured.model('t', 2, 0.9);
+      const env = { MODELSHIP_LOCAL_ROOT: join(configured.dir, 'from-env') };
+      const upload = await cli(['upload', model.path, '--model', 't', '--json'], {
+        cwd: configured.dir,
+        env,
+        bin: 'modelship-local',
+      });
+      expect(upload.code, upload.stderr).toBe(0);
+      const { refs } = JSON.parse(upload.stdout);
+      expect(refs.artifactDir.startsWith(join(configured.dir, 'from-env'))).toBe(true);
+      const deploy = await cli(
+        [
+          'deploy',
+          '--model',
+          't',
+          '--version',
+          'v1',
+          '--stage',
+          'staging',
+          '--ref',
+          `artifactDir=${refs.artifactDir}`,
+        ],
+        { cwd: configured.dir, env, bin: 'modelship-local' },
+      );
+      expect(deploy.code).toBe(1);
+      expect(deploy.stderr).toContain('did not finish within 1 ms');
+    } finally {
+      await stopServers(configured.dir);
+      configured.cleanup();
+    }
+  });
+
+  it('an unknown key under providers.local is an error naming it and the known keys, in both CLIs', async () => {
+    const configured = makeProject('stages: [staging]\nproviders:\n  local:\n    start-timeout-ms: 1\n');
+    try {
+      const model = configured.model('u', 2, 0.9);
+      const known =
+        'providers.local.start-timeout-ms is not a local setting; known: root, host, startTimeoutMs, train';
+      const wrapper = await cli(['upload', model.path, '--model', 'u'], {
+        cwd: configured.dir,
+        bin: 'modelship-local',
+      });
+      expect(wrapper.code).toBe(2);
+      expect(wrapper.stderr).toContain(known);
+      const main = await cli(['upload', 'u', '--path', model.path], { cwd: configured.dir });
+      expect(main.code).toBe(2);
+      expect(main.stderr).toContain(known);
+    } finally {
+      configured.cleanup();
+    }
+  });
+
+  it('--help is generated from the settings: each flag with its environment variable and config key', async () => {
+    const help = await cli(['--help'], { cwd: project.dir, bin: 'modelship-local' });
+    expect(help.stdout).toMatch(/--start-timeout-ms N +how long a server may take/);
+    expect(help.stdout).toContain('(env MODELSHIP_LOCAL_START_TIMEOUT_MS; config startTimeoutMs)');
+    expect(help.stdout).toContain('(env MODELSHIP_LOCAL_ROOT; config root)');
+  });
+});
+
 describe('the other provider wrappers', () => {
   const require = createRequire(import.meta.url);
   for (const name of providerNames.filter((n) => n !== 'local')) {

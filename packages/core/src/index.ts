@@ -1,7 +1,9 @@
+export * from './config/errors.js';
 export * from './config/load.js';
 export * from './config/schema.js';
 export * from './contract/index.js';
-export * from './ledger/event.js';
+export * from './ledger/errors.js';
+export * from './ledger/events.js';
 export { FileLedger, type FileLedgerOptions, openFileLedger } from './ledger/file-ledger.js';
 export type {
   AppendOptions,
@@ -27,7 +29,9 @@ export {
 } from './promotion/gates.js';
 export { defaultActor, defaultIdempotencyKey } from './promotion/idempotency.js';
 export { createPromoter, type EventListener, type Promoter } from './promotion/promoter.js';
+export { type TagChange, type TaggedOutcome, tagChangesFor } from './promotion/tags.js';
 export * from './promotion/types.js';
+export * from './state/errors.js';
 export { entryStatus, reduce, replay } from './state/reducer.js';
 export { allowedTransitions, assertTransition, canTransition } from './state/transitions.js';
 export * from './state/types.js';

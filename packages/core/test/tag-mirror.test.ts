@@ -16,7 +16,12 @@ const config = {
 };
 
 /** A provider that records every tag call as `tag|untag version tag@stage [by: reason]`. */
-function taggingProvider(promotionTags: PromotionTag[] | undefined, calls: string[], fail?: string) {
+function taggingProvider(
+  promotionTags: PromotionTag[] | undefined,
+  calls: string[],
+  fail?: string,
+  tagsBeforeDeploy: PromotionTag[] = ['approved'],
+) {
   const provider: ProviderV1 = {
     specificationVersion: 'v1',
     name: 'recording',
@@ -32,6 +37,8 @@ function taggingProvider(promotionTags: PromotionTag[] | undefined, calls: strin
       abort: false,
     },
     ...(promotionTags ? { promotionTags } : {}),
+    // By default like SageMaker's registry: deploys only what it has seen approved.
+    tagsBeforeDeploy,
     upload: async () => {
       throw new Error('unused');
     },
@@ -57,7 +64,7 @@ function taggingProvider(promotionTags: PromotionTag[] | undefined, calls: strin
 
 async function setUp(
   promotionTags: PromotionTag[] | undefined,
-  options: { fail?: string; mirrorTags?: boolean } = {},
+  options: { fail?: string; mirrorTags?: boolean; tagsBeforeDeploy?: PromotionTag[] } = {},
 ) {
   const calls: string[] = [];
   const ledger = createMemoryLedger();
@@ -65,7 +72,7 @@ async function setUp(
   const promoter = createPromoter({
     config,
     ledger,
-    provider: taggingProvider(promotionTags, calls, options.fail),
+    provider: taggingProvider(promotionTags, calls, options.fail, options.tagsBeforeDeploy),
     context,
     env,
     captureProvenance: false,
@@ -161,6 +168,21 @@ describe('the promoter mirrors its decisions to the provider tags it asks for', 
       await quiet.promoter.promote({ model: 'churn', version: 'v1', to: 'staging' });
       expect(quiet.calls).toEqual(['deploy v1@staging']);
     }
+  });
+
+  it('a provider that does not need `approved` before its deploy gets it after, before the champion moves', async () => {
+    const { calls, promoter } = await setUp(all, { tagsBeforeDeploy: [] });
+    await promoter.promote({ model: 'churn', version: 'v1', to: 'staging' });
+    await promoter.promote({ model: 'churn', version: 'v1', to: 'production' });
+    calls.length = 0;
+    await promoter.approve({ model: 'churn', version: 'v1', stage: 'production', by: 'alice' });
+    await promoter.approve({ model: 'churn', version: 'v1', stage: 'production', by: 'bob' });
+    expect(calls).toEqual([
+      'deploy v1@production',
+      'tag v1 approved@production [alice, bob]',
+      'tag v1 champion@production',
+      'untag v1 challenger@production',
+    ]);
   });
 
   it('a tag the platform refuses is a redacted warning; the ledger keeps the decision', async () => {

@@ -2,15 +2,26 @@
 // Credentials reach git through GIT_ASKPASS and environment variables, never through argv or URLs.
 import { chmod, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   CommandFailedError,
   ErrorCode,
   ModelshipError,
   type ProviderContext,
+  type ProviderRefs,
   throwIfAborted,
 } from '@modelship/core';
+import {
+  type AlgorithmiaManifest,
+  algorithmiaManifestSchema,
+  toAlgorithmiaManifest,
+} from '@modelship/manifest';
+import type { AlgorithmiaDeps } from './client.js';
 import type { ResolvedSettings } from './settings.js';
+import { uploadedModel } from './upload.js';
+
+const MANIFEST = 'model_manifest.json';
+const IDENTITY_KEYS = ['model_filepath', 'model_md5_hash', 'model_origin_commit_SHA'] as const;
 
 export interface AlgorithmCheckout {
   dir: string;
@@ -96,5 +107,61 @@ export async function readJsonIfPresent(path: string): Promise<Record<string, un
       `${path} in the algorithm repository is not valid JSON (${(error as Error).message}); fix or delete it`,
       { cause: error },
     );
+  }
+}
+
+/** Pushes the commit carrying this model version (no new commit when it is already there); returns its sha. */
+export async function pushAlgorithm(
+  deps: AlgorithmiaDeps,
+  version: { name: string; version: string },
+  refs: ProviderRefs,
+) {
+  const { dataPath, manifest } = await uploadedModel(deps, refs);
+  const checkout = await cloneAlgorithmRepo(deps.resolved, deps.context);
+  try {
+    if (deps.settings.algorithmDir)
+      await copyAlgorithmCode(resolve(deps.settings.algorithmDir), checkout.dir);
+    const manifestPath = join(checkout.dir, MANIFEST);
+    const base = await readJsonIfPresent(manifestPath);
+    let next: AlgorithmiaManifest = toAlgorithmiaManifest(manifest, { modelFilepath: dataPath, base });
+    // Same model, same origin: keep the old upload time so a retried deploy makes no new commit.
+    if (base && IDENTITY_KEYS.every((key) => base[key] === next[key])) {
+      next = { ...next, model_uploaded_utc: String(base.model_uploaded_utc) };
+    }
+    algorithmiaManifestSchema.parse(next);
+    await writeFile(manifestPath, JSON.stringify(next));
+    await checkout.git(['add', '--all']);
+    const changed = (await checkout.git(['status', '--porcelain'])) !== '';
+    const origin = manifest.provenance;
+    if (changed) {
+      const author = deps.settings.gitAuthor ?? {
+        name: deps.resolved.username,
+        email: `${deps.resolved.username}@users.noreply.modelship`,
+      };
+      const message = [
+        `Deploy ${version.name} ${version.version} from ${origin.repository ?? 'unknown'}@${origin.commit ?? 'unknown'}`,
+        '',
+        origin.commitMessage
+          ? `Origin commit: ${origin.commitMessage.split('\n')[0]}`
+          : 'Origin commit message unknown',
+        `Model: data://${dataPath} (md5 ${next.model_md5_hash})`,
+        `Modelship-Version: ${version.version}`,
+      ].join('\n');
+      await checkout.git([
+        '-c',
+        `user.name=${author.name}`,
+        '-c',
+        `user.email=${author.email}`,
+        'commit',
+        '--quiet',
+        '-m',
+        message,
+      ]);
+      await checkout.git(['push', '--quiet', 'origin', `HEAD:${deps.resolved.repo.branch}`]);
+    }
+    const commit = await checkout.git(['rev-parse', 'HEAD']);
+    return { commit, pushed: changed, dataPath };
+  } finally {
+    await checkout.dispose();
   }
 }

@@ -1,20 +1,10 @@
-export type { AlgorithmBuild, AlgorithmVersion } from './api.js';
-export type { AlgorithmiaDataClient } from './data-api.js';
-export { algorithmiaError, errorCodeForStatus } from './errors.js';
-export { cellErrorFrom } from './notebook.js';
-export {
-  type AlgorithmiaProvider,
-  algorithmiaCapabilities,
-  createAlgorithmiaProvider,
-  type PublishInput,
-  uploadFileName,
-} from './provider.js';
-export { outputsMatch } from './release.js';
-export {
-  type AlgorithmiaProviderSettings,
-  type AlgorithmRepoSettings,
-  type AlgorithmTestCase,
-  type NotebookSettings,
-  repoKind,
+export type { AlgorithmBuild, AlgorithmiaDataClient, AlgorithmVersion } from './client.js';
+export type { PublishInput } from './deploy.js';
+export { algorithmiaError } from './errors.js';
+export { type AlgorithmiaProvider, algorithmiaCapabilities, createAlgorithmiaProvider } from './provider.js';
+export type {
+  AlgorithmiaProviderSettings,
+  AlgorithmRepoSettings,
+  AlgorithmTestCase,
+  NotebookSettings,
 } from './settings.js';
-export { mapBuildStatus } from './status.js';

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '@modelship/core';
-import type { AlgorithmiaDataClient } from './data-api.js';
+import type { AlgorithmiaDataClient } from './client.js';
 
 export interface AlgorithmRepoSettings {
   /**

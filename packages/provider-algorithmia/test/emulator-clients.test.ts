@@ -6,8 +6,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type AlgorithmiaEmulator, startAlgorithmiaEmulator } from '@modelship/testing-algorithmia-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AlgorithmiaEmulator, startAlgorithmiaEmulator } from '../src/testing.js';
 import { API_KEY, algorithmiaPython, mainPython, USER } from './helpers.js';
 
 const exec = promisify(execFile);
@@ -179,6 +179,108 @@ describe('the official Python client against the emulator: algorithm management'
         {
           timeout: 60_000,
         },
+      );
+      expect(stdout.trim()).toBe('ok');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
+
+// Each line checks a documented behaviour, through the official Python client's own reading of it.
+const fidelityScript = `
+import os, subprocess, sys, time, Algorithmia
+from Algorithmia.acl import AclType, ReadAcl
+from Algorithmia.errors import AlgorithmException
+key, address, user, work = sys.argv[1:5]
+client = Algorithmia.client(key, address)
+# username() lists data:// and takes the first folder (the client itself prefixes it with "/").
+assert client.username().lstrip("/") == user, client.username()
+created = client.dir("data://.my/fidelity")
+created.create()
+assert created.get_permissions().read_acl is AclType.my_algos  # "algo://.my/*": the documented default
+public = client.dir("data://.my/fidelity_public")
+public.create(ReadAcl.public)
+assert public.get_permissions().read_acl is AclType.public
+try:
+    client.dir("data://.my/fidelity/nested").create()
+    raise SystemExit("a nested directory was created")
+except SystemExit:
+    raise
+except Exception as error:  # the client raises a bare Exception for any non-2xx here
+    assert "400" in str(error), error
+assert not client.dir("data://.my/fidelity/nested").exists()
+
+algo = client.algo(user + "/fidelity")
+def push(value):
+    with open(os.path.join(work, "src", "fidelity.py"), "w") as f:
+        f.write("def apply(input):\\n    if input == 'boom':\\n        raise ValueError('boom')\\n    return %d\\n" % value)
+    git = lambda *args: subprocess.run(["git", "-C", work] + list(args), check=True, capture_output=True, text=True)
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "v%d" % value)
+    git("push", "-q", "origin", "HEAD:master")
+    return git("rev-parse", "HEAD").stdout.strip()
+def finished(sha):
+    while True:
+        build = [b for b in algo.get_builds()["results"] if b["commit_sha"] == sha][0]
+        if build["status"] != "in-progress":
+            return build
+        time.sleep(0.05)
+
+sha1 = push(1)
+building = algo.get_builds()["results"][0]
+assert building["commit_sha"] == sha1 and building["status"] == "in-progress", building
+try:
+    algo.get_build_logs(building["build_id"])
+    raise SystemExit("logs of an unfinished build were served")
+except AlgorithmException as error:
+    assert "not available" in error.message, error.message
+assert finished(sha1)["status"] == "succeeded"
+assert "Build succeeded" in algo.get_build_logs(building["build_id"])["logs"]
+
+first = algo.publish(settings={"algorithm_callability": "private"}, version_info={"version_type": "minor"})
+assert first["version_info"]["semantic_version"] == "0.1.0", first
+try:
+    algo.publish(settings={"algorithm_callability": "private"}, version_info={"version_type": "minor"})
+    raise SystemExit("the same build was published twice")
+except SystemExit:
+    raise
+except Exception as error:
+    assert "400" in str(error), error
+assert len(algo.versions()["results"]) == 1
+
+try:
+    client.algo(user + "/fidelity/" + sha1).pipe("boom")
+    raise SystemExit("a raising algorithm returned a result")
+except AlgorithmException as error:
+    assert error.message == "boom" and error.error_type == "AlgorithmError", (error.message, error.error_type)
+
+sha2 = push(2)
+assert finished(sha2)["status"] == "succeeded"
+second = algo.publish(settings={"algorithm_callability": "public"}, version_info={"version_type": "minor"})
+assert second["version_info"]["semantic_version"] == "0.2.0", second
+assert client.algo(user + "/fidelity/latestPrivate").pipe(0).result == 1
+assert client.algo(user + "/fidelity/0.*").pipe(0).result == 2
+assert client.algo(user + "/fidelity/0.1.0").pipe(0).result == 1
+assert client.algo(user + "/fidelity").pipe(0).result == 2
+print("ok")
+`;
+
+describe('the official Python client against the emulator: documented details', () => {
+  it('username, default ACL, top-level directories only, algorithm errors, version aliases, logs 404 while building, one publish per build', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'algorithmia-fidelity-'));
+    try {
+      const bare = join(root, 'fidelity.git');
+      // Builds stay in progress long enough for the client to see the 404 on their logs.
+      await emulator.createAlgorithm(USER, 'fidelity', bare, { buildDelayMs: 1_500 });
+      const work = join(root, 'work');
+      await exec('git', ['clone', '--quiet', bare, work]);
+      mkdirSync(join(work, 'src'), { recursive: true });
+      writeFileSync(join(work, 'requirements.txt'), '');
+      const { stdout } = await exec(
+        algorithmiaPython,
+        ['-c', fidelityScript, API_KEY, emulator.url, USER, work],
+        { timeout: 60_000 },
       );
       expect(stdout.trim()).toBe('ok');
     } finally {

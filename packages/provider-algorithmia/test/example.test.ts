@@ -10,7 +10,7 @@ const exec = promisify(execFile);
 const script = join(repoRoot, 'apps', 'examples', 'algorithmia', 'run.mjs');
 const built =
   existsSync(join(repoRoot, 'packages', 'cli', 'dist', 'wrapper.js')) &&
-  existsSync(join(repoRoot, 'packages', 'provider-algorithmia', 'dist', 'testing.js'));
+  existsSync(join(repoRoot, 'packages', 'testing', 'algorithmia-emulator', 'dist', 'index.js'));
 
 describe('the Algorithmia example', () => {
   it.skipIf(!built)(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createProviderContext, type Logger, type ProviderContext } from '@modelship/core';
-import { type AlgorithmiaEmulator, startAlgorithmiaEmulator } from '../src/testing.js';
+import { type AlgorithmiaEmulator, startAlgorithmiaEmulator } from '@modelship/testing-algorithmia-emulator';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');

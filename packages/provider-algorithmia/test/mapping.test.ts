@@ -1,6 +1,10 @@
 import { ErrorCode } from '@modelship/core';
 import { describe, expect, it } from 'vitest';
-import { errorCodeForStatus, mapBuildStatus, outputsMatch, repoKind, uploadFileName } from '../src/index.js';
+import { outputsMatch } from '../src/build.js';
+import { errorCodeForStatus } from '../src/errors.js';
+import { repoKind } from '../src/settings.js';
+import { mapBuildStatus } from '../src/status.js';
+import { uploadFileName } from '../src/upload.js';
 
 describe('pure mappings', () => {
   it('maps build states keeping raw', () => {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, ModelshipError } from '@modelship/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cellErrorFrom, createAlgorithmiaProvider } from '../src/index.js';
+import { createAlgorithmiaProvider } from '../src/index.js';
+import { cellErrorFrom } from '../src/train.js';
 import { API_KEY, capturing, jupyter } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'algorithmia-notebook-'));

@@ -1,6 +1,7 @@
 // deploy/tag/publish: the push to the algorithm repository, the build of that commit, test cases
 // against it, and publishing — against the emulator and a real bare git repository.
 import { execFile, execFileSync } from 'node:child_process';
+import { getEventListeners } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,8 @@ import { promisify } from 'node:util';
 import { ErrorCode, ModelshipError } from '@modelship/core';
 import { algorithmiaManifestSchema } from '@modelship/manifest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { waitForBuild } from '../src/build.js';
+import type { AlgorithmiaDeps, ManagementApi } from '../src/client.js';
 import { type AlgorithmiaProviderSettings, createAlgorithmiaProvider } from '../src/index.js';
 import {
   ALGO,
@@ -224,4 +227,20 @@ describe('algorithm repository credentials', () => {
       expect(text).not.toContain(settings.apiKey);
     }
   }, 60_000);
+});
+
+describe('waiting for a build', () => {
+  it('leaves no abort listener behind however many times it polls', async () => {
+    let polls = 0;
+    const api = {
+      builds: async () => [
+        { build_id: 'b1', commit_sha: 'c1', status: ++polls < 50 ? 'in-progress' : 'succeeded' },
+      ],
+    } as unknown as ManagementApi;
+    const { context } = capturing();
+    const deps = { settings: { pollIntervalMs: 1 }, api, context } as unknown as AlgorithmiaDeps;
+    await expect(waitForBuild(deps, 'c1')).resolves.toMatchObject({ status: 'succeeded' });
+    expect(polls).toBe(50);
+    expect(getEventListeners(context.signal, 'abort')).toHaveLength(0);
+  });
 });

@@ -101,4 +101,25 @@ describe('upload to a data collection', () => {
       /apiKey is not set; pass settings\.apiKey or set ALGORITHMIA_API_KEY/,
     );
   });
+
+  it('returns the manifest digest as sha256:<hex> and refuses a caller digest that does not match', async () => {
+    const provider = createAlgorithmiaProvider(providerSettings(scene));
+    const first = await provider.upload({ model, path: scene.modelPath }, capturing().context);
+    expect(first.manifestDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const same = await provider.upload(
+      { model, path: scene.modelPath, manifestDigest: first.manifestDigest },
+      capturing().context,
+    );
+    expect(same.manifestDigest).toBe(first.manifestDigest);
+    const before = scene.emulator.requests.length;
+    const wrong = `sha256:${'0'.repeat(64)}`;
+    const error = await provider
+      .upload({ model, path: scene.modelPath, manifestDigest: wrong }, capturing().context)
+      .catch((e: unknown) => e);
+    expect(ModelshipError.hasCode(error, ErrorCode.Integrity)).toBe(true);
+    expect((error as Error).message).toContain(
+      `hashes to ${first.manifestDigest} but the caller stamped ${wrong}`,
+    );
+    expect(scene.emulator.requests.slice(before)).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@
 
 Not a pytest module on purpose: the main venv has no mlrun. test/mlrun-client.test.ts starts the
 emulator and runs this script; it prints one JSON document of observations, or exits non-zero.
-Usage: mlrun_client_judge.py <api-url> <project> <uploaded-key> <uploaded-tree> <exported-yaml>
+Usage: mlrun_client_judge.py <api-url> <project> <uploaded-key> <uploaded-tree> <exported-yaml> <serving-function>
 """
 import json
 import sys
@@ -13,7 +13,7 @@ import mlrun.artifacts
 
 
 def main():
-    url, project, uploaded_key, uploaded_tree, exported = sys.argv[1:6]
+    url, project, uploaded_key, uploaded_tree, exported, serving = sys.argv[1:7]
     db = mlrun.get_run_db(url)
     out = {"server_version": db.server_version}
 
@@ -54,8 +54,53 @@ def main():
     out["exported_kind"] = exported_obj.kind
     out["exported_key"] = exported_obj.metadata.key
 
+    # The serving function modelship deployed, loaded by the client's own runtime classes: a spec
+    # they cannot load (wrong kind, graph or route shape) fails here, not in a production deploy.
+    func = db.get_function(serving, project=project)
+    served = mlrun.new_function(runtime=func)
+    route = served.spec.graph.routes[uploaded_key]
+    out["serving_kind"] = served.kind
+    out["serving_runtime"] = type(served).__name__
+    out["serving_graph"] = type(served.spec.graph).__name__
+    out["serving_route"] = {"step": type(route).__name__, "class_name": route.class_name, "model_path": route.class_args.get("model_path")}
+    out["serving_round_trip"] = mlrun.new_function(runtime=served.to_dict()).spec.graph.routes[uploaded_key].class_args == route.class_args
+
+    # Pagination: one artifact a page, following page tokens to the end.
+    paged, token, pages = [], None, 0
+    while True:
+        page, token = db.paginated_list_artifacts(project=project, page_size=1, page_token=token) if token else db.paginated_list_artifacts(project=project, page_size=1)
+        paged.extend(page)
+        pages += 1
+        if not token or pages > 20:
+            break
+    out["paged_count"] = len(paged)
+    out["paged_pages"] = pages
+    out["all_count"] = len(db.list_artifacts(project=project))
+    out["artifact_tags"] = sorted(db.list_artifact_tags(project))
+
+    # del_artifact removes one version; reading it again is not found.
+    db.del_artifact("judge-model", tree="tree1", project=project)
+    try:
+        db.read_artifact("judge-model", tree="tree1", project=project)
+        out["deleted"] = "still there"
+    except mlrun.errors.MLRunNotFoundError:
+        out["deleted"] = "MLRunNotFoundError"
+
+    # What the real server refuses: no project source, and a workflow the project does not define.
+    try:
+        db.submit_workflow(project, "train", {"name": "train"}, arguments={"model_name": "wf-model"})
+        out["no_source"] = "accepted"
+    except mlrun.errors.MLRunHTTPError as error:
+        out["no_source"] = [type(error).__name__, "Project source is required" in str(error)]
+    undefined = db.submit_workflow(project, "undefined-wf", {"name": "undefined-wf"}, source="git://github.com/acme/judge#main")
+    try:
+        db.get_workflow_id(project, "undefined-wf", undefined.run_id)
+        out["undefined_workflow"] = "started"
+    except mlrun.errors.MLRunHTTPError as error:
+        out["undefined_workflow"] = [type(error).__name__, "Failed to run workflow undefined-wf" in str(error)]
+
     # Workflows: submit, runner → workflow id, pipeline state until the emulated run finishes.
-    submitted = db.submit_workflow(project, "train", {"name": "train"}, arguments={"model_name": "wf-model", "accuracy": 0.97})
+    submitted = db.submit_workflow(project, "train", {"name": "train"}, arguments={"model_name": "wf-model", "accuracy": 0.97}, source="git://github.com/acme/judge#main")
     out["workflow_status"] = submitted.status
     workflow_id = db.get_workflow_id(project, "train", submitted.run_id).workflow_id
     states = []

@@ -2,6 +2,7 @@
 import type { ProviderCliSpec } from '@modelship/core';
 // The light errors entry keeps `modelship-<name> --help` from loading core (and zod).
 import { InvalidInputError } from '@modelship/core/errors';
+import { checkEnvironments } from './environments.js';
 import type { IguazioProvider, IguazioProviderSettings, IguazioStageSettings } from './provider.js';
 
 function text(value: unknown): string | undefined {
@@ -78,7 +79,10 @@ export function settingsFromArgs(
     username: text(values.username) ?? text(env.V3IO_USERNAME),
     project: text(values.project) ?? text(env.MLRUN_DEFAULT_PROJECT),
     functionName: text(values['function-name']),
+    projectSource: text(values['project-source']),
     stages: stagesFromArgs(values),
+    environments: checkEnvironments(values.environments, 'providers.iguazio.environments'),
+    v3ioApi: text(values['v3io-api']) ?? text(env.V3IO_API),
     slackWebhook: text(values['slack-webhook']) ?? text(env.SLACK_WEBHOOK_URL),
     s3: bucket ? { bucket, prefix: text(values['s3-prefix']) } : undefined,
     pollIntervalMs: interval ? Number(interval) : undefined,
@@ -111,6 +115,11 @@ export const cliSpec: ProviderCliSpec = {
     username: { type: 'string', description: 'Iguazio user name', env: 'V3IO_USERNAME' },
     project: { type: 'string', description: 'MLRun project (development)', env: 'MLRUN_DEFAULT_PROJECT' },
     'function-name': { type: 'string', description: 'base name of serving functions (default serving)' },
+    'project-source': {
+      type: 'string',
+      description:
+        'where MLRun loads the project and its workflows from, e.g. git://github.com/acme/fraud#main',
+    },
     'stage-project': {
       type: 'string',
       multiple: true,
@@ -120,6 +129,16 @@ export const cliSpec: ProviderCliSpec = {
       type: 'string',
       multiple: true,
       description: 'STAGE=FUNCTION: the serving function of an environment',
+    },
+    environments: {
+      type: 'string',
+      description:
+        'JSON map STAGE → { apiUrl | apiUrlEnv, project, accessKeyEnv, usernameEnv, v3ioApi | v3ioApiEnv }: stages on their own MLRun cluster (variable names, never secrets)',
+    },
+    'v3io-api': {
+      type: 'string',
+      description: 'v3io web API of the home cluster (model files cross environments through it)',
+      env: 'V3IO_API',
     },
     's3-bucket': {
       type: 'string',

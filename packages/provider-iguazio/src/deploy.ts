@@ -9,8 +9,10 @@ import {
   throwIfAborted,
 } from '@modelship/core';
 import { artifactRefFrom, versionQuery } from './artifact-ref.js';
+import { carryModel } from './carry.js';
+import type { MlrunClient } from './client.js';
 import { ensureProject } from './projects.js';
-import { type ResolvedSettings, stageTarget } from './settings.js';
+import { type ResolvedSettings, separateEnvironments, sourceEnvironment, stageTarget } from './settings.js';
 import { isTerminalFunctionState, mapFunctionState } from './status.js';
 import { formatStoreUri } from './store-uri.js';
 import { pollUntil } from './train.js';
@@ -45,13 +47,8 @@ export function servingFunction(
   };
 }
 
-async function readDeployStatus(
-  resolved: ResolvedSettings,
-  project: string,
-  name: string,
-  operation: string,
-) {
-  const response = await resolved.client<string>({
+async function readDeployStatus(client: MlrunClient, project: string, name: string, operation: string) {
+  const response = await client<string>({
     path: `v1/projects/${project}/nuclio/${name}/deploy`,
     query: { name, project, tag: '', last_log_timestamp: '0.0', verbose: 'false' },
     what: `serving function ${project}/${name}`,
@@ -78,9 +75,27 @@ export async function deployModel(
   context: ProviderContext,
 ): Promise<DeployResult> {
   throwIfAborted(context.signal, 'deploy');
-  const { client } = resolved;
   // On rollback the Promoter passes the restored version as `model`/`refs` and the replaced one as `previous`.
-  const ref = artifactRefFrom(input.refs, { project: resolved.project, key: input.model.name }, 'deploy');
+  let ref = artifactRefFrom(input.refs, { project: resolved.project, key: input.model.name }, 'deploy');
+  const target = stageTarget(resolved, input.stage);
+  const source = sourceEnvironment(resolved, input.refs);
+  const { client } = target.environment;
+  let carried: Record<string, string> = {};
+  if (separateEnvironments(source, target.environment)) {
+    const moved = await carryModel(
+      resolved,
+      {
+        source,
+        target: target.environment,
+        ref,
+        version: input.model.version,
+        ...(input.refs.manifestDigest ? { manifestDigest: input.refs.manifestDigest } : {}),
+      },
+      context,
+    );
+    ref = moved.ref;
+    carried = moved.refs;
+  }
   const found = await client<StoredArtifact>({
     path: `v2/projects/${ref.project}/artifacts/${ref.key}`,
     query: versionQuery(ref),
@@ -95,8 +110,10 @@ export async function deployModel(
     );
   const tree = ref.tree ?? found.body.metadata?.tree;
   const modelPath = formatStoreUri({ kind: 'models', project: ref.project, key: ref.key, iter: 0, tree });
-  const target = stageTarget(resolved, input.stage);
+  // Both URIs reach the ledger through these refs: `sourceUri` where the version was registered,
+  // `storeUri` the copy this stage's environment serves.
   const refs = {
+    ...carried,
     project: ref.project,
     key: ref.key,
     tree: tree ?? '',
@@ -133,7 +150,7 @@ export async function deployModel(
     'deploy',
     `serving function ${target.function}`,
     async () => {
-      const state = await readDeployStatus(resolved, target.project, target.function, 'deploy');
+      const state = await readDeployStatus(client, target.project, target.function, 'deploy');
       return isTerminalFunctionState(state.raw) ? state : undefined;
     },
   );
@@ -159,7 +176,7 @@ export async function deploymentStatus(
   throwIfAborted(context.signal, 'status');
   const target = stageTarget(resolved, input.stage ?? 'development');
   const state = await readDeployStatus(
-    resolved,
+    target.environment.client,
     input.refs?.stageProject ?? target.project,
     input.refs?.function ?? target.function,
     'status',

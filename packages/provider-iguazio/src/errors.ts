@@ -5,8 +5,11 @@ export function detailOf(body: unknown): string {
   if (body && typeof body === 'object' && 'detail' in body) {
     const detail = (body as { detail: unknown }).detail;
     if (typeof detail === 'string') return detail;
-    if (detail && typeof detail === 'object' && 'reason' in detail)
-      return String((detail as { reason: unknown }).reason);
+    if (detail && typeof detail === 'object' && 'reason' in detail) {
+      // log_and_raise(reason=…, error=…) keeps the cause beside a generic reason ("Workflow failed").
+      const { reason, error } = detail as { reason: unknown; error?: unknown };
+      return error ? `${String(reason)}: ${String(error)}` : String(reason);
+    }
     return JSON.stringify(detail);
   }
   return typeof body === 'string' ? body.slice(0, 500) : '';

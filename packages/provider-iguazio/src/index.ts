@@ -1,8 +1,10 @@
 export { type ArtifactRef, artifactRefFrom } from './artifact-ref.js';
+export { checkEnvironments } from './environments.js';
 export { detailOf, errorCodeForStatus, mlrunError } from './errors.js';
 export type { ExportInput, ExportResult } from './export.js';
 export {
   createIguazioProvider,
+  type IguazioEnvironment,
   type IguazioProvider,
   type IguazioProviderSettings,
   type IguazioStageSettings,

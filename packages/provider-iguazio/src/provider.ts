@@ -6,7 +6,7 @@ import { tagModel } from './tag.js';
 import { trainModel } from './train.js';
 import { uploadModel } from './upload.js';
 
-export type { IguazioProviderSettings, IguazioStageSettings } from './settings.js';
+export type { IguazioEnvironment, IguazioProviderSettings, IguazioStageSettings } from './settings.js';
 
 export interface IguazioProvider extends ProviderV1 {
   status: NonNullable<ProviderV1['status']>;
@@ -47,6 +47,8 @@ export function createIguazioProvider(settings: IguazioProviderSettings = {}): I
           apiUrl: context.redact(resolved.apiUrl),
           project: resolved.project,
           stages: settings.stages ?? {},
+          // Variable names only: an environment's credentials are never values in the settings.
+          environments: settings.environments ?? {},
           functionName: settings.functionName ?? 'serving',
           s3Bucket: settings.s3?.bucket,
           accessKey: settings.accessKey || (settings.env ?? process.env).V3IO_ACCESS_KEY ? '***' : undefined,

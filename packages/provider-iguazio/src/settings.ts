@@ -1,6 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { InvalidInputError, type ProviderContext } from '@modelship/core';
 import { createMlrunClient, type MlrunClient } from './client.js';
+import { checkEnvironments, fromVariable, type IguazioEnvironment } from './environments.js';
+
+export type { IguazioEnvironment } from './environments.js';
 
 export interface IguazioStageSettings {
   /** MLRun project of this environment (default: the provider's `project`). */
@@ -21,6 +24,14 @@ export interface IguazioProviderSettings {
   fetch?: typeof fetch;
   /** Per environment (`development`, `staging`, `production`, …): project and function names. */
   stages?: Record<string, IguazioStageSettings>;
+  /**
+   * Stages that live on their own MLRun cluster: API URL, project and the *names* of the variables
+   * holding credentials. A stage not listed uses the settings above (one environment for all).
+   * Promoting into a stage whose environment differs carries the model across.
+   */
+  environments?: Record<string, IguazioEnvironment>;
+  /** v3io web API of the home environment (model files of v3io:// artifacts are read there). Env: `V3IO_API`. */
+  v3ioApi?: string;
   /** Base name of the serving functions (default `serving`). */
   functionName?: string;
   /** Serving class of the model route (default `mlrun.frameworks.sklearn.SklearnModelServer`). */
@@ -31,12 +42,29 @@ export interface IguazioProviderSettings {
   tagNames?: Record<string, string>;
   /** Workflow `train` submits (default `train`). */
   trainWorkflow?: string;
+  /**
+   * Where MLRun's workflow runner loads the project (and its workflows) from, e.g.
+   * `git://github.com/acme/fraud#main`: set on projects modelship creates and sent with `train`
+   * (a `source` train option wins). MLRun refuses a workflow run without one.
+   */
+  projectSource?: string;
   /** Slack incoming-webhook URL MLRun notifies when workflows end. Env: `SLACK_WEBHOOK_URL`. Secret. */
   slackWebhook?: string;
   pollIntervalMs?: number;
   /** Longest wait for a workflow or a deploy (default 30 minutes). */
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+}
+
+/** One MLRun cluster as the provider talks to it. */
+export interface MlrunEnvironment {
+  /** `home` for the settings' own API, else the stage whose `environments` entry this is. */
+  name: string;
+  apiUrl: string;
+  project: string;
+  client: MlrunClient;
+  accessKey?: string;
+  v3ioApi?: string;
 }
 
 export interface ResolvedSettings {
@@ -46,6 +74,10 @@ export interface ResolvedSettings {
   settings: IguazioProviderSettings;
   pollIntervalMs: number;
   timeoutMs: number;
+  /** Where uploads, training and exports happen. */
+  home: MlrunEnvironment;
+  /** The environment of a stage: its `environments` entry, else home. Resolved on first use. */
+  environment(stage: string): MlrunEnvironment;
 }
 
 function pick(option: string | undefined, env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -67,13 +99,55 @@ export function resolveSettings(
   const accessKey = pick(settings.accessKey, env, 'V3IO_ACCESS_KEY');
   context.redact.add(accessKey);
   context.redact.add(pick(settings.slackWebhook, env, 'SLACK_WEBHOOK_URL'));
+  const environments = checkEnvironments(settings.environments);
+  const fetcher = settings.fetch ?? globalThis.fetch;
   const client = createMlrunClient({
     apiUrl,
     accessKey,
     username: pick(settings.username, env, 'V3IO_USERNAME'),
-    fetch: settings.fetch ?? globalThis.fetch,
+    fetch: fetcher,
     context,
   });
+  const home: MlrunEnvironment = {
+    name: 'home',
+    apiUrl,
+    project,
+    client,
+    accessKey,
+    v3ioApi: pick(settings.v3ioApi, env, 'V3IO_API'),
+  };
+  const resolvedEnvironments = new Map<string, MlrunEnvironment>();
+  const environment = (stage: string): MlrunEnvironment => {
+    const entry = environments[stage];
+    if (!entry) return home;
+    const known = resolvedEnvironments.get(stage);
+    if (known) return known;
+    const at = `environments.${stage}`;
+    const stageApiUrl = fromVariable(entry.apiUrl, entry.apiUrlEnv, env, `${at}.apiUrl`);
+    if (!stageApiUrl)
+      throw new InvalidInputError(
+        `${at}: no MLRun API URL; set ${at}.apiUrl, or ${at}.apiUrlEnv naming the variable that holds it`,
+      );
+    // Never the home key: a development credential must not be sent to another cluster.
+    const stageKey = fromVariable(undefined, entry.accessKeyEnv, env, `${at}.accessKey`);
+    context.redact.add(stageKey);
+    const resolvedEnvironment: MlrunEnvironment = {
+      name: stage,
+      apiUrl: stageApiUrl,
+      project: entry.project ?? settings.stages?.[stage]?.project ?? project,
+      client: createMlrunClient({
+        apiUrl: stageApiUrl,
+        accessKey: stageKey,
+        username: fromVariable(undefined, entry.usernameEnv, env, `${at}.username`),
+        fetch: fetcher,
+        context,
+      }),
+      accessKey: stageKey,
+      v3ioApi: fromVariable(entry.v3ioApi, entry.v3ioApiEnv, env, `${at}.v3ioApi`),
+    };
+    resolvedEnvironments.set(stage, resolvedEnvironment);
+    return resolvedEnvironment;
+  };
   return {
     client,
     apiUrl,
@@ -81,16 +155,42 @@ export function resolveSettings(
     settings,
     pollIntervalMs: settings.pollIntervalMs ?? 2_000,
     timeoutMs: settings.timeoutMs ?? 30 * 60_000,
+    home,
+    environment,
   };
 }
 
+/**
+ * Where the version of `refs` lives: the environment its `environment` ref names (the refs of a
+ * deploy into another stage), else home, where upload and train register versions.
+ */
+export function sourceEnvironment(
+  resolved: ResolvedSettings,
+  refs: Record<string, string>,
+): MlrunEnvironment {
+  const named = refs.environment;
+  return named && named !== 'home' && resolved.settings.environments?.[named]
+    ? resolved.environment(named)
+    : resolved.home;
+}
+
+/** True when two environments are different MLRun clusters, so a model must be carried between them. */
+export function separateEnvironments(a: MlrunEnvironment, b: MlrunEnvironment): boolean {
+  const base = (url: string) => url.replace(/\/+$/, '');
+  return base(a.apiUrl) !== base(b.apiUrl);
+}
+
+/** Where a stage's serving function lives: its environment, the project there and the function name. */
 export function stageTarget(
   resolved: ResolvedSettings,
   stage: string,
-): { project: string; function: string } {
+): { project: string; function: string; environment: MlrunEnvironment } {
   const stageSettings = resolved.settings.stages?.[stage] ?? {};
+  const environment = resolved.environment(stage);
   return {
-    project: stageSettings.project ?? resolved.project,
+    project:
+      environment === resolved.home ? (stageSettings.project ?? resolved.project) : environment.project,
     function: stageSettings.function ?? `${resolved.settings.functionName ?? 'serving'}-${stage}`,
+    environment,
   };
 }

@@ -1,6 +1,6 @@
 import { type ProviderContext, type TagInput, type TagResult, throwIfAborted } from '@modelship/core';
 import { artifactRefFrom, versionQuery } from './artifact-ref.js';
-import type { ResolvedSettings } from './settings.js';
+import { type ResolvedSettings, separateEnvironments, sourceEnvironment } from './settings.js';
 import { formatStoreUri, validateStoreUri } from './store-uri.js';
 import type { StoredArtifact } from './upload.js';
 
@@ -14,13 +14,14 @@ export async function tagModel(
   context: ProviderContext,
 ): Promise<TagResult> {
   throwIfAborted(context.signal, 'tag');
-  const { client } = resolved;
+  const environment = resolved.environment(input.stage);
+  const source = sourceEnvironment(resolved, input.refs);
   const ref = artifactRefFrom(input.refs, { project: resolved.project, key: input.model.name }, 'tag');
   const tag = resolved.settings.tagNames?.[input.tag] ?? input.tag;
   validateStoreUri({ kind: 'models', project: ref.project, key: ref.key, tag }, `tag "${tag}"`);
   if (!ref.tree) {
     // A `:tag` or `^uid` URI: the tag endpoints name versions by tree (producer_id), so learn it.
-    const found = await client<StoredArtifact>({
+    const found = await source.client<StoredArtifact>({
       path: `v2/projects/${ref.project}/artifacts/${ref.key}`,
       query: versionQuery(ref),
       what: `artifact ${ref.project}/${ref.key}`,
@@ -28,6 +29,10 @@ export async function tagModel(
     });
     ref.tree = found.body.metadata?.tree;
   }
+  // A stage on its own cluster tags its own copy (same key and tree, in its project), which the
+  // deploy into that stage imported.
+  if (separateEnvironments(source, environment)) ref.project = environment.project;
+  const { client } = environment;
   const identifier = (tree: string | undefined) => ({
     kind: 'artifact',
     identifiers: [{ kind: 'model', key: ref.key, iter: 0, producer_id: tree }],

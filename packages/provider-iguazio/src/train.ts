@@ -1,12 +1,14 @@
 import {
   ErrorCode,
+  InvalidInputError,
+  ModelshipError,
   type ProviderContext,
   ProviderError,
   type TrainInput,
   type TrainResult,
   throwIfAborted,
 } from '@modelship/core';
-import { sleep } from './client.js';
+import { type MlrunClient, sleep } from './client.js';
 import { ensureProject } from './projects.js';
 import type { ResolvedSettings } from './settings.js';
 import { mapWorkflowState } from './status.js';
@@ -57,6 +59,50 @@ export async function pollUntil<T>(
   }
 }
 
+/** `POST …/workflows/{name}/submit`; a refusal for want of a source says which modelship knob sets it. */
+async function submit(client: MlrunClient, project: string, workflow: string, json: Record<string, unknown>) {
+  try {
+    return await client<{ run_id?: string; status?: string }>({
+      method: 'POST',
+      path: `v1/projects/${project}/workflows/${workflow}/submit`,
+      json,
+      what: `workflow ${project}/${workflow}`,
+      operation: 'train',
+    });
+  } catch (error) {
+    if (ModelshipError.isInstance(error) && /source is required/i.test(error.message))
+      throw new InvalidInputError(
+        `${error.message.replace(/; fix the request as the API says$/, '')}; set projectSource (--project-source) or pass --option source=git://…#branch`,
+        { cause: error },
+      );
+    throw error;
+  }
+}
+
+/** `GET /api/v2/projects/{p}/artifacts`, following `pagination.page-token` to the last page. */
+async function listArtifacts(
+  client: MlrunClient,
+  project: string,
+  query: Record<string, string>,
+): Promise<StoredArtifact[]> {
+  const all: StoredArtifact[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client<{
+      artifacts?: StoredArtifact[];
+      pagination?: { 'page-token'?: string | null };
+    }>({
+      path: `v2/projects/${project}/artifacts`,
+      query: token ? { 'page-token': token } : query,
+      what: `artifacts of ${project}`,
+      operation: 'train',
+    });
+    all.push(...(page.body.artifacts ?? []));
+    token = page.body.pagination?.['page-token'] ?? undefined;
+  } while (token);
+  return all;
+}
+
 /**
  * Submits a project workflow (`train` by default), follows the runner to its workflow id and the
  * pipeline to a terminal state, then reads the model artifact the workflow logged and its metrics.
@@ -72,20 +118,15 @@ export async function trainModel(
   const project = option(input, 'project') ?? resolved.project;
   const workflow = option(input, 'workflow') ?? resolved.settings.trainWorkflow ?? 'train';
   const webhook = resolved.settings.slackWebhook ?? (resolved.settings.env ?? process.env).SLACK_WEBHOOK_URL;
-  await ensureProject(client, project, 'train');
-  const submitted = await client<{ run_id?: string; status?: string }>({
-    method: 'POST',
-    path: `v1/projects/${project}/workflows/${workflow}/submit`,
-    json: {
-      spec: { name: workflow },
-      arguments: { model_name: input.model.name, ...input.params },
-      artifact_path: option(input, 'artifactPath'),
-      source: option(input, 'source'),
-      run_name: input.idempotencyKey ? `modelship-${input.idempotencyKey}`.slice(0, 63) : undefined,
-      notifications: webhook ? [slackNotification(webhook, workflow)] : undefined,
-    },
-    what: `workflow ${project}/${workflow}`,
-    operation: 'train',
+  const source = option(input, 'source') ?? resolved.settings.projectSource;
+  await ensureProject(client, project, 'train', source);
+  const submitted = await submit(client, project, workflow, {
+    spec: { name: workflow },
+    arguments: { model_name: input.model.name, ...input.params },
+    artifact_path: option(input, 'artifactPath'),
+    source,
+    run_name: input.idempotencyKey ? `modelship-${input.idempotencyKey}`.slice(0, 63) : undefined,
+    notifications: webhook ? [slackNotification(webhook, workflow)] : undefined,
   });
   const runId = submitted.body.run_id;
   if (!runId)
@@ -94,7 +135,8 @@ export async function trainModel(
       operation: 'train',
     });
   context.logger.info(`train: submitted workflow ${project}/${workflow}, runner ${runId}`);
-  // The runner logs the workflow id once it has started the pipeline; until then MLRun says 404/412.
+  // The runner logs the workflow id once it has started the pipeline; until then MLRun says 404.
+  // 412 means the runner failed (no such workflow in the project's source, a bad source): final.
   const workflowId = await pollUntil(
     resolved,
     context,
@@ -103,7 +145,7 @@ export async function trainModel(
     async () => {
       const found = await client<{ workflow_id?: string }>({
         path: `v1/projects/${project}/workflows/${workflow}/runs/${runId}`,
-        allow: [404, 412],
+        allow: [404],
         what: `workflow run ${runId}`,
         operation: 'train',
       });
@@ -130,13 +172,12 @@ export async function trainModel(
       { provider: 'iguazio', operation: 'train', rawCode: finalState.status.raw, details: { workflowId } },
     );
   }
-  const listed = await client<{ artifacts?: StoredArtifact[] }>({
-    path: `v2/projects/${project}/artifacts`,
-    query: { tree: workflowId, category: 'model', name: input.model.name },
-    what: `models of workflow ${workflowId}`,
-    operation: 'train',
+  const logged = await listArtifacts(client, project, {
+    tree: workflowId,
+    category: 'model',
+    name: input.model.name,
   });
-  const model = (listed.body.artifacts ?? []).find((a) => a.kind === 'model') ?? listed.body.artifacts?.[0];
+  const model = logged.find((a) => a.kind === 'model') ?? logged[0];
   const metrics: Record<string, number> = {};
   for (const [name, value] of Object.entries(model?.spec?.metrics ?? {}))
     if (typeof value === 'number' && Number.isFinite(value)) metrics[name] = value;

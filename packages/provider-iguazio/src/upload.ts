@@ -24,7 +24,13 @@ export interface StoredArtifact {
     uid?: string;
     labels?: Record<string, string>;
   };
-  spec?: { target_path?: string; model_file?: string; metrics?: Record<string, unknown> };
+  spec?: {
+    target_path?: string;
+    model_file?: string;
+    metrics?: Record<string, unknown>;
+    extra_data?: Record<string, string>;
+  };
+  status?: Record<string, unknown>;
 }
 
 /** Refs every later call needs to find this model version again. */

@@ -4,10 +4,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { cliSpec, settingsFromArgs, stagesFromArgs } from '../src/cli.js';
-import { type MlrunEmulator, startMlrunEmulator } from '../src/testing.js';
 import { accessKey, capturingContext, modelDir } from './helpers.js';
 
 const bin = join(import.meta.dirname, '../../cli/bin/modelship-iguazio.js');
@@ -42,6 +42,20 @@ describe('cli arguments', () => {
     );
     expect(settings).toMatchObject({ apiUrl: 'http://api', accessKey: 'k', project: 'p' });
     expect(cliSpec.options['access-key']?.secret).toBe(true);
+  });
+
+  it('reads environments as modelship.config.yaml hands them over (JSON text), refusing secret values', () => {
+    const settings = settingsFromArgs(
+      { environments: '{"production":{"apiUrlEnv":"PROD_MLRUN_DBPATH","accessKeyEnv":"PROD_KEY"}}' },
+      { V3IO_API: 'http://v3io' },
+    );
+    expect(settings).toMatchObject({
+      environments: { production: { apiUrlEnv: 'PROD_MLRUN_DBPATH', accessKeyEnv: 'PROD_KEY' } },
+      v3ioApi: 'http://v3io',
+    });
+    expect(() => settingsFromArgs({ environments: '{"production":{"accessKey":"k"}}' }, {})).toThrow(
+      'providers.iguazio.environments.production.accessKey: credentials are never given as values',
+    );
   });
 
   it('export without --yes and without a terminal asks for --yes', async () => {
@@ -94,7 +108,15 @@ describe.skipIf(!built)('modelship-iguazio end to end (spawned)', () => {
     const uploaded = await run(['upload', model.dir, '--model', 'clf', '--version', 'v1']);
     await model.cleanup();
     expect(uploaded.code).toBe(0);
-    const trained = await run(['train', '--model', 'clf', '--param', 'accuracy=0.95']);
+    const trained = await run([
+      'train',
+      '--model',
+      'clf',
+      '--param',
+      'accuracy=0.95',
+      '--project-source',
+      'git://github.com/acme/cli#main',
+    ]);
     expect(trained.json.metrics.accuracy).toBe(0.95);
     const storeUri = trained.json.refs.storeUri as string;
     const tagged = await run([

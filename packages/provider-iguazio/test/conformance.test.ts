@@ -1,6 +1,6 @@
 import { testProvider } from '@modelship/core/testing';
+import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import { createIguazioProvider } from '../src/index.js';
-import { type MlrunEmulator, startMlrunEmulator } from '../src/testing.js';
 import { accessKey, modelDir } from './helpers.js';
 
 let emulator: MlrunEmulator;
@@ -9,7 +9,13 @@ let model: Awaited<ReturnType<typeof modelDir>>;
 testProvider({
   name: 'iguazio against the MLRun API emulator',
   create: () =>
-    createIguazioProvider({ apiUrl: emulator.url, accessKey, project: 'conformance', pollIntervalMs: 5 }),
+    createIguazioProvider({
+      apiUrl: emulator.url,
+      accessKey,
+      project: 'conformance',
+      pollIntervalMs: 5,
+      projectSource: 'git://github.com/acme/conformance#main',
+    }),
   capabilities: {
     upload: true,
     train: true,

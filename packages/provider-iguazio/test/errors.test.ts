@@ -1,3 +1,4 @@
+import { startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import { describe, expect, it } from 'vitest';
 import {
   createIguazioProvider,
@@ -5,7 +6,6 @@ import {
   mapFunctionState,
   mapWorkflowState,
 } from '../src/index.js';
-import { startMlrunEmulator } from '../src/testing.js';
 import { accessKey, capturingContext, modelDir } from './helpers.js';
 
 describe('settings, auth and error mapping', () => {

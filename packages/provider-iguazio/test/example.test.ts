@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const repo = join(import.meta.dirname, '../../..');
-const built = ['packages/cli/dist/main.js', 'packages/provider-iguazio/dist/testing.js'].every((file) =>
+const built = ['packages/cli/dist/main.js', 'packages/testing/mlrun-emulator/dist/index.js'].every((file) =>
   existsSync(join(repo, file)),
 );
 

@@ -5,9 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIguazioProvider } from '../src/index.js';
-import { type MlrunEmulator, startMlrunEmulator } from '../src/testing.js';
 import { accessKey, capturingContext, modelDir } from './helpers.js';
 
 const python = join(import.meta.dirname, '../../../.peers/mlrun/bin/python');
@@ -26,7 +26,13 @@ describe.skipIf(!existsSync(python))('the real mlrun client against the emulator
   });
 
   it('reads what the provider wrote and round-trips store/read/tag/list', async () => {
-    const provider = createIguazioProvider({ apiUrl: emulator.url, accessKey, project: 'judge' });
+    const provider = createIguazioProvider({
+      apiUrl: emulator.url,
+      accessKey,
+      project: 'judge',
+      pollIntervalMs: 5,
+      stages: { production: { function: 'clf-serving' } },
+    });
     const { context } = capturingContext();
     const model = await modelDir();
     const uploaded = await provider.upload(
@@ -37,10 +43,14 @@ describe.skipIf(!existsSync(python))('the real mlrun client against the emulator
       { modelUri: uploaded.uri, tag: 'challenger', dir: join(work, 'artifacts'), yes: true },
       context,
     );
+    const deployed = await provider.deploy(
+      { model: { name: 'clf', version: 'v1' }, stage: 'production', refs: uploaded.refs },
+      context,
+    );
     await model.cleanup();
     const { stdout } = await promisify(execFile)(
       python,
-      [script, emulator.url, 'judge', 'clf', uploaded.refs.tree!, exported.path],
+      [script, emulator.url, 'judge', 'clf', uploaded.refs.tree!, exported.path, 'clf-serving'],
       {
         timeout: 120_000,
         env: {
@@ -69,7 +79,22 @@ describe.skipIf(!existsSync(python))('the real mlrun client against the emulator
       pipeline_states: ['Running', 'Succeeded'],
       workflow_metrics: { accuracy: 0.97, f1: 0.92 },
       nuclio_state: 'ready',
+      serving_kind: 'serving',
+      serving_runtime: 'ServingRuntime',
+      serving_graph: 'RouterStep',
+      serving_route: {
+        step: 'TaskStep',
+        class_name: 'mlrun.frameworks.sklearn.SklearnModelServer',
+        model_path: deployed.refs.storeUri,
+      },
+      serving_round_trip: true,
+      deleted: 'MLRunNotFoundError',
+      no_source: ['MLRunBadRequestError', true],
+      undefined_workflow: ['MLRunPreconditionFailedError', true],
     });
+    expect(seen.paged_count).toBe(seen.all_count);
+    expect(seen.paged_pages).toBe(seen.all_count);
+    expect(seen.artifact_tags).toEqual(expect.arrayContaining(['champion', 'latest', 'v1', 'v2']));
     expect(seen.nuclio_address).toContain('judge-judge-serving');
     expect(seen.uploaded_labels['modelship/manifest-digest']).toBe(uploaded.manifestDigest);
     expect(seen.models_listed).toEqual(['clf', 'judge-model']);

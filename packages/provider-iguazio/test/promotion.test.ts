@@ -1,6 +1,6 @@
+import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIguazioProvider, type IguazioProvider } from '../src/index.js';
-import { type MlrunEmulator, startMlrunEmulator } from '../src/testing.js';
 import { accessKey, capturingContext, modelDir } from './helpers.js';
 
 describe('challenger/champion tags and per-environment deploys', () => {

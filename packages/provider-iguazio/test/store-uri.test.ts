@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,7 +11,6 @@ import {
   type StoreUri,
   storeKinds,
 } from '../src/index.js';
-import { type MlrunEmulator, startMlrunEmulator } from '../src/testing.js';
 import { accessKey, capturingContext, modelDir } from './helpers.js';
 
 const alnum = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789');

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
+import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIguazioProvider } from '../src/index.js';
-import { type MlrunEmulator, startMlrunEmulator } from '../src/testing.js';
 import { accessKey, capturingContext } from './helpers.js';
 
 describe('train submits a project workflow and reads the model it logged', () => {
@@ -68,9 +68,47 @@ describe('train submits a project workflow and reads the model it logged', () =>
     ).rejects.toThrow(/workflow fraud-dev\/train .* ended Failed: training failed: data missing/);
   });
 
+  it('without a project source MLRun refuses the run, and the error says how to give one', async () => {
+    const provider = createIguazioProvider({
+      apiUrl: emulator.url,
+      accessKey,
+      project: 'no-source',
+      pollIntervalMs: 5,
+    });
+    const { context } = capturingContext();
+    await expect(provider.train({ model: { name: 'clf' } }, context)).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(
+        /Workflow failed: Project source is required.*set projectSource \(--project-source\) or pass --option source=/,
+      ),
+    });
+  });
+
+  it('a workflow the project does not define fails at its runner (412) instead of polling on', async () => {
+    const provider = createIguazioProvider({
+      apiUrl: emulator.url,
+      accessKey,
+      project: 'fraud-dev',
+      pollIntervalMs: 5,
+      timeoutMs: 60_000,
+    });
+    const { context } = capturingContext();
+    await expect(
+      provider.train({ model: { name: 'clf' }, options: { workflow: 'retrain' } }, context),
+    ).rejects.toMatchObject({
+      rawCode: 412,
+      message: expect.stringContaining('Failed to run workflow retrain, state: error'),
+    });
+  });
+
   it('an abort while polling stops with an aborted error', async () => {
     const slow = await startMlrunEmulator({ workflowPolls: 1000 });
-    const provider = createIguazioProvider({ apiUrl: slow.url, project: 'p', pollIntervalMs: 5 });
+    const provider = createIguazioProvider({
+      apiUrl: slow.url,
+      project: 'p',
+      pollIntervalMs: 5,
+      projectSource: 'git://example/repo#main',
+    });
     const controller = new AbortController();
     const { context } = capturingContext(controller.signal);
     setTimeout(() => controller.abort(new Error('stop')), 50);

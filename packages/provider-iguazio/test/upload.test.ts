@@ -1,7 +1,7 @@
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIguazioProvider } from '../src/index.js';
-import { type MlrunEmulator, startMlrunEmulator } from '../src/testing.js';
 import { accessKey, capturingContext, modelDir } from './helpers.js';
 
 describe('upload stores a model artifact pointing at the uploaded files', () => {

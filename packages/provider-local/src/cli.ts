@@ -1,9 +1,13 @@
-// What `modelship-local` adds to the generic wrapper verbs: the store root option and the
-// local-only commands (serve in the foreground, rollback, undeploy, list deployments).
-import type { ProviderCliSpec } from '@modelship/core';
+// What `modelship-local` adds to the generic wrapper verbs: its settings as flags (from
+// ./flags.ts) and the local-only commands (serve in the foreground, rollback, undeploy, list
+// deployments). Nothing heavy loads before a command runs: --help reads plain data only.
+import { resolve } from 'node:path';
+import type { ProviderSettingsCliSpec } from '@modelship/core';
 // The light errors entry keeps `modelship-<name> --help` from loading core (and zod).
 import { InvalidInputError } from '@modelship/core/errors';
+import { settingFlags } from './flags.js';
 import type { LocalProvider } from './provider.js';
+import type { LocalProviderSettings } from './settings.js';
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -15,27 +19,22 @@ function required(values: Record<string, unknown>, name: string, command: string
   return value;
 }
 
-export const cliSpec: ProviderCliSpec = {
+export const cliSpec: ProviderSettingsCliSpec<LocalProviderSettings> = {
   name: 'local',
   summary: 'the embedded, offline provider: artifact store, training runs and inference servers on 127.0.0.1',
-  options: {
-    root: {
-      type: 'string',
-      description: 'store directory (default ./.modelship)',
-      env: 'MODELSHIP_LOCAL_ROOT',
-    },
-    host: { type: 'string', description: 'interface the inference servers bind (default 127.0.0.1)' },
-  },
-  create: async (values, env) =>
+  settings: settingFlags,
+  settingsSchema: async () => (await import('./settings.js')).settingsSchema,
+  // A relative root is relative to where the command runs, as every path on a command line is.
+  createProvider: async (settings, { cwd }) =>
     (await import('./provider.js')).createLocalProvider({
-      root: text(values.root) ?? text(env.MODELSHIP_LOCAL_ROOT),
-      host: text(values.host),
+      ...settings,
+      root: resolve(cwd, settings.root ?? '.modelship'),
     }),
   commands: {
     serve: {
       description: 'verify a stored model against its manifest, then serve it in the foreground until Ctrl-C',
       usage: 'serve <artifact-dir> [--port N]',
-      async run({ positionals, values, context }) {
+      async run({ positionals, values, settings, context }) {
         const dir = positionals[0];
         if (!dir)
           throw new InvalidInputError(
@@ -45,7 +44,7 @@ export const cliSpec: ProviderCliSpec = {
         const server = await startInferenceServer({
           artifactDir: dir,
           port: Number(values.port ?? 0),
-          host: text(values.host),
+          host: text(settings?.host),
         });
         context.logger.info(
           `serving ${dir} at ${server.url} (verified ${server.health.manifestDigest}); Ctrl-C stops`,

@@ -4,7 +4,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { AbortedError, ErrorCode, ModelshipError, ProviderError } from '@modelship/core';
+import { delay, pollUntil } from '@modelship/core/provider-kit';
+import { serverExited, serverRefused } from './errors.js';
 import type { InferenceHealth } from './server.js';
 
 export interface ServerStart {
@@ -30,8 +31,6 @@ export interface StartedServer {
 type ReadyReport =
   | ({ ok: true } & StartedServer)
   | { ok: false; code: string; message: string; issues?: unknown };
-
-const integrityCodes = /^(MODEL_|MANIFEST_AGGREGATE|MANIFEST_SIGNATURE)/;
 
 /** Built code runs `server-main.js`; tests running the TypeScript sources run `server-main.ts` through tsx. */
 function serverCommand(): string[] {
@@ -68,8 +67,6 @@ function isOurServer(pid: number): boolean {
   }
 }
 
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
 export async function stopServer(pid: number, graceMs = 5_000): Promise<void> {
   if (!isOurServer(pid)) return;
   try {
@@ -78,7 +75,7 @@ export async function stopServer(pid: number, graceMs = 5_000): Promise<void> {
     return;
   }
   const deadline = Date.now() + graceMs;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(20);
+  while (isAlive(pid) && Date.now() < deadline) await delay(20);
   if (isAlive(pid)) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -124,39 +121,26 @@ export async function startServerProcess(options: ServerStart): Promise<StartedS
   child.once('exit', (code) => {
     exited = code;
   });
-  const deadline = Date.now() + options.timeoutMs;
   const what = `${options.model}@${options.version} on ${options.stage}`;
   try {
-    for (;;) {
-      if (options.signal?.aborted)
-        throw new AbortedError(`deploy of ${what}`, { cause: options.signal.reason });
-      if (existsSync(options.readyFile)) {
-        const report = JSON.parse(await readFile(options.readyFile, 'utf8')) as ReadyReport;
-        if (report.ok) {
+    return await pollUntil({
+      what: `the inference server for ${what}`,
+      interval: 15,
+      timeout: options.timeoutMs,
+      signal: options.signal,
+      hint: `see ${options.logFile}`,
+      check: async () => {
+        if (existsSync(options.readyFile)) {
+          const report = JSON.parse(await readFile(options.readyFile, 'utf8')) as ReadyReport;
+          if (!report.ok) throw serverRefused(what, report, options.artifactDir);
           child.unref();
-          return { pid: report.pid, port: report.port, url: report.url, health: report.health };
+          const started = { pid: report.pid, port: report.port, url: report.url, health: report.health };
+          return { done: true, value: started };
         }
-        const integrity = integrityCodes.test(report.code);
-        throw new ModelshipError(
-          integrity ? ErrorCode.Integrity : ErrorCode.Provider,
-          `the inference server for ${what} refused to start: ${report.message}`,
-          { details: { code: report.code, issues: report.issues, artifactDir: options.artifactDir } },
-        );
-      }
-      if (exited !== undefined) {
-        throw new ProviderError(
-          `the inference server for ${what} exited with code ${exited} before it was ready:\n${logTail(options.logFile)}`,
-          { provider: 'local', operation: 'deploy' },
-        );
-      }
-      if (Date.now() > deadline) {
-        throw new ModelshipError(
-          ErrorCode.Timeout,
-          `the inference server for ${what} was not ready within ${options.timeoutMs} ms; see ${options.logFile}`,
-        );
-      }
-      await sleep(15);
-    }
+        if (exited !== undefined) throw serverExited(what, exited, logTail(options.logFile));
+        return { done: false, describe: 'verifying its model' };
+      },
+    });
   } catch (error) {
     if (exited === undefined && child.pid) {
       try {

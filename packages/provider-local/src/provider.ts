@@ -1,28 +1,18 @@
 import { join, resolve } from 'node:path';
 import type { DeployResult, ProviderCapabilities, ProviderContext, ProviderV1 } from '@modelship/core';
-import { type AliasBoard, applyTag, readAliases } from './aliases.js';
+import { type StoreLayout, storeLayout } from './client.js';
 import {
   type DeploymentRecord,
   deployStage,
   listDeployments,
   rollbackStage,
-  stageStatus,
   undeployStage,
-} from './deployments.js';
-import { type StoreLayout, storeLayout } from './layout.js';
-import { uploadToStore } from './store.js';
-import { type LocalTrainCommand, runTraining } from './train.js';
-
-export interface LocalProviderSettings {
-  /** Everything lives under this directory. Default: `.modelship` in the current directory. */
-  root?: string;
-  /** The default training command (a call's `options.command`/`options.args` override it). */
-  train?: LocalTrainCommand;
-  /** Interface the inference servers bind; default 127.0.0.1. */
-  host?: string;
-  /** How long a server may take to verify its model and listen; default 15 s. */
-  startTimeoutMs?: number;
-}
+} from './deploy.js';
+import { checkSettings, defaultStartTimeoutMs, type LocalProviderSettings } from './settings.js';
+import { stageStatus } from './status.js';
+import { type AliasBoard, applyTag, readAliases } from './tag.js';
+import { runTraining } from './train.js';
+import { uploadToStore } from './upload.js';
 
 export const localCapabilities: ProviderCapabilities = {
   upload: true,
@@ -52,7 +42,8 @@ export interface LocalProvider extends ProviderV1 {
 }
 
 /** The embedded, offline provider. No side effects until a method is called. */
-export function createLocalProvider(settings: LocalProviderSettings = {}): LocalProvider {
+export function createLocalProvider(given: LocalProviderSettings = {}): LocalProvider {
+  const settings = checkSettings(given);
   const root = resolve(settings.root ?? join(process.cwd(), '.modelship'));
   let layout: StoreLayout | undefined;
   const store = () => (layout ??= storeLayout(root));
@@ -72,7 +63,12 @@ export function createLocalProvider(settings: LocalProviderSettings = {}): Local
     undeploy: (input, context) => undeployStage(store(), input, context),
     describe: async () => ({
       name: 'local',
-      settings: { root, host: settings.host ?? '127.0.0.1', train: settings.train?.command ?? null },
+      settings: {
+        root,
+        host: settings.host ?? '127.0.0.1',
+        train: settings.train?.command ?? null,
+        startTimeoutMs: settings.startTimeoutMs ?? defaultStartTimeoutMs,
+      },
       capabilities: localCapabilities,
     }),
     rollback: (input, context) => rollbackStage(store(), server, input, context),

@@ -11,17 +11,8 @@ import {
   type TrainResult,
   throwIfAborted,
 } from '@modelship/core';
-import { randomId, rememberedResult, type StoreLayout, writeJsonAtomic } from './layout.js';
-
-/** The user's training command: it writes a model into `$MODELSHIP_MODEL_DIR` and metrics into `$MODELSHIP_METRICS_FILE`. */
-export interface LocalTrainCommand {
-  command: string;
-  args?: string[];
-  cwd?: string;
-  /** Extra environment for the command (its values are never printed). */
-  env?: Record<string, string>;
-  timeoutMs?: number;
-}
+import { randomId, rememberedResult, type StoreLayout, writeJsonAtomic } from './client.js';
+import type { LocalTrainCommand } from './settings.js';
 
 function commandFrom(input: TrainInput, defaults: LocalTrainCommand | undefined): LocalTrainCommand {
   const options = input.options ?? {};

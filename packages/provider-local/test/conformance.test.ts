@@ -1,5 +1,6 @@
 import { testProvider } from '@modelship/core/testing';
-import { createLocalProvider, type LocalProvider, localCapabilities } from '../src/index.js';
+import { createLocalProvider, type LocalProvider } from '../src/index.js';
+import { localCapabilities } from '../src/provider.js';
 import { makeWorkspace, nodeTrainer } from './fixtures.js';
 
 const workspace = makeWorkspace();

@@ -2,6 +2,8 @@
 
     python modelship_metaflow_query.py run FLOW/RUN_ID [--artifact NAME]... [--namespace NS]
     python modelship_metaflow_query.py select FLOW --tag TAG [--artifact NAME] [--namespace NS]
+        [--run RUN_ID] [--commit SHA] [--branch NAME]
+    python modelship_metaflow_query.py tagged FLOW --tag TAG [--namespace NS]
 
 Errors are printed as {"ok": false, "error": {"kind": ..., "message": ...}} with exit code 0 so the
 caller can map them; only a crash of this script itself exits non-zero.
@@ -109,6 +111,53 @@ def order_key(run):
     return (created.timestamp() if created else -math.inf, run.id)
 
 
+def git_info(run):
+    # Metaflow records the checkout a run was started from (`git-info` task metadata) when its
+    # flow file is in a git repository.
+    try:
+        raw = run["start"].task.metadata_dict.get("git-info")
+        return json.loads(raw) if raw else {}
+    except Exception:  # noqa: BLE001 - no start task, no metadata: nothing recorded
+        return {}
+
+
+def out_of_scope(run, args):
+    """Why a run is outside the selection's scope (commit, branch), or None."""
+    if not (args.commit or args.branch):
+        return None
+    git = git_info(run)
+    if args.commit:
+        commit = git.get("commit_sha")
+        if not commit:
+            return "records no git commit"
+        if not commit.startswith(args.commit):
+            return "was started from commit %s, not %s" % (commit[:12], args.commit[:12])
+    if args.branch:
+        project_branch = "project_branch:%s" % args.branch
+        if git.get("branch_name") != args.branch and project_branch not in run.system_tags:
+            return "was started on branch %s, not %s" % (
+                git.get("branch_name") or "(none recorded)",
+                args.branch,
+            )
+    return None
+
+
+def scoped_candidates(flow, args):
+    from metaflow import Run
+    from metaflow.exception import MetaflowNamespaceMismatch, MetaflowNotFound
+
+    if not args.run:
+        return sorted(flow.runs(args.tag), key=order_key, reverse=True), []
+    pathspec = args.run if "/" in args.run else "%s/%s" % (args.flow, args.run)
+    try:
+        run = Run(pathspec)
+    except (MetaflowNotFound, MetaflowNamespaceMismatch):
+        fail("not_found", "run %s does not exist in this namespace" % pathspec)
+    if args.tag not in run.user_tags:
+        return [], [{"pathspec": run.pathspec, "skipped": "is not tagged %s" % args.tag}]
+    return [run], []
+
+
 def command_select(args):
     from metaflow import Flow
     from metaflow.exception import MetaflowNotFound
@@ -118,20 +167,35 @@ def command_select(args):
         flow = Flow(args.flow)
     except MetaflowNotFound:
         fail("not_found", "flow %s has no runs in this datastore" % args.flow)
-    candidates = sorted(flow.runs(args.tag), key=order_key, reverse=True)
-    considered = []
+    candidates, considered = scoped_candidates(flow, args)
     for run in candidates:
-        described = describe(run, [args.artifact] if args.artifact else [])
-        reason = None
-        if not described["successful"]:
+        reason = out_of_scope(run, args)
+        described = describe(run, [args.artifact] if args.artifact and not reason else [])
+        if reason is None and not described["successful"]:
             reason = "did not succeed"
-        elif args.artifact and args.artifact not in described["artifactsPresent"]:
+        elif reason is None and args.artifact and args.artifact not in described["artifactsPresent"]:
             reason = "has no artifact %s" % args.artifact
         considered.append({"pathspec": described["pathspec"], "skipped": reason})
         if reason is None:
             print(json.dumps({"ok": True, "run": described, "considered": considered}))
             return
     print(json.dumps({"ok": True, "run": None, "considered": considered}))
+
+
+def command_tagged(args):
+    from metaflow import Flow
+    from metaflow.exception import MetaflowNotFound
+
+    set_namespace(args.namespace)
+    try:
+        flow = Flow(args.flow)
+    except MetaflowNotFound:
+        fail("not_found", "flow %s has no runs in this datastore" % args.flow)
+    runs = [
+        {"pathspec": run.pathspec, "systemTags": sorted(run.system_tags)}
+        for run in flow.runs(args.tag)
+    ]
+    print(json.dumps({"ok": True, "runs": runs}))
 
 
 def main():
@@ -146,11 +210,15 @@ def main():
     select.add_argument("--tag", required=True)
     select.add_argument("--artifact")
     select.add_argument("--namespace")
+    select.add_argument("--run")
+    select.add_argument("--commit")
+    select.add_argument("--branch")
+    tagged = sub.add_parser("tagged")
+    tagged.add_argument("flow")
+    tagged.add_argument("--tag", required=True)
+    tagged.add_argument("--namespace")
     args = parser.parse_args()
-    if args.command == "run":
-        command_run(args)
-    else:
-        command_select(args)
+    {"run": command_run, "select": command_select, "tagged": command_tagged}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -30,30 +30,91 @@ export function stageTagsOf(values: readonly string[]): Record<string, string> |
   );
 }
 
+/**
+ * A setting from its flag (`train-flow`) or its config key (`trainFlow`): `modelship` hands the
+ * config's `providers.metaflow` over as written, so both spellings must mean the same.
+ */
+function pick(values: Values, flag: string): unknown {
+  return values[flag] ?? values[configKey(flag)];
+}
+
+function configKey(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/** A config value the CLI passed on as text (`true`, `["production"]`) back to what it was. */
+function parsed(value: unknown): unknown {
+  if (typeof value !== 'string' || !/^[[{]|^(true|false)$/.test(value)) return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function flag(values: Values, name: string): boolean | undefined {
+  const value = parsed(pick(values, name));
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean')
+    throw new InvalidInputError(
+      `the metaflow setting ${values[name] === undefined ? configKey(name) : `--${name}`} must be true or false, not ${JSON.stringify(value)}`,
+    );
+  return value;
+}
+
+function stageTagsSetting(values: Values): Record<string, string> | undefined {
+  const value = parsed(values.stageTags);
+  if (value === undefined) return stageTagsOf(list(values['stage-tag']));
+  if (
+    !value ||
+    typeof value !== 'object' ||
+    Array.isArray(value) ||
+    Object.values(value).some((v) => typeof v !== 'string')
+  )
+    throw new InvalidInputError(
+      `the metaflow setting stageTags must map stage names to tags, e.g. { staging: deployment_candidate }`,
+    );
+  return value as Record<string, string>;
+}
+
 export function settingsFromFlags(values: Values, env: NodeJS.ProcessEnv) {
-  const argoStages = list(values['argo-stage']);
+  const argoStages = (() => {
+    const value = parsed(pick(values, 'argo-stage') ?? values.argoStages);
+    return Array.isArray(value) ? value.map(String) : list(value);
+  })();
+  const noCard = flag(values, 'no-card');
+  const withCard = flag(values, 'with-card');
   return {
-    python: text(values.python),
-    cwd: text(values.cwd),
-    namespace: text(values.namespace),
-    metadataServiceUrl: text(values['metadata-service-url']),
-    apiKey: text(values['api-key']),
-    user: text(values.user),
-    trainFlow: text(values['train-flow']),
-    deployFlow: text(values['deploy-flow']),
-    metricsArtifact: text(values['metrics-artifact']),
-    modelArtifact: text(values['model-artifact']),
-    stageTags: stageTagsOf(list(values['stage-tag'])),
+    python: text(pick(values, 'python')),
+    cwd: text(pick(values, 'cwd')),
+    namespace: text(pick(values, 'namespace')),
+    metadataServiceUrl: text(pick(values, 'metadata-service-url')),
+    apiKey: text(pick(values, 'api-key')),
+    user: text(pick(values, 'user')),
+    trainFlow: text(pick(values, 'train-flow')),
+    deployFlow: text(pick(values, 'deploy-flow')),
+    metricsArtifact: text(pick(values, 'metrics-artifact')),
+    modelArtifact: text(pick(values, 'model-artifact')),
+    stageTags: stageTagsSetting(values),
     ...(argoStages.length ? { argoStages } : {}),
-    upstreamRunParameter: text(values['upstream-run-parameter']),
-    deployDatastore: text(values['deploy-datastore']),
-    onlyJson: values['only-json'] === true,
-    withCard: values['no-card'] !== true,
-    s3Root: text(values['s3-root']),
-    s3Endpoint: text(values['s3-endpoint']),
-    templateDir: text(values['template-dir']),
+    upstreamRunParameter: text(pick(values, 'upstream-run-parameter')),
+    deployDatastore: text(pick(values, 'deploy-datastore')),
+    onlyJson: flag(values, 'only-json') === true,
+    withCard: noCard === true ? false : (withCard ?? true),
+    s3Root: text(pick(values, 's3-root')),
+    s3Endpoint: text(pick(values, 's3-endpoint')),
+    templateDir: text(pick(values, 'template-dir')),
     processEnv: env,
   };
+}
+
+function scopeText(values: Values): string {
+  const scope = [
+    text(values.run) && `run ${values.run}`,
+    text(values.commit) && `commit ${values.commit}`,
+    text(values.branch) && `branch ${values.branch}`,
+  ].filter(Boolean);
+  return scope.length ? ` in scope ${scope.join(', ')}` : '';
 }
 
 export const cliSpec: ProviderCliSpec = {
@@ -110,25 +171,41 @@ export const cliSpec: ProviderCliSpec = {
     's3-endpoint': { type: 'string', description: 'S3 endpoint', env: 'METAFLOW_S3_ENDPOINT_URL' },
     flow: { type: 'string', description: 'flow name (select)' },
     artifact: { type: 'string', description: 'required artifact (select)' },
-    run: { type: 'string', description: 'run pathspec Flow/ID (show)' },
+    run: {
+      type: 'string',
+      description: "run pathspec Flow/ID (show; select: only this run, e.g. from the build job's outputs)",
+    },
+    commit: { type: 'string', description: 'select: only runs started from this git commit' },
+    branch: {
+      type: 'string',
+      description: 'select: only runs started on this git branch or @project branch',
+    },
   },
   create: async (values, env) =>
     (await import('./provider.js')).createMetaflowProvider(settingsFromFlags(values, env)),
   commands: {
     select: {
       description: 'newest successful run with a tag (and an artifact), by creation time',
-      usage: 'select --flow EvaluateNewModelFlow --tag deployment_candidate [--artifact model]',
+      usage:
+        'select --flow EvaluateNewModelFlow --tag deployment_candidate [--artifact model] [--run Flow/ID | --commit SHA | --branch NAME]',
       async run({ provider, values, context }) {
         const flow = text(values.flow);
         const tag = list(values.tag)[0];
         if (!flow || !tag) throw new InvalidInputError('select: pass --flow NAME and --tag TAG');
         const selected = await (provider as MetaflowProvider).select(
-          { flow, tag, artifact: text(values.artifact) },
+          {
+            flow,
+            tag,
+            artifact: text(values.artifact),
+            runId: text(values.run),
+            commit: text(values.commit),
+            branch: text(values.branch),
+          },
           context,
         );
         if (!selected.run)
           throw new InvalidInputError(
-            `select: no successful ${flow} run is tagged ${tag}${values.artifact ? ` with artifact ${values.artifact}` : ''}; looked at ${selected.considered.length}`,
+            `select: no successful ${flow} run is tagged ${tag}${values.artifact ? ` with artifact ${values.artifact}` : ''}${scopeText(values)}; looked at ${selected.considered.length}${selected.considered.length ? `: ${selected.considered.map((c) => `${c.pathspec} ${c.skipped}`).join('; ')}` : ''}`,
           );
         return {
           runId: selected.run.pathspec,

@@ -16,8 +16,8 @@ import {
   type StatusResult,
 } from '@modelship/core';
 import { commandFailed, flowPath, runPython } from './python.js';
-import { parseRunPathspec } from './run-id.js';
-import { readRun, runCreator } from './runs.js';
+import { parseRunPathspec, type RunPathspec } from './run-id.js';
+import { readRun, runCreator, runsTagged } from './runs.js';
 import { type ResolvedSettings, requireFlowFile } from './settings.js';
 import { mapRunStatus } from './status-map.js';
 import { mutateTags } from './tags.js';
@@ -25,6 +25,8 @@ import { mutateTags } from './tags.js';
 /** Tag prefixes modelship adds so a flow can find the model and version of a deployed run. */
 export const modelUriTagPrefix = 'modelship_model_uri:';
 export const versionTagPrefix = 'modelship_version:';
+/** Set for `argo-workflows create` to the run being deployed (`Flow/RunId`). */
+export const upstreamRunEnv = 'MODELSHIP_UPSTREAM_RUN_ID';
 
 export interface ArgoDeployment {
   workflowTemplate: string;
@@ -52,9 +54,16 @@ export async function deployArgo(
   const file = requireFlowFile(settings.raw.deployFlow, 'deploy to Argo Workflows', 'deployFlow');
   const base = argoBase(settings, file);
   const create = [...base, 'create', ...(settings.onlyJson ? ['--only-json'] : [])];
+  // A deploy-time parameter default (`default=lambda ctx: os.environ.get("MODELSHIP_UPSTREAM_RUN_ID", "")`)
+  // bakes the deployed run into the template, so a @schedule or a bare trigger serves it.
   const created = await runPython(
     settings,
-    { args: create, operation: 'argo-workflows create', stream: !settings.onlyJson },
+    {
+      args: create,
+      operation: 'argo-workflows create',
+      stream: !settings.onlyJson,
+      env: { [upstreamRunEnv]: upstreamPathspec },
+    },
     context,
   );
   if (created.failed) commandFailed(created, 'argo-workflows create');
@@ -133,23 +142,10 @@ export async function deploy(
   const flowFile = input.refs.flowFile;
   await mutateTags(settings, { run: target, add, flowFile, creator: runCreator(run) }, context);
 
-  const previous = input.previous?.refs.runId;
-  if (stageTag && previous && previous !== target.pathspec) {
-    // Added first, removed second: a reader never sees the stage without a tagged run.
-    const before = parseRunPathspec(previous, 'deploy previous.refs.runId', target.flow);
-    const old = await readRun(settings, before.pathspec, [], context).catch(() => undefined);
-    if (old?.tags.includes(stageTag))
-      await mutateTags(
-        settings,
-        {
-          run: before,
-          remove: [stageTag],
-          flowFile: input.previous?.refs.flowFile ?? flowFile,
-          creator: runCreator(old),
-        },
-        context,
-      );
-  }
+  // Added first, removed second: a reader never sees the stage without a tagged run. Every other
+  // run holding the stage tag loses it, so exactly one run carries it whether or not the caller
+  // knew the previous one (the promoter does; `modelship-metaflow deploy --rollback` does not).
+  if (stageTag) await untagOthers(settings, target, stageTag, input, context);
 
   const refs: ProviderRefs = { runId: target.pathspec, flow: target.flow, stage: input.stage };
   if (flowFile) refs.flowFile = flowFile;
@@ -178,6 +174,36 @@ export async function deploy(
     refs,
     warnings: [...warnings, ...argo.warnings],
   };
+}
+
+async function untagOthers(
+  settings: ResolvedSettings,
+  target: RunPathspec,
+  stageTag: string,
+  input: DeployInput,
+  context: ProviderContext,
+): Promise<void> {
+  const holders = new Map(
+    (await runsTagged(settings, target.flow, stageTag, context)).map((run) => [run.pathspec, run]),
+  );
+  const previous = input.previous?.refs.runId;
+  if (previous) {
+    // The previous run may belong to another flow, which the listing above does not cover.
+    const before = parseRunPathspec(previous, 'deploy previous.refs.runId', target.flow);
+    if (!holders.has(before.pathspec)) {
+      const old = await readRun(settings, before.pathspec, [], context).catch(() => undefined);
+      if (old?.tags.includes(stageTag)) holders.set(old.pathspec, old);
+    }
+  }
+  holders.delete(target.pathspec);
+  for (const holder of holders.values()) {
+    const run = parseRunPathspec(holder.pathspec, 'tagged run');
+    const flowFile =
+      run.pathspec === previous
+        ? (input.previous?.refs.flowFile ?? input.refs.flowFile)
+        : input.refs.flowFile;
+    await mutateTags(settings, { run, remove: [stageTag], flowFile, creator: runCreator(holder) }, context);
+  }
 }
 
 /** A stage is deployed when its run carries the stage tag; without a stage, the run's own state. */

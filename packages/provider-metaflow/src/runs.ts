@@ -25,6 +25,15 @@ export interface SelectInput {
   tag: string;
   /** Only runs that have this artifact qualify (default: the provider's modelArtifact, if any). */
   artifact?: string;
+  /**
+   * Scope: only this run (`Flow/ID` or an id), e.g. the one the build job wrote to `$GITHUB_OUTPUT`;
+   * it must still carry `tag`, have succeeded and have the artifact.
+   */
+  runId?: string;
+  /** Scope: runs started from this git commit (a prefix of it), as Metaflow recorded it. */
+  commit?: string;
+  /** Scope: runs started on this git branch, or of this `@project` branch. */
+  branch?: string;
 }
 
 export interface SelectResult {
@@ -51,8 +60,33 @@ export function selectRun(
   context: ProviderContext,
 ): Promise<SelectResult> {
   const artifact = input.artifact ?? settings.modelArtifact;
-  const args = ['select', input.flow, '--tag', input.tag, ...(artifact ? ['--artifact', artifact] : [])];
+  const args = [
+    'select',
+    input.flow,
+    '--tag',
+    input.tag,
+    ...(artifact ? ['--artifact', artifact] : []),
+    ...(input.runId ? ['--run', input.runId] : []),
+    ...(input.commit ? ['--commit', input.commit] : []),
+    ...(input.branch ? ['--branch', input.branch] : []),
+  ];
   return queryHelper<SelectResult>(settings, args, `select ${input.flow} runs tagged ${input.tag}`, context);
+}
+
+/** Every run of `flow` carrying `tag`, in the provider's namespace (default: all). */
+export async function runsTagged(
+  settings: ResolvedSettings,
+  flow: string,
+  tag: string,
+  context: ProviderContext,
+): Promise<Pick<MetaflowRun, 'pathspec' | 'systemTags'>[]> {
+  const { runs } = await queryHelper<{ runs: Pick<MetaflowRun, 'pathspec' | 'systemTags'>[] }>(
+    settings,
+    ['tagged', flow, '--tag', tag],
+    `list ${flow} runs tagged ${tag}`,
+    context,
+  );
+  return runs;
 }
 
 /** The creator of a run, from its `user:` system tag (tag commands need the creator's namespace). */

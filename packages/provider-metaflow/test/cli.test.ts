@@ -30,6 +30,37 @@ describe('modelship-metaflow flags', () => {
   });
 });
 
+describe('the example config (apps/examples/metaflow/modelship.config.yaml, copied as a fixture)', () => {
+  it('its camelCase keys reach the provider as `modelship` passes them (strings) and as written', async () => {
+    const { loadConfig } = await import('@modelship/core');
+    const { config } = await loadConfig(
+      fileURLToPath(new URL('./fixtures/example.modelship.config.yaml', import.meta.url)),
+    );
+    const written = config.providers.metaflow ?? {};
+    const asText = Object.fromEntries(
+      Object.entries({
+        ...written,
+        onlyJson: true,
+        argoStages: ['production', 'canary'],
+        stageTags: { staging: 'cand' },
+      }).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
+    );
+    for (const values of [written as Record<string, string>, asText])
+      expect(settingsFromFlags(values, {})).toMatchObject({
+        trainFlow: 'evaluate_new_model_flow.py',
+        deployFlow: 'predict_flow.py',
+        modelArtifact: 'model_path',
+        deployDatastore: 's3',
+      });
+    expect(settingsFromFlags(asText, {})).toMatchObject({
+      onlyJson: true,
+      argoStages: ['production', 'canary'],
+      stageTags: { staging: 'cand' },
+    });
+    expect(() => settingsFromFlags({ onlyJson: 'yes' }, {})).toThrow(/onlyJson must be true or false/);
+  });
+});
+
 describe.skipIf(!built)('modelship-metaflow end to end (spawned, real Metaflow)', () => {
   const shared = inject('metaflowRuns');
   const cli = (args: string[]) =>

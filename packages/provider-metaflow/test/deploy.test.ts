@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createProviderContext, silentLogger } from '@modelship/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { metaflowEnv, motoBucket, testProvider } from './fixtures.js';
+import { flowName, metaflowEnv, motoBucket, runsTaggedByMetaflow, testProvider } from './fixtures.js';
 
 describe('deploy: stage tags and `argo-workflows create --only-json` with an S3 datastore on moto', () => {
   const shared = inject('metaflowRuns');
@@ -54,8 +54,11 @@ describe('deploy: stage tags and `argo-workflows create --only-json` with an S3 
     const template = JSON.parse(readFileSync(result.refs.templatePath ?? '', 'utf8'));
     expect(template.kind).toBe('WorkflowTemplate');
     expect(template.metadata.namespace).toBe('modelship');
-    const parameters = template.spec.arguments.parameters.map((p: { name: string }) => p.name);
-    expect(parameters).toContain('upstream-run-id');
+    // The flow's deploy-time default reads MODELSHIP_UPSTREAM_RUN_ID, which deploy sets: a
+    // scheduled or bare trigger runs the deployed model, no parameter needed.
+    const parameters = template.spec.arguments.parameters as { name: string; value: string }[];
+    const upstream = parameters.find((p) => p.name === 'upstream-run-id');
+    expect(upstream && JSON.parse(upstream.value)).toBe(shared.good);
     const listed = await s3.send(
       new ListObjectsV2Command({ Bucket: bucket, Prefix: 'metaflow/ModelshipPredictFlow/' }),
     );
@@ -95,6 +98,15 @@ describe('deploy: stage tags and `argo-workflows create --only-json` with an S3 
     expect((await provider.readRun(shared.weak, [], context)).tags).not.toContain(stageTags.staging);
     const old = await provider.status({ model: { name: 'm' }, stage: 'staging', refs: first.refs }, context);
     expect(old.status.unified).toBe('unknown');
+  });
+
+  it('a rollback without `previous` (the CLI path) still moves the stage tag: one run carries it', async () => {
+    const stage = { model: { name: 'm', version: 'v1' }, stage: 'staging' } as const;
+    await provider.deploy({ ...stage, refs: { runId: shared.good } }, context);
+    await provider.deploy({ ...stage, refs: { runId: shared.weak } }, context);
+    await provider.deploy({ ...stage, refs: { runId: shared.good }, rollback: true }, context);
+    const tagged = await runsTaggedByMetaflow(metaflowEnv(shared.root), flowName, stageTags.staging);
+    expect(tagged).toEqual([shared.good]);
   });
 
   it('refuses a failed run, and a run that does not exist is not_found', async () => {

@@ -36,6 +36,27 @@ export function testProvider(root: string, overrides: MetaflowProviderSettings =
 
 export const flowName = 'ModelshipTrainFlow';
 
+/** Reads back with Metaflow's own client, independently of the provider: the runs of `flow` tagged `tag`. */
+export async function runsTaggedByMetaflow(
+  env: Record<string, string>,
+  flow: string,
+  tag: string,
+): Promise<string[]> {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const code = [
+    'import json, sys',
+    'from metaflow import Flow, namespace',
+    'namespace(None)',
+    'print(json.dumps(sorted(run.pathspec for run in Flow(sys.argv[1]).runs() if sys.argv[2] in run.user_tags)))',
+  ].join('\n');
+  const { stdout } = await promisify(execFile)(python, ['-c', code, flow, tag], {
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+  });
+  return JSON.parse(stdout) as string[];
+}
+
 /**
  * A run with an Argo-style id (`argo-…`), made the way an Argo Workflows deployment makes one: the
  * flow's own `init` and `step` commands with an explicit `--run-id`. Local `run` only makes numeric ids.

@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { createProviderContext, silentLogger } from '@modelship/core';
 import { describe, expect, inject, it } from 'vitest';
-import { argoStyleRun, flowName, testProvider } from './fixtures.js';
+import { argoStyleRun, flowName, flowsDir, testProvider } from './fixtures.js';
 
 describe('select: newest successful tagged run by creation time (real Metaflow local metadata)', () => {
   const shared = inject('metaflowRuns');
@@ -46,6 +47,29 @@ describe('select: newest successful tagged run by creation time (real Metaflow l
     expect(selected.run?.pathspec).toBe(argo);
     expect(selected.considered[0]).toEqual({ pathspec: argo, skipped: null });
     await provider.replaceTags({ runId: argo, remove: [tag] }, context);
+  });
+
+  it('scoped: an explicit run must still be tagged; commit and branch come from what Metaflow recorded', async () => {
+    const only = await provider.select({ flow: flowName, tag, runId: shared.weak }, context);
+    expect(only.run?.pathspec).toBe(shared.weak);
+    const untagged = await provider.select(
+      { flow: flowName, tag: `${tag}_nobody`, runId: shared.weak },
+      context,
+    );
+    expect(untagged).toMatchObject({
+      run: null,
+      considered: [{ pathspec: shared.weak, skipped: `is not tagged ${tag}_nobody` }],
+    });
+
+    // The flows live in this repository, so Metaflow recorded its checkout on every run.
+    const git = (args: string[]) => execFileSync('git', args, { cwd: flowsDir, encoding: 'utf8' }).trim();
+    const here = await provider.select({ flow: flowName, tag, commit: git(['rev-parse', 'HEAD']) }, context);
+    expect(here.run?.pathspec).toBe(shared.weak);
+    const elsewhere = await provider.select({ flow: flowName, tag, commit: '0badc0de' }, context);
+    expect(elsewhere.run).toBeNull();
+    expect(elsewhere.considered[0]?.skipped).toMatch(/^was started from commit [0-9a-f]{12}, not 0badc0de$/);
+    const otherBranch = await provider.select({ flow: flowName, tag, branch: 'no-such-branch' }, context);
+    expect(otherBranch.run).toBeNull();
   });
 
   it('no tagged run is an empty answer, an unknown flow is not_found', async () => {

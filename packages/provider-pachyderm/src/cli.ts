@@ -45,7 +45,12 @@ export const cliSpec: ProviderCliSpec = {
       secret: true,
     },
     image: { type: 'string', description: 'pipeline image without tag', env: 'DOCKER_IMAGE_TAG' },
-    'image-tag': { type: 'string', description: 'image tag (default $GITHUB_SHA)', env: 'GITHUB_SHA' },
+    'image-tag': { type: 'string', description: 'image tag (default: the git SHA)' },
+    'git-sha': {
+      type: 'string',
+      description: 'git commit the image is built from, annotated on every pipeline for lineage',
+      env: 'GITHUB_SHA',
+    },
     'pipeline-spec': {
       type: 'string',
       multiple: true,
@@ -82,6 +87,7 @@ export const cliSpec: ProviderCliSpec = {
       authToken: text(values['auth-token']),
       image: text(values.image),
       imageTag: text(values['image-tag']),
+      gitSha: text(values['git-sha']),
       pipelineSpecs: list(values['pipeline-spec']),
       modelRepo: text(values['model-repo']),
       dataRepo: text(values['data-repo']),

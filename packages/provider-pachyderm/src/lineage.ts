@@ -2,8 +2,16 @@
 // (code: the image tag lives in the spec) made a model commit. Stored in the modelship ledger
 // as the version's provenance, and flattened into refs for the CLI.
 import type { ProviderRefs } from '@modelship/core';
-import type { Pachctl } from './pachctl.js';
-import { type CommitInfo, commitInfoSchema, commitRepo, type PachCommit } from './schemas.js';
+import type { Pachctl } from './client.js';
+import {
+  type CommitInfo,
+  commitInfoSchema,
+  commitRepo,
+  type PachCommit,
+  type PipelineInfo,
+  pipelineInfoSchema,
+} from './schemas.js';
+import { gitShaAnnotation } from './specs.js';
 
 export interface LineageCommit {
   repo: string;
@@ -14,12 +22,21 @@ export interface LineageCommit {
   finished?: string;
 }
 
+/** A pipeline spec commit: the code, as the image built from a git commit. */
+export interface LineageCode extends LineageCommit {
+  pipeline?: string;
+  /** `transform.image` of the pipeline version this spec commit holds, tag included. */
+  image?: string;
+  /** The git commit the image was built from (the `modelship.dev/git-sha` annotation train writes). */
+  gitSha?: string;
+}
+
 export interface Lineage {
   model: LineageCommit & { origin?: string; createdBy?: string; error?: string };
   /** Input data commits (user repos) the model was computed from. */
   data: LineageCommit[];
   /** Pipeline spec commits (the code and its image tag) that computed it. */
-  code: LineageCommit[];
+  code: LineageCode[];
   /** Any other direct provenance (upstream pipeline outputs). */
   upstream: LineageCommit[];
 }
@@ -32,6 +49,19 @@ function toLineageCommit(info: CommitInfo): LineageCommit {
     ...(info.parent_commit?.id ? { parent: info.parent_commit.id } : {}),
     ...(info.finished ? { finished: info.finished } : {}),
   };
+}
+
+/** Which pipeline version a spec commit holds: `list pipeline <name> --history all` (pps ListPipeline). */
+async function codeOf(pachctl: Pachctl, pipeline: string, entry: LineageCommit): Promise<LineageCode> {
+  const versions: PipelineInfo[] = await pachctl.readAll(
+    ['list', 'pipeline', pipeline, '--history', 'all'],
+    pipelineInfoSchema,
+    'lineage (pipeline history)',
+  );
+  const version = versions.find((v) => v.spec_commit?.id === entry.commit);
+  const image = version?.details?.transform?.image;
+  const gitSha = version?.details?.metadata?.annotations?.[gitShaAnnotation];
+  return { ...entry, pipeline, ...(image ? { image } : {}), ...(gitSha ? { gitSha } : {}) };
 }
 
 /** Reads a commit and each commit of its direct provenance. */
@@ -67,11 +97,16 @@ export async function readLineage(
       'lineage',
     );
     const entry = { ...toLineageCommit(sourceInfo), repo: pickerRepo };
-    if (type === 'spec') lineage.code.push(entry);
+    if (type === 'spec') lineage.code.push(await codeOf(pachctl, sourceRepo, entry));
     else if (pipelines.has(sourceRepo)) lineage.upstream.push(entry);
     else lineage.data.push(entry);
   }
   return lineage;
+}
+
+function joined(key: string, values: Array<string | undefined>): ProviderRefs {
+  const present = [...new Set(values.filter((v): v is string => Boolean(v)))];
+  return present.length ? { [key]: present.join(',') } : {};
 }
 
 /** Flat, secret-free refs for the ledger: `housing_data@<id>,…`. */
@@ -83,5 +118,13 @@ export function lineageRefs(lineage: Lineage): ProviderRefs {
     ...(lineage.data.length ? { dataCommits: list(lineage.data) } : {}),
     ...(lineage.code.length ? { specCommits: list(lineage.code) } : {}),
     ...(lineage.upstream.length ? { upstreamCommits: list(lineage.upstream) } : {}),
+    ...joined(
+      'image',
+      lineage.code.map((c) => c.image),
+    ),
+    ...joined(
+      'gitSha',
+      lineage.code.map((c) => c.gitSha),
+    ),
   };
 }

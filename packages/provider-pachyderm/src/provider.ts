@@ -6,8 +6,9 @@ import type {
   UploadResult,
 } from '@modelship/core';
 import { InvalidInputError } from '@modelship/core';
+import type { Pachctl, PachctlSession } from './client.js';
+import { deploy } from './deploy.js';
 import { type Lineage, readLineage } from './lineage.js';
-import type { Pachctl } from './pachctl.js';
 import {
   assertName,
   type PachydermProviderSettings,
@@ -15,8 +16,9 @@ import {
   pipelineSpecFiles,
   resolveSettings,
 } from './settings.js';
-import { inputRepos, loadSpecs, sourceRepos } from './specs.js';
-import { deploy, status, tag } from './stages.js';
+import { inputRepos, loadSpecs, orderByInputs, sourceRepos } from './specs.js';
+import { status } from './status.js';
+import { tag } from './tag.js';
 import { train } from './train.js';
 import { uploadCommit } from './upload.js';
 
@@ -41,13 +43,11 @@ export interface PachydermProvider extends ProviderV1 {
 
 /** A provider that drives `pachctl`; nothing runs (and nothing is read from the environment) until a call. */
 export function createPachydermProvider(settings: PachydermProviderSettings = {}): PachydermProvider {
-  const session: { loggedIn?: Promise<void> } = {};
+  const session: PachctlSession = {};
   const setup = (context: ProviderContext) => {
     const resolved = resolveSettings(settings);
     return { resolved, pachctl: pachctlFor(resolved, context, session) as Pachctl };
   };
-  const specNames = async (files: string[]) =>
-    new Set((await loadSpecs(files)).map((s) => s.spec.pipeline.name));
 
   return {
     specificationVersion: 'v1',
@@ -96,14 +96,12 @@ export function createPachydermProvider(settings: PachydermProviderSettings = {}
     },
     async lineage(input, context) {
       const { resolved, pachctl } = setup(context);
-      const repo = input.repo ?? settings.modelRepo;
-      if (!repo) throw new InvalidInputError('lineage: pass the repo (or set settings.modelRepo)');
-      return readLineage(
-        pachctl,
-        assertName(repo, 'repo'),
-        input.commit,
-        await specNames(pipelineSpecFiles(resolved)),
-      );
+      const specs = await loadSpecs(pipelineSpecFiles(resolved));
+      const repo = input.repo ?? settings.modelRepo ?? orderByInputs(specs).at(-1)?.spec.pipeline.name;
+      if (!repo)
+        throw new InvalidInputError('lineage: pass the repo (or set settings.modelRepo or pipelineSpecs)');
+      const pipelines = new Set(specs.map((s) => s.spec.pipeline.name));
+      return readLineage(pachctl, assertName(repo, 'repo'), input.commit, pipelines);
     },
   };
 }

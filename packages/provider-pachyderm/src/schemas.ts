@@ -79,6 +79,7 @@ export const pipelineInfoSchema = z.looseObject({
     .looseObject({
       transform: z.looseObject({ image: z.string().nullish() }).nullish(),
       input: z.unknown().optional(),
+      metadata: z.looseObject({ annotations: z.record(z.string(), z.string()).nullish() }).nullish(),
     })
     .nullish(),
 });

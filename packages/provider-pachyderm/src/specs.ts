@@ -85,6 +85,18 @@ export function retag(spec: PipelineSpec, image: string, tag: string): PipelineS
   return { ...spec, transform: { ...spec.transform, image: `${image}:${tag}` } };
 }
 
+/** The pipeline annotation (pps `metadata.annotations`) naming the git commit the image was built from. */
+export const gitShaAnnotation = 'modelship.dev/git-sha';
+
+/** Retags the image and annotates the git SHA; the user's other annotations are kept. */
+export function stamp(spec: PipelineSpec, image: string, tag: string, gitSha: string): PipelineSpec {
+  const metadata = (spec.metadata ?? {}) as { annotations?: Record<string, string> };
+  return {
+    ...retag(spec, image, tag),
+    metadata: { ...metadata, annotations: { ...metadata.annotations, [gitShaAnnotation]: gitSha } },
+  };
+}
+
 /** Input repos no pipeline in the set writes: where new data enters. */
 export function sourceRepos(specs: readonly LoadedSpec[]): string[] {
   const produced = new Set(specs.map((s) => s.spec.pipeline.name));

@@ -1,4 +1,18 @@
-import { createStatusMapper } from '@modelship/core';
+// Status: pps job and pipeline states → unified ones (keeping the raw name), and the status verb:
+// a stage's branch head (`inspect branch`) or, without a stage, the pipeline's state.
+import {
+  createStatusMapper,
+  ErrorCode,
+  ModelshipError,
+  type ProviderContext,
+  type StatusInput,
+  type StatusResult,
+  throwIfAborted,
+} from '@modelship/core';
+import type { Pachctl } from './client.js';
+import { branchInfoSchema, pipelineInfoSchema } from './schemas.js';
+import { assertName, type ResolvedSettings } from './settings.js';
+import { stageBranch } from './tag.js';
 
 /** pps_v2.JobState names (pps.proto). JOB_EGRESSING/JOB_FINISHING still write output: not terminal. */
 export const mapJobState = createStatusMapper({
@@ -31,3 +45,54 @@ export const mapPipelineState = createStatusMapper({
   PIPELINE_CRASHING: 'failed',
   PIPELINE_FAILURE: 'failed',
 });
+
+/** The commit `<repo>@<branch>` points at, or undefined when the branch does not exist. */
+export async function branchHead(
+  pachctl: Pachctl,
+  repo: string,
+  branch: string,
+): Promise<string | undefined> {
+  try {
+    const info = await pachctl.read(
+      ['inspect', 'branch', `${repo}@${branch}`],
+      branchInfoSchema,
+      'status (inspect branch)',
+    );
+    return info.head?.id;
+  } catch (error) {
+    if (ModelshipError.hasCode(error, ErrorCode.NotFound)) return undefined;
+    throw error;
+  }
+}
+
+export async function status(
+  pachctl: Pachctl,
+  resolved: ResolvedSettings,
+  input: StatusInput,
+  context: ProviderContext,
+): Promise<StatusResult> {
+  throwIfAborted(context.signal, 'status');
+  const repo = assertName(input.refs?.repo ?? resolved.settings.modelRepo ?? input.model.name, 'repo');
+  if (!input.stage) {
+    const info = await pachctl.read(
+      ['inspect', 'pipeline', repo],
+      pipelineInfoSchema,
+      'status (inspect pipeline)',
+    );
+    return {
+      status: mapPipelineState(info.state),
+      refs: { repo, ...(info.spec_commit?.id ? { specCommit: info.spec_commit.id } : {}) },
+    };
+  }
+  const branch = stageBranch(resolved, input.stage);
+  const head = await branchHead(pachctl, repo, branch);
+  const expected = input.refs?.commit;
+  if (!head)
+    return { status: { unified: 'pending', raw: `${repo}@${branch} has no head` }, refs: { repo, branch } };
+  const matches = !expected || expected === head;
+  return {
+    status: { unified: matches ? 'deployed' : 'unknown', raw: `${repo}@${branch}=${head}` },
+    endpoint: `${repo}@${branch}`,
+    refs: { repo, branch, commit: head },
+  };
+}

@@ -2,6 +2,8 @@
 // point every pipeline spec's transform.image at it, `pachctl update pipeline` in dependency
 // order — and then what the action leaves to the user: wait for the model pipeline's job to
 // reach a terminal JOB_* state and read the model's metrics.
+
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   CommandFailedError,
   ErrorCode,
@@ -14,24 +16,17 @@ import {
   type TrainResult,
   throwIfAborted,
 } from '@modelship/core';
+import type { Pachctl } from './client.js';
 import { lineageRefs, readLineage } from './lineage.js';
-import type { Pachctl } from './pachctl.js';
 import { type JobInfo, jobInfoSchema, pipelineInfoSchema } from './schemas.js';
 import { pipelineSpecFiles, type ResolvedSettings, requireSetting } from './settings.js';
-import { type LoadedSpec, loadSpecs, orderByInputs, retag } from './specs.js';
+import { gitShaAnnotation, type LoadedSpec, loadSpecs, orderByInputs, stamp } from './specs.js';
 import { mapJobState, terminalJobStates } from './status.js';
 
+/** Waits between polls; an abort ends the wait (and the caller's throwIfAborted then throws). No listener outlives it. */
 const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((done) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        done();
-      },
-      { once: true },
-    );
+  delay(ms, undefined, { signal }).catch((error: unknown) => {
+    if (!signal.aborted) throw error;
   });
 
 async function buildImage(
@@ -87,7 +82,12 @@ async function updatePipelines(
   for (const { spec } of orderByInputs(specs)) {
     const name = spec.pipeline.name;
     const current = await currentPipeline(pachctl, name);
-    if (!reprocess && current?.details?.transform?.image === spec.transform.image) {
+    const annotated = (spec.metadata as { annotations?: Record<string, string> } | undefined)?.annotations;
+    if (
+      !reprocess &&
+      current?.details?.transform?.image === spec.transform.image &&
+      current?.details?.metadata?.annotations?.[gitShaAnnotation] === annotated?.[gitShaAnnotation]
+    ) {
       context.logger.info(`train: pipeline ${name} already runs ${spec.transform.image}`);
       continue;
     }
@@ -186,14 +186,18 @@ export async function train(
       'DOCKER_IMAGE_TAG',
       'train',
     );
-    const tag = requireSetting(
-      (typeof options.imageTag === 'string' ? options.imageTag : undefined) ??
-        resolved.settings.imageTag ??
-        resolved.environment.GITHUB_SHA,
-      'imageTag',
+    const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+    const tagged = text(options.imageTag) ?? resolved.settings.imageTag;
+    const gitSha = requireSetting(
+      text(options.gitSha) ??
+        resolved.settings.gitSha ??
+        resolved.environment.GITHUB_SHA ??
+        (tagged && /^[0-9a-f]{7,40}$/.test(tagged) ? tagged : undefined),
+      'gitSha',
       'GITHUB_SHA',
-      'train',
+      'train (the git commit the image is built from, for lineage)',
     );
+    const tag = tagged ?? gitSha;
     image = `${name}:${tag}`;
     await buildImage(resolved, image, context, warnings);
     const reprocess =
@@ -202,7 +206,7 @@ export async function train(
         : options.reprocess === true || options.reprocess === 'true';
     await updatePipelines(
       pachctl,
-      specs.map((s) => ({ ...s, spec: retag(s.spec, name, tag) })),
+      specs.map((s) => ({ ...s, spec: stamp(s.spec, name, tag, gitSha) })),
       reprocess,
       context,
     );
@@ -231,9 +235,10 @@ export async function train(
     metrics,
     artifact: `${modelRepo}@${id}`,
     refs: {
+      // A retrain triggered by data has no image of its own here: lineage reads it from the spec.
+      ...(image ? { image } : {}),
       ...lineageRefs(lineage),
       job: `${modelRepo}@${id}`,
-      ...(image ? { image } : {}),
       ...(job.pipeline_version != null ? { pipelineVersion: String(job.pipeline_version) } : {}),
     },
     warnings,

@@ -18,7 +18,7 @@ import {
   type UploadInput,
   type UploadResult,
 } from '@modelship/core';
-import type { Pachctl } from './pachctl.js';
+import type { Pachctl } from './client.js';
 import { type CommitInfo, commitInfoSchema } from './schemas.js';
 
 const manifestName = 'modelship.manifest.json';

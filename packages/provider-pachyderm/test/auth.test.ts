@@ -47,14 +47,16 @@ describe('auth and connection', () => {
       { model: { name: 'housing' }, stage: 'production', refs: { repo: 'housing_data' } },
       context,
     );
-    expect(calls[0]).toMatchObject({ args: ['auth', 'use-auth-token'], input: `${token}\n` });
+    // The version check needs no token; the token goes once, on stdin.
+    expect(calls[0]).toMatchObject({ args: ['version', '--client-only'] });
+    expect(calls[1]).toMatchObject({ args: ['auth', 'use-auth-token'], input: `${token}\n` });
     expect(calls.filter((c) => c.args[1] === 'use-auth-token')).toHaveLength(1);
     for (const call of calls) {
       expect(call.args.join(' ')).not.toContain(token);
       expect(JSON.stringify(call.env)).not.toContain(token);
       expect(call.env).toMatchObject({ PACHD_ADDRESS: 'grpc://127.0.0.1:30650', PACH_CONTEXT: 'ci' });
     }
-    for (const call of calls.slice(1)) expect(call.input).toBeUndefined();
+    for (const call of calls.slice(2)) expect(call.input).toBeUndefined();
   });
 
   it('a rejected token is an auth_failed error that does not repeat the token', async () => {

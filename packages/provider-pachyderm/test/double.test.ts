@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commitInfoSchema, jobInfoSchema, parseJsonStream, pipelineInfoSchema } from '../src/index.js';
+import { parseJsonStream } from '../src/json-stream.js';
+import { commitInfoSchema, jobInfoSchema, pipelineInfoSchema } from '../src/schemas.js';
 import { fixtures, housingWorld, imageName, token } from './world.js';
 
 const world = housingWorld();
@@ -67,7 +68,7 @@ describe('the pachctl double', () => {
     double.run(['create', 'pipeline', '-f', '-'], spec(`${imageName}:c0ffee1`));
     const [pipeline] = raw(['inspect', 'pipeline', 'regression']).map((v) => pipelineInfoSchema.parse(v));
     const id = pipeline!.spec_commit!.id;
-    const [job] = raw(['inspect', 'job', `regression@${id}`]).map((v) => jobInfoSchema.parse(v));
+    const [job] = raw(['wait', 'job', `regression@${id}`]).map((v) => jobInfoSchema.parse(v));
     expect(job).toMatchObject({ state: 'JOB_SUCCESS', data_processed: '1', data_total: '1' });
     const [model] = raw(['inspect', 'commit', `regression@${id}`]).map((v) => commitInfoSchema.parse(v));
     expect(model!.origin?.kind).toBe('AUTO');
@@ -82,20 +83,20 @@ describe('the pachctl double', () => {
 
   it('a data commit triggers a job in the same commit set (global id), and unchanged datums are skipped unless --reprocess', () => {
     const data = world.putData('housing-simplified-2.csv');
-    expect(raw(['inspect', 'job', `regression@${data}`])[0]).toMatchObject({
+    expect(raw(['wait', 'job', `regression@${data}`])[0]).toMatchObject({
       state: 'JOB_SUCCESS',
       data_processed: '1',
     });
     double.pushImage(`${imageName}:c0ffee2`, join(fixtures, 'image'));
     double.run(['update', 'pipeline'], spec(`${imageName}:c0ffee2`));
     const skipped = pipelineInfoSchema.parse(raw(['inspect', 'pipeline', 'regression'])[0]).spec_commit!.id;
-    expect(raw(['inspect', 'job', `regression@${skipped}`])[0]).toMatchObject({
+    expect(raw(['wait', 'job', `regression@${skipped}`])[0]).toMatchObject({
       data_processed: '0',
       data_skipped: '1',
     });
     double.run(['update', 'pipeline', '--reprocess'], spec(`${imageName}:c0ffee2`));
     const redone = pipelineInfoSchema.parse(raw(['inspect', 'pipeline', 'regression'])[0]).spec_commit!.id;
-    expect(raw(['inspect', 'job', `regression@${redone}`])[0]).toMatchObject({
+    expect(raw(['wait', 'job', `regression@${redone}`])[0]).toMatchObject({
       data_processed: '1',
       data_skipped: '0',
     });
@@ -106,7 +107,7 @@ describe('the pachctl double', () => {
   it('fails a job whose image was never pushed, with the reason on the job and the output commit', () => {
     double.run(['update', 'pipeline'], spec(`${imageName}:not-pushed`));
     const id = pipelineInfoSchema.parse(raw(['inspect', 'pipeline', 'regression'])[0]).spec_commit!.id;
-    const job = jobInfoSchema.parse(raw(['inspect', 'job', `regression@${id}`])[0]);
+    const job = jobInfoSchema.parse(raw(['wait', 'job', `regression@${id}`])[0]);
     expect(job.state).toBe('JOB_FAILURE');
     expect(job.reason).toContain('ErrImagePull');
     expect(commitInfoSchema.parse(raw(['inspect', 'commit', `regression@${id}`])[0]).error).toContain(

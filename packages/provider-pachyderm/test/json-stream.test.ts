@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JsonObjectSplitter, parseJsonStream, readJsonStream } from '../src/index.js';
+import { JsonObjectSplitter, parseJsonStream, readJsonStream } from '../src/json-stream.js';
 
 // What `pachctl list job --raw` prints: indented objects back to back, one per job.
 const listJobOutput = `{

@@ -3,7 +3,9 @@
 // the data would become a datum of the user's unmodified pipeline.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPachydermProvider, jobInfoSchema, parseJsonStream } from '../src/index.js';
+import { createPachydermProvider } from '../src/index.js';
+import { parseJsonStream } from '../src/json-stream.js';
+import { jobInfoSchema } from '../src/schemas.js';
 import { fixtures, housingWorld, quietContext } from './world.js';
 
 const world = housingWorld({ seed: false });
@@ -22,7 +24,7 @@ describe('upload keeps the manifest out of the datum space', () => {
     );
     const job = jobInfoSchema.parse(
       parseJsonStream(
-        world.double.run(['inspect', 'job', `regression@${uploaded.refs.commit}`, '--raw', '-o', 'json']),
+        world.double.run(['wait', 'job', `regression@${uploaded.refs.commit}`, '--raw', '-o', 'json']),
       )[0],
     );
     expect(job).toMatchObject({ state: 'JOB_SUCCESS', data_total: '1', data_failed: '0' });

@@ -1,6 +1,7 @@
 import { type CommandResult, createRedactor, ErrorCode } from '@modelship/core';
 import { describe, expect, it } from 'vitest';
-import { mapJobState, mapPachctlFailure, mapPipelineState } from '../src/index.js';
+import { mapPachctlFailure } from '../src/errors.js';
+import { mapJobState, mapPipelineState } from '../src/status.js';
 
 const failed = (stderr: string, extra: Partial<CommandResult> = {}): CommandResult => ({
   command: 'pachctl inspect commit regression@abc --raw -o json',

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inputRepos, orderByInputs, retag } from '../src/index.js';
-import { loadSpecs, sourceRepos } from '../src/specs.js';
+import { inputRepos, loadSpecs, orderByInputs, retag, sourceRepos } from '../src/specs.js';
 import { fixtures } from './world.js';
 
 const spec = (name: string, input: unknown) => ({

@@ -2,7 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, ModelshipError } from '@modelship/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPachydermProvider, parseJsonStream, pipelineInfoSchema } from '../src/index.js';
+import { createPachydermProvider } from '../src/index.js';
+import { parseJsonStream } from '../src/json-stream.js';
+import { pipelineInfoSchema } from '../src/schemas.js';
 import { fixtures, housingWorld, imageName, quietContext } from './world.js';
 
 const world = housingWorld({ tag: 'sha-one' });
@@ -95,7 +97,8 @@ describe('train: image-tagged pipelines, in dependency order, waited on', () => 
     await expect(provider.train({ model: { name: 'housing' } }, context)).rejects.toThrow(
       /settings\.image or the DOCKER_IMAGE_TAG environment variable/,
     );
-    const untagged = createPachydermProvider({ ...world.settings, imageTag: undefined });
+    // No tag and no git SHA: the tag defaults to the SHA, which nothing names.
+    const untagged = createPachydermProvider({ ...world.settings, imageTag: undefined, gitSha: undefined });
     const error = await untagged.train({ model: { name: 'housing' } }, context).catch((e: unknown) => e);
     expect((error as ModelshipError).code).toBe(ErrorCode.InvalidInput);
     expect((error as Error).message).toMatch(/GITHUB_SHA/);

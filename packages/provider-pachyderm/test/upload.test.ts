@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, ModelshipError } from '@modelship/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commitInfoSchema, createPachydermProvider, parseJsonStream } from '../src/index.js';
+import { createPachydermProvider } from '../src/index.js';
+import { parseJsonStream } from '../src/json-stream.js';
+import { commitInfoSchema } from '../src/schemas.js';
 import { fixtures, housingWorld, quietContext } from './world.js';
 
 const world = housingWorld({ seed: false });

@@ -4,12 +4,14 @@ import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createProviderContext, type Logger, silentLogger } from '@modelship/core';
+import { type PachctlDouble, startPachctlDouble } from '@modelship/testing-pachctl-double';
 import type { PachydermProviderSettings } from '../src/index.js';
-import { type PachctlDouble, startPachctlDouble } from '../src/testing.js';
 
 export const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 export const imageName = 'acme/housing-prices';
 export const token = 'pachyderm-auth-token-5ecret-value';
+/** The git commit the world's images are "built from". */
+export const gitSha = 'c0ffee1c0ffee1c0ffee1c0ffee1c0ffee1c0ff';
 
 export interface HousingWorld {
   double: PachctlDouble;
@@ -53,6 +55,7 @@ export function housingWorld(options: { tag?: string; seed?: boolean } = {}): Ho
       authToken: token,
       image: imageName,
       imageTag: options.tag ?? 'c0ffee1',
+      gitSha: gitSha,
       pipelineSpecs: [spec],
       pollIntervalMs: 20,
       environment: {},

@@ -31,6 +31,7 @@ export function createSageMakerProvider(settings: SageMakerProviderSettings = {}
     },
     // Approvals and rejections recorded in modelship are mirrored to the model registry.
     promotionTags: ['approved', 'rejected'],
+    tagsBeforeDeploy: ['approved'],
     upload: (input, context) => uploadModel(resolved, input, context),
     train: (input, context) => train(resolved, input, context),
     tag: (input, context) => tagVersion(resolved, input, context),

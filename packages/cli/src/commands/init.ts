@@ -5,7 +5,7 @@ import type { CommandRunner } from '../command.js';
 import { UsageError } from '../exit-codes.js';
 
 /** The file `modelship init` writes: every key the config schema knows, explained. */
-export const configTemplate = `# modelship configuration (schema version 1). Docs: packages/core/SPEC.md
+export const configTemplate = `# modelship configuration (schema version 1). Docs: SPEC.md in @modelship/core (node_modules/@modelship/core/SPEC.md)
 version: 1
 
 # Stages in promotion order: a version moves left to right.

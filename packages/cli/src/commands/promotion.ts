@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Evaluation, PromotionResult } from '@modelship/core';
+import { assertApproverIsActor } from '../approver.js';
 import type { ParsedCommand } from '../args.js';
 import type { CommandOutcome, CommandRunner } from '../command.js';
 import { exitCodes, UsageError } from '../exit-codes.js';
@@ -114,6 +115,12 @@ export const runPromote: CommandRunner = async (command, io) => {
 function decide(approve: boolean): CommandRunner {
   return async (command, io) => {
     const workspace = await openWorkspace(command, io, { provider: true });
+    assertApproverIsActor({
+      verb: approve ? 'approve' : 'reject',
+      by: String(command.values.by),
+      env: io.env,
+      trustByFlag: workspace.config.approvals.trustByFlag,
+    });
     const input = {
       model: command.args.model!,
       version: command.args.version!,

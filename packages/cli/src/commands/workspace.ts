@@ -6,7 +6,8 @@ import type { ParsedCommand } from '../args.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { createCliProgress } from '../progress.js';
-import { loadProviderCliSpec } from '../wrapper.js';
+import { createProviderFromSettings } from '../provider-settings.js';
+import { isSettingsSpec, loadProviderCliSpec } from '../wrapper.js';
 import { settingsAsValues } from '../wrapper-args.js';
 
 export interface Workspace {
@@ -70,18 +71,25 @@ export function providerName(command: ParsedCommand, config: ModelshipConfig): s
   return configured.length === 1 ? configured[0]! : 'local';
 }
 
-export async function createProvider(name: string, config: ModelshipConfig, io: CliIo): Promise<ProviderV1> {
-  const settings = config.providers[name] ?? {};
-  if (name === 'local') {
-    const { createLocalProvider } = await import('@modelship/provider-local');
-    const root = typeof settings.root === 'string' ? settings.root : '.modelship';
-    return createLocalProvider({
-      ...(settings as Record<string, unknown>),
-      root: resolve(io.cwd, root),
-    });
-  }
+/**
+ * The provider `modelship` works with, from the same settings as `modelship-<name>` reads:
+ * environment, then `providers.<name>` of the config (see provider-settings.ts).
+ */
+export async function createProvider(
+  name: string,
+  config: ModelshipConfig,
+  io: CliIo,
+  configPath: string | undefined,
+): Promise<ProviderV1> {
+  const settings = config.providers[name];
   const spec = await loadProviderCliSpec(name);
-  return spec.create(settingsAsValues(settings), io.env as NodeJS.ProcessEnv);
+  if (isSettingsSpec(spec)) {
+    const fromConfig = settings && { settings, path: configPath ?? 'modelship.config' };
+    const created = await createProviderFromSettings(spec, { env: io.env, cwd: io.cwd, config: fromConfig });
+    return created.provider;
+  }
+  // Transition path for providers still on the options form.
+  return spec.create(settingsAsValues(settings ?? {}), io.env as NodeJS.ProcessEnv);
 }
 
 // Notifications are delivered in the background; the process must not exit before they are.
@@ -103,7 +111,7 @@ export async function openWorkspace(
   const { ledger, location } = await openLedger(command, config, io);
   const context = await cliContext(io);
   const provider = options.provider
-    ? await createProvider(providerName(command, config), config, io)
+    ? await createProvider(providerName(command, config), config, io, path)
     : undefined;
   const notifiers = core.createNotifiers(config.notifiers, { env: io.env, redact: context.redact });
   const promoter = core.createPromoter({ config, ledger, provider, context, env: io.env, notifiers });

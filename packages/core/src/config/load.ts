@@ -2,8 +2,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
-import { ConfigInvalidError } from '../promotion/errors.js';
-import { configSchema, type ModelshipConfig, type ModelshipConfigInput } from './schema.js';
+import { ConfigInvalidError } from './errors.js';
+import {
+  approvalSettingKeys,
+  configSchema,
+  type ModelshipConfig,
+  type ModelshipConfigInput,
+} from './schema.js';
 
 export const configFileNames = [
   'modelship.config.json',
@@ -50,7 +55,9 @@ export function parseConfig(value: unknown, source = 'modelship config'): Models
   const stages = new Set(config.stages);
   const unknownStages = [
     ...Object.keys(config.gates).map((stage) => ['gates', stage]),
-    ...Object.keys(config.approvals).map((stage) => ['approvals', stage]),
+    ...Object.keys(config.approvals)
+      .filter((key) => !approvalSettingKeys.includes(key))
+      .map((stage) => ['approvals', stage]),
     ...Object.entries(config.models).flatMap(([model, m]) => [
       ...Object.keys(m.gates ?? {}).map((stage) => ['models', model, 'gates', stage]),
       ...Object.keys(m.approvals ?? {}).map((stage) => ['models', model, 'approvals', stage]),

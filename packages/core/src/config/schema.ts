@@ -46,6 +46,18 @@ export const approvalPolicySchema = z.strictObject({
 });
 export type ApprovalPolicy = z.infer<typeof approvalPolicySchema>;
 
+/**
+ * Approvals per stage (`approvals.<stage>`), plus `trustByFlag`: in GitHub Actions `approve --by X`
+ * is refused unless X is `GITHUB_ACTOR`, or this is true (e.g. a bot that approves on someone's behalf).
+ */
+export const approvalsSchema = z
+  .object({ trustByFlag: z.boolean().optional() })
+  .catchall(approvalPolicySchema);
+export type ApprovalsConfig = z.infer<typeof approvalsSchema>;
+
+/** Keys of `approvals` that are settings, not stage names. */
+export const approvalSettingKeys: readonly string[] = ['trustByFlag'];
+
 export const modelConfigSchema = z.strictObject({
   provider: z.string().optional(),
   gates: z.record(name, stageGatesSchema).optional(),
@@ -94,7 +106,7 @@ export const configSchema = z.strictObject({
   /** Gates per stage for every model; a model's own `gates` replace them stage by stage. */
   gates: z.record(name, stageGatesSchema).default({}),
   /** Approvals per stage, separate from the stage itself. */
-  approvals: z.record(name, approvalPolicySchema).default({}),
+  approvals: approvalsSchema.default({}),
   models: z.record(name, modelConfigSchema).default({}),
   /** Provider settings by provider name; secrets by environment variable name only. */
   providers: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),

@@ -1,4 +1,27 @@
+// What a provider package exports from its `./cli` subpath so that `modelship-<name>` can preselect
+// it. Everything here is types or plain data: a wrapper's `--help` reads it without loading zod.
+import type { ZodType } from 'zod';
 import type { ProviderContext, ProviderV1 } from './provider.js';
+
+/**
+ * How one setting of a provider appears outside code: as a flag of `modelship-<name>`, as an
+ * environment variable, as the key of the same name under `providers.<name>` in modelship.config.
+ */
+export interface SettingFlag {
+  /** How a flag or environment string becomes the value (config values keep their YAML/JSON type); default `string`. */
+  type?: 'string' | 'number' | 'boolean' | 'json' | 'list';
+  description: string;
+  /** Environment variable read when the flag is absent (e.g. `ALGORITHMIA_API_KEY`). */
+  env?: string;
+  /** A secret: refused in a config file, never printed, redacted everywhere. Give it an `env`. */
+  secret?: boolean;
+  /** Flag name; default the setting key in kebab-case (`startTimeoutMs` → `--start-timeout-ms`). `false`: no flag. */
+  flag?: string | false;
+  short?: string;
+}
+
+/** Flag metadata by setting key: the keys are exactly the keys of the provider's `settingsSchema`. */
+export type SettingFlags<Key extends string = string> = Record<Key, SettingFlag>;
 
 /** One option of a provider wrapper CLI, in `node:util` parseArgs terms plus help and env fallback. */
 export interface ProviderCliOption {
@@ -16,6 +39,8 @@ export interface ProviderCliCommandArgs {
   provider: ProviderV1;
   positionals: string[];
   values: Record<string, string | boolean | string[] | undefined>;
+  /** The provider's settings as resolved from flags, environment and config (settings-form specs). */
+  settings?: Record<string, unknown>;
   context: ProviderContext;
 }
 
@@ -26,18 +51,45 @@ export interface ProviderCliCommand {
   run(args: ProviderCliCommandArgs): Promise<unknown>;
 }
 
-/**
- * What a provider package exports from its `./cli` subpath so that `modelship-<name>` can preselect it.
- * The generic wrapper in `@modelship/cli` supplies the verbs `upload`, `train`, `tag`, `deploy`, `status`;
- * `commands` adds the provider's own extras (e.g. `select`, `publish`, `lineage`, `export`).
- */
-export interface ProviderCliSpec {
+interface ProviderCliSpecBase {
   name: string;
   summary: string;
+  /**
+   * The provider's own verbs on top of the generic `upload`, `train`, `tag`, `deploy`, `status`
+   * (e.g. `select`, `publish`, `lineage`, `export`).
+   */
+  commands?: Record<string, ProviderCliCommand>;
+}
+
+/** Where the provider is created: the environment and working directory of the command. */
+export interface ProviderCliEnvironment {
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+/**
+ * The settings form: flags, `--help`, environment variables and `providers.<name>` all come from
+ * one settings schema. `settings` is plain data (for help); the schema loads only to resolve.
+ */
+export interface ProviderSettingsCliSpec<Settings = Record<string, unknown>> extends ProviderCliSpecBase {
+  settings: SettingFlags;
+  /** The provider's `settingsSchema`, imported lazily so `--help` never loads zod. */
+  settingsSchema(): Promise<ZodType<Settings>>;
+  createProvider(settings: Settings, where: ProviderCliEnvironment): ProviderV1 | Promise<ProviderV1>;
+}
+
+/**
+ * The options form, accepted until every provider has a settings schema: its own parseArgs options
+ * and a `create` that reads them. Export a ProviderSettingsCliSpec instead (see "Writing a
+ * provider" in the core README); this form goes once every provider has moved.
+ */
+export interface ProviderCliSpec extends ProviderCliSpecBase {
   options: Record<string, ProviderCliOption>;
   create(
     values: Record<string, string | boolean | string[] | undefined>,
     env: NodeJS.ProcessEnv,
   ): ProviderV1 | Promise<ProviderV1>;
-  commands?: Record<string, ProviderCliCommand>;
 }
+
+/** What `@modelship/provider-<name>/cli` may export as `cliSpec`, in either form. */
+export type AnyProviderCliSpec = ProviderSettingsCliSpec | ProviderCliSpec;

@@ -10,6 +10,8 @@ export const ErrorCode = {
   IllegalTransition: 'illegal_transition',
   GateFailed: 'gate_failed',
   ApprovalRequired: 'approval_required',
+  /** The caller may not do this (not an allowed approver, or approving their own request). */
+  NotAllowed: 'not_allowed',
   Provider: 'provider_error',
   Throttled: 'throttled',
   AuthFailed: 'auth_failed',

@@ -194,6 +194,12 @@ export interface ProviderV1 {
    * tags stay explicit.
    */
   readonly promotionTags?: readonly PromotionTag[];
+  /**
+   * Of `promotionTags`, those this provider needs mirrored *before* its `deploy` is called for the
+   * same version and stage: a registry that deploys only what it has seen approved (SageMaker)
+   * declares `['approved']`. Other tags are mirrored after the deploy is recorded.
+   */
+  readonly tagsBeforeDeploy?: readonly PromotionTag[];
   upload(input: UploadInput, context: ProviderContext): Promise<UploadResult>;
   train(input: TrainInput, context: ProviderContext): Promise<TrainResult>;
   tag(input: TagInput, context: ProviderContext): Promise<TagResult>;

@@ -1,6 +1,6 @@
-import type { LedgerProblem } from '../promotion/errors.js';
 import type { LedgerState } from '../state/types.js';
-import type { LedgerEvent, LedgerEventInput, LedgerHead } from './event.js';
+import type { LedgerProblem } from './errors.js';
+import type { LedgerEvent, LedgerEventInput, LedgerHead } from './events.js';
 
 export interface AppendOptions {
   /** The head the caller's decision was based on; the append fails with `conflict` if it moved. */

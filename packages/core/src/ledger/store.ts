@@ -1,10 +1,10 @@
 // A ledger built on a tiny storage interface: numbered batch files that can only be created once,
 // plus a snapshot. FileLedger, S3Ledger and the in-memory ledger differ only in their store.
 import { canonicalJson } from '@modelship/manifest/verify';
-import type { LedgerProblem } from '../promotion/errors.js';
 import { replay } from '../state/reducer.js';
 import { emptyState, type LedgerState } from '../state/types.js';
-import { chainEvents, type LedgerEvent, type LedgerEventInput, type LedgerHead } from './event.js';
+import type { LedgerProblem } from './errors.js';
+import { chainEvents, type LedgerEvent, type LedgerEventInput, type LedgerHead } from './events.js';
 import type { AppendOptions, AppendResult, Ledger, LedgerVerifyResult, LoadedState } from './ledger.js';
 import { checkChain, parseBatch } from './verify.js';
 

@@ -1,7 +1,7 @@
-import { LedgerIntegrityError, type LedgerProblem } from '../promotion/errors.js';
 import { reduce } from '../state/reducer.js';
 import { emptyState, type LedgerState } from '../state/types.js';
-import { hashEvent, type LedgerEvent, type LedgerHead, ledgerEventSchema } from './event.js';
+import { LedgerIntegrityError, type LedgerProblem } from './errors.js';
+import { hashEvent, type LedgerEvent, type LedgerHead, ledgerEventSchema } from './events.js';
 
 function parseLines(text: string, firstSeq: number): { events: LedgerEvent[]; problems: LedgerProblem[] } {
   const events: LedgerEvent[] = [];

@@ -1,8 +1,8 @@
+import { ConfigInvalidError } from '../config/errors.js';
 import type { NotifierConfig } from '../config/schema.js';
 import type { Redactor } from '../contract/redact.js';
-import { ConfigInvalidError } from '../promotion/errors.js';
-import type { Notifier } from '../promotion/types.js';
 import type { DeliveryOptions } from './deliver.js';
+import type { Notifier } from './notifier.js';
 import { createSlackNotifier } from './slack.js';
 import { createWebhookNotifier } from './webhook.js';
 

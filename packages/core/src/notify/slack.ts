@@ -1,6 +1,6 @@
-import type { LedgerEvent } from '../ledger/event.js';
-import type { Notifier } from '../promotion/types.js';
+import type { LedgerEvent } from '../ledger/events.js';
 import { type DeliveryOptions, deliver, wantsEvent } from './deliver.js';
+import type { Notifier } from './notifier.js';
 
 export interface SlackNotifierOptions extends DeliveryOptions {
   /** The incoming-webhook URL: a secret, so resolve it from an environment variable. */

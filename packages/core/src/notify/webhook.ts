@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { LedgerEvent } from '../ledger/event.js';
-import type { Notifier } from '../promotion/types.js';
+import type { LedgerEvent } from '../ledger/events.js';
 import { type DeliveryOptions, deliver, wantsEvent } from './deliver.js';
+import type { Notifier } from './notifier.js';
 
 export const webhookHeaders = {
   id: 'modelship-webhook-id',

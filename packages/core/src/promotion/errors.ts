@@ -1,33 +1,6 @@
+// Errors the promotion layer throws; the layers below it keep their own (ledger/errors.ts,
+// state/errors.ts, config/errors.ts), so nothing below promotion/ imports from here.
 import { ErrorCode, ModelshipError, type ModelshipErrorOptions } from '../contract/errors.js';
-
-/** A version cannot move from its current status in a stage to the one asked for. */
-export class IllegalTransitionError extends ModelshipError {
-  readonly from: string;
-  readonly to: string;
-  readonly allowed: readonly string[];
-
-  constructor(
-    subject: string,
-    from: string,
-    to: string,
-    allowed: readonly string[],
-    options?: ModelshipErrorOptions,
-  ) {
-    const next = allowed.length ? allowed.join(', ') : 'nothing (terminal)';
-    super(
-      ErrorCode.IllegalTransition,
-      `${subject} is ${from} and cannot become ${to}; allowed next: ${next}`,
-      {
-        ...options,
-        details: { ...options?.details, from, to, allowed },
-      },
-    );
-    this.name = 'IllegalTransitionError';
-    this.from = from;
-    this.to = to;
-    this.allowed = allowed;
-  }
-}
 
 /** One or more gates refused a version; `gates` holds every report with inputs and verdict. */
 export class GateFailedError extends ModelshipError {
@@ -56,37 +29,10 @@ export class ApprovalRequiredError extends ModelshipError {
   }
 }
 
-/** The ledger's hash chain is broken: an event was edited, removed or reordered. */
-export class LedgerIntegrityError extends ModelshipError {
-  readonly problems: readonly LedgerProblem[];
-
-  constructor(message: string, problems: readonly LedgerProblem[], options?: ModelshipErrorOptions) {
-    super(ErrorCode.LedgerCorrupt, message, { ...options, details: { ...options?.details, problems } });
-    this.name = 'LedgerIntegrityError';
-    this.problems = problems;
-  }
-}
-
-/** The configuration file does not match the schema; the message names the key path. */
-export class ConfigInvalidError extends ModelshipError {
-  constructor(message: string, options?: ModelshipErrorOptions) {
-    super(ErrorCode.ConfigInvalid, message, options);
-    this.name = 'ConfigInvalidError';
-  }
-}
-
 /** A user may not do what they asked (e.g. approve without being an allowed approver). */
 export class NotAllowedError extends ModelshipError {
   constructor(message: string, options?: ModelshipErrorOptions) {
-    super(ErrorCode.InvalidInput, message, options);
+    super(ErrorCode.NotAllowed, message, options);
     this.name = 'NotAllowedError';
   }
-}
-
-export interface LedgerProblem {
-  /** Sequence number of the event (or the file) concerned. */
-  seq: number;
-  id?: string;
-  kind: 'edited' | 'missing' | 'reordered' | 'unreadable' | 'snapshot-mismatch' | 'invalid';
-  message: string;
 }

@@ -2,6 +2,7 @@
 // its verdict, so the ledger shows why a promotion passed or failed.
 import type { ApprovalPolicy, StageGates, Threshold } from '../config/schema.js';
 import type { GateReport, ModelState, ModelVersion } from '../state/types.js';
+import { manifestGate } from './manifest-gate.js';
 
 /** Metrics of the challenger and the champion scored on the same evaluation set. */
 export interface Evaluation {
@@ -81,6 +82,24 @@ function metricGate(metric: string, threshold: Threshold, metrics: Record<string
   };
 }
 
+/** Both models' scores on one evaluation: the one given with the call, or a shared registered one. */
+function sameEvaluation(metric: string, champion: string, input: GateInput) {
+  const championVersion = input.state?.versions[champion];
+  if (input.evaluation?.champion)
+    return {
+      challengerScore: (input.evaluation.metrics ?? input.version.metrics)[metric],
+      championScore: input.evaluation.champion[metric],
+      evaluation: input.evaluation.id ?? 'given',
+    };
+  if (championVersion?.evaluation && championVersion.evaluation === input.version.evaluation)
+    return {
+      challengerScore: input.version.metrics[metric],
+      championScore: championVersion.metrics[metric],
+      evaluation: input.version.evaluation,
+    };
+  return undefined;
+}
+
 function challengerGate(rule: NonNullable<StageGates['challenger']>, input: GateInput): GateReport {
   const name = 'challenger vs champion';
   const champion = input.state?.stages[input.stage]?.champion ?? null;
@@ -99,19 +118,8 @@ function challengerGate(rule: NonNullable<StageGates['challenger']>, input: Gate
       message: `no champion in ${input.stage} yet`,
     };
   }
-  const championVersion = input.state?.versions[champion];
-  let challengerScore: number | undefined;
-  let championScore: number | undefined;
-  let evaluation: string | undefined;
-  if (input.evaluation?.champion) {
-    challengerScore = (input.evaluation.metrics ?? input.version.metrics)[rule.metric];
-    championScore = input.evaluation.champion[rule.metric];
-    evaluation = input.evaluation.id ?? 'given';
-  } else if (championVersion?.evaluation && championVersion.evaluation === input.version.evaluation) {
-    challengerScore = input.version.metrics[rule.metric];
-    championScore = championVersion.metrics[rule.metric];
-    evaluation = input.version.evaluation;
-  } else {
+  const scored = sameEvaluation(rule.metric, champion, input);
+  if (!scored) {
     return {
       name,
       kind: 'challenger',
@@ -119,11 +127,12 @@ function challengerGate(rule: NonNullable<StageGates['challenger']>, input: Gate
       inputs: {
         ...base,
         challengerEvaluation: input.version.evaluation ?? null,
-        championEvaluation: championVersion?.evaluation ?? null,
+        championEvaluation: input.state?.versions[champion]?.evaluation ?? null,
       },
       message: `${input.version.id} and champion ${champion} were not scored on the same evaluation; pass an evaluation with both models' ${rule.metric}`,
     };
   }
+  const { challengerScore, championScore, evaluation } = scored;
   const inputs = {
     ...base,
     evaluation,
@@ -149,58 +158,6 @@ function challengerGate(rule: NonNullable<StageGates['challenger']>, input: Gate
     inputs: { ...inputs, improvement },
     message: `${rule.metric} ${challengerScore} vs champion ${championScore}: improvement ${improvement.toPrecision(4)} ${ok ? '>=' : '<'} required ${rule.minImprovement}`,
   };
-}
-
-async function manifestGate(version: ModelVersion): Promise<GateReport> {
-  const inputs = {
-    manifest: version.manifest ?? null,
-    path: version.path ?? null,
-    manifestDigest: version.manifestDigest ?? null,
-  };
-  if (!version.manifest || !version.path) {
-    return {
-      name: 'manifest',
-      kind: 'manifest',
-      verdict: 'fail',
-      inputs,
-      message: 'the version was registered without a manifest and a model path; register it with both',
-    };
-  }
-  try {
-    const { verifyModel, readManifest } = await import('@modelship/manifest/verify');
-    const loaded = await readManifest(version.manifest);
-    const { stat } = await import('node:fs/promises');
-    const isDirectory = (await stat(version.path)).isDirectory();
-    const report = await verifyModel({
-      manifest: version.manifest,
-      ...(isDirectory ? { root: version.path } : { model: version.path }),
-    });
-    const digest = (loaded.manifest as { digest?: { algorithm: string; value: string } }).digest;
-    const stored = digest ? `${digest.algorithm}:${digest.value}` : undefined;
-    if (
-      version.manifestDigest &&
-      stored &&
-      version.manifestDigest !== stored &&
-      version.manifestDigest !== digest?.value
-    ) {
-      return {
-        name: 'manifest',
-        kind: 'manifest',
-        verdict: 'fail',
-        inputs: { ...inputs, found: stored },
-        message: `the manifest now has digest ${stored}, not the registered ${version.manifestDigest}`,
-      };
-    }
-    return {
-      name: 'manifest',
-      kind: 'manifest',
-      verdict: 'pass',
-      inputs: { ...inputs, files: report.files.length },
-      message: `${report.files.length} file(s) match the manifest`,
-    };
-  } catch (error) {
-    return { name: 'manifest', kind: 'manifest', verdict: 'fail', inputs, message: (error as Error).message };
-  }
 }
 
 function previousStageGate(input: GateInput): GateReport | undefined {

@@ -3,41 +3,38 @@
 // mirrored after the decision is durable and never undoes it: a failure is logged and returned as
 // a warning, and repeating the command (or `modelship-<provider> tag`) repairs it, since tagging
 // is idempotent.
-import type { PromotionTag, ProviderWarning, TagInput } from '../contract/provider.js';
+import type { ProviderWarning, TagInput } from '../contract/provider.js';
 import type { LedgerState } from '../state/types.js';
-import type { PromoterCore } from './promoter.js';
-
-export interface TagChange {
-  model: string;
-  version: string;
-  stage: string;
-  tag: PromotionTag;
-  action?: 'add' | 'remove';
-  approval?: { by: string; reason?: string };
-}
+import type { PromoterRuntime } from './runtime.js';
+import type { TagChange } from './tags.js';
 
 /** The changes the provider asked to see (its `promotionTags`), unless mirroring is turned off. */
-function wanted(core: PromoterCore, changes: readonly TagChange[]): TagChange[] {
-  const provider = core.options.provider;
-  if (!provider?.capabilities.tag || core.options.mirrorTags === false) return [];
+export function wantedTags(runtime: PromoterRuntime, changes: readonly TagChange[]): TagChange[] {
+  const provider = runtime.options.provider;
+  if (!provider?.capabilities.tag || runtime.options.mirrorTags === false) return [];
   const tags = new Set(provider.promotionTags ?? []);
   return changes.filter((change) => tags.has(change.tag));
 }
 
+/** Of `changes`, those the provider needs made before its deploy is called (`tagsBeforeDeploy`). */
+export function beforeDeploy(runtime: PromoterRuntime, changes: readonly TagChange[]): TagChange[] {
+  const early = new Set(runtime.options.provider?.tagsBeforeDeploy ?? []);
+  return changes.filter((change) => early.has(change.tag));
+}
+
 /**
- * Applies the changes in order; resolves the warnings (never rejects). Versions' refs never change
- * after registration, so a caller that already loaded the ledger passes its state.
+ * Applies the wanted changes in order; resolves the warnings (never rejects). Versions' refs never
+ * change after registration, so any state that holds the versions will do.
  */
-export async function mirrorTags(
-  core: PromoterCore,
+export async function applyTags(
+  runtime: PromoterRuntime,
   all: readonly TagChange[],
-  loaded?: LedgerState,
+  state: LedgerState,
 ): Promise<ProviderWarning[]> {
-  const changes = wanted(core, all);
-  if (changes.length === 0) return [];
-  const provider = core.options.provider!;
-  const state = loaded ?? (await core.load()).state;
+  const changes = wantedTags(runtime, all);
+  const provider = runtime.options.provider;
   const warnings: ProviderWarning[] = [];
+  if (!provider) return warnings;
   for (const change of changes) {
     const input: TagInput = {
       model: { name: change.model, version: change.version },
@@ -49,13 +46,12 @@ export async function mirrorTags(
     };
     const what = `${change.action === 'remove' ? 'untag' : 'tag'} ${change.model} ${change.version} ${change.tag} on ${change.stage}`;
     try {
-      const result = await provider.tag(input, core.context);
-      warnings.push(...result.warnings);
+      warnings.push(...(await provider.tag(input, runtime.context)).warnings);
     } catch (error) {
-      const message = core.context.redact(
+      const message = runtime.context.redact(
         `${provider.name}: could not ${what} (${(error as Error).message}); the ledger has the decision, so re-run the command or \`modelship-${provider.name} tag\` to repair the platform's tags`,
       );
-      core.context.logger.warn(message);
+      runtime.context.logger.warn(message);
       warnings.push({ type: 'other', feature: 'tag-mirror', message });
     }
   }

@@ -6,15 +6,12 @@ import type {
   ProviderV1,
   ProviderWarning,
 } from '../contract/provider.js';
-import type { LedgerEvent } from '../ledger/event.js';
 import type { Ledger } from '../ledger/ledger.js';
+import type { Notifier } from '../notify/notifier.js';
 import type { GateReport, ModelVersion, StageEntry } from '../state/types.js';
 import type { CustomGate, Evaluation } from './gates.js';
 
-export interface Notifier {
-  readonly name: string;
-  notify(event: LedgerEvent): Promise<void>;
-}
+export type { Notifier };
 
 export interface PromoterOptions {
   config?: ModelshipConfig | ModelshipConfigInput;

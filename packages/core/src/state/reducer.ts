@@ -1,21 +1,12 @@
 // The pure heart of promotion: (state, event) → state. No I/O, no clock; throws on an event that
 // the state does not allow, which is how the promoter validates a batch before appending it.
 import { ErrorCode, InvalidInputError, ModelshipError } from '../contract/errors.js';
-import type { MappedStatus, ProviderRefs } from '../contract/provider.js';
-import type { LedgerEvent } from '../ledger/event.js';
+import { type ForeignLedgerEvent, isKnownEvent, type LedgerEventInput } from '../ledger/events.js';
 import { assertTransition } from './transitions.js';
-import type {
-  GateReport,
-  LedgerState,
-  ModelState,
-  ModelVersion,
-  StageEntry,
-  StageState,
-  VersionStageStatus,
-} from './types.js';
+import type { LedgerState, ModelState, StageEntry, StageState, VersionStageStatus } from './types.js';
 
-type Reducible = Pick<LedgerEvent, 'type' | 'at' | 'model' | 'version' | 'stage' | 'by' | 'data'> &
-  Partial<Pick<LedgerEvent, 'seq' | 'hash' | 'idempotencyKey'>>;
+/** An event to apply: a stored one, or one about to be appended (no seq/hash yet). */
+type Reducible = (LedgerEventInput & { seq?: number; hash?: string }) | ForeignLedgerEvent;
 
 function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new InvalidInputError(`event is missing ${what}`);
@@ -57,8 +48,10 @@ export function reduce(state: LedgerState, event: Reducible): LedgerState {
     };
   }
 
+  // An event type a later modelship added: it stays in the chain, this reader skips it (SPEC.md).
+  if (!isKnownEvent(event)) return next;
   if (event.type === 'version.registered') {
-    const record = event.data.record as ModelVersion;
+    const record = event.data.record;
     const id = need(event.version, 'version');
     if (model?.versions[id]) {
       throw new ModelshipError(ErrorCode.Conflict, `model ${event.model} already has a version ${id}`);
@@ -105,14 +98,14 @@ export function reduce(state: LedgerState, event: Reducible): LedgerState {
       });
       break;
     case 'gates.evaluated': {
-      const passed = event.data.passed === true;
-      const approvalsRequired = Number(event.data.approvalsRequired ?? 0);
+      const passed = event.data.passed;
+      const approvalsRequired = event.data.approvalsRequired ?? 0;
       entries[version] = move(
         passed ? (approvalsRequired > 0 ? 'pending-approval' : 'approved') : 'rejected',
         {
-          gates: (event.data.gates as GateReport[]) ?? [],
+          gates: event.data.gates,
           approvalsRequired,
-          approvers: event.data.approvers as string[] | undefined,
+          approvers: event.data.approvers,
         },
       );
       break;
@@ -124,7 +117,7 @@ export function reduce(state: LedgerState, event: Reducible): LedgerState {
         {
           by: event.by ?? 'unknown',
           at: event.at,
-          ...(event.data.reason ? { reason: String(event.data.reason) } : {}),
+          ...(event.data.reason ? { reason: event.data.reason } : {}),
         },
       ];
       const done = approvals.length >= (current?.approvalsRequired ?? 0);
@@ -133,7 +126,7 @@ export function reduce(state: LedgerState, event: Reducible): LedgerState {
     }
     case 'approval.rejected':
       entries[version] = move('rejected', {
-        error: { code: 'rejected', message: String(event.data.reason ?? `rejected by ${event.by}`) },
+        error: { code: 'rejected', message: event.data.reason ?? `rejected by ${event.by}` },
       });
       break;
     case 'deploy.started': {
@@ -147,9 +140,9 @@ export function reduce(state: LedgerState, event: Reducible): LedgerState {
         );
       }
       entries[version] = move('deploying', {
-        replaces: (event.data.replaces as string | null | undefined) ?? null,
+        replaces: event.data.replaces ?? null,
         rollback: event.data.rollback === true,
-        ...(typeof event.data.deployKey === 'string' ? { deployKey: event.data.deployKey } : {}),
+        ...(event.data.deployKey !== undefined ? { deployKey: event.data.deployKey } : {}),
         error: undefined,
       });
       break;
@@ -159,9 +152,9 @@ export function reduce(state: LedgerState, event: Reducible): LedgerState {
       const replaced = champion;
       entries[version] = move('deployed', {
         deployedAt: event.at,
-        endpoint: event.data.endpoint as string | undefined,
-        refs: (event.data.refs as ProviderRefs | undefined) ?? {},
-        deployStatus: event.data.status as MappedStatus | undefined,
+        endpoint: event.data.endpoint,
+        refs: event.data.refs ?? {},
+        deployStatus: event.data.status,
         replaces: undefined,
       });
       if (replaced && replaced !== version) {
@@ -178,12 +171,10 @@ export function reduce(state: LedgerState, event: Reducible): LedgerState {
     }
     case 'deploy.failed':
       entries[version] = move('failed', {
-        error: event.data.error as StageEntry['error'],
+        error: { code: event.data.error.code, message: event.data.error.message },
         replaces: undefined,
       });
       break;
-    default:
-      throw new InvalidInputError(`unknown ledger event type ${String(event.type)}`);
   }
   stages[stageName] = { ...stage, entries, champion, championHistory };
   models[event.model] = { ...model, stages };

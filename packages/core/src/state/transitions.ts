@@ -1,4 +1,4 @@
-import { IllegalTransitionError } from '../promotion/errors.js';
+import { IllegalTransitionError } from './errors.js';
 import type { VersionStageStatus } from './types.js';
 
 /** The per-stage life of a version; SPEC.md draws this table as a state diagram. */

@@ -1,14 +1,14 @@
-import { readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import {
   ErrorCode,
-  InvalidInputError,
   ModelshipError,
   type ProviderContext,
   throwIfAborted,
   type UploadInput,
   type UploadResult,
 } from '@modelship/core';
+import { manifestFileName, type StampedModel, type UploadTarget } from '@modelship/core/provider-kit';
 import { versionQuery } from './artifact-ref.js';
 import { ensureProject } from './projects.js';
 import type { ResolvedSettings } from './settings.js';
@@ -44,48 +44,12 @@ export function artifactRefs(project: string, key: string, tree: string, extra: 
   };
 }
 
-async function putToS3(
-  resolved: ResolvedSettings,
-  root: string,
-  files: { path: string }[],
-  prefix: string,
-  manifestText: string,
-  context: ProviderContext,
-): Promise<string> {
-  const s3 = resolved.s3!;
-  const { PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
-  const client = s3.client ?? new S3Client({});
-  for (const [index, file] of files.entries()) {
-    throwIfAborted(context.signal, 'upload');
-    await client.send(
-      new PutObjectCommand({
-        Bucket: s3.bucket,
-        Key: `${prefix}${file.path}`,
-        Body: await readFile(join(root, file.path)),
-      }),
-      { abortSignal: context.signal },
-    );
-    context.progress({
-      task: 'upload to s3',
-      done: index + 1,
-      total: files.length,
-      unit: 'files',
-      finished: index + 1 === files.length,
-    });
-  }
-  // Last, so a crash mid-upload leaves no manifest claiming files that are not there.
-  await client.send(
-    new PutObjectCommand({ Bucket: s3.bucket, Key: `${prefix}modelship.manifest.json`, Body: manifestText }),
-    {
-      abortSignal: context.signal,
-    },
-  );
-  return `s3://${s3.bucket}/${prefix}`;
-}
-
 /**
- * Stores a model artifact whose tree is the manifest digest, so the same content is one
- * artifact version and a retried upload changes nothing.
+ * Stores a model artifact whose tree is the manifest digest, so the same content is one artifact
+ * version and a retried upload changes nothing. The provider kit runs the flow (stamp, refuse a
+ * caller's different digest, skip when stored, files, manifest last); here is only where things go:
+ * files to S3 when a bucket is set (else they stay where they are), and the MLRun artifact
+ * registered last, with the S3 manifest just before it.
  */
 export async function uploadModel(
   resolved: ResolvedSettings,
@@ -93,27 +57,25 @@ export async function uploadModel(
   context: ProviderContext,
 ): Promise<UploadResult> {
   throwIfAborted(context.signal, 'upload');
-  const { client, project } = resolved;
+  const { project } = resolved;
   const key = input.model.name;
   validateStoreUri({ kind: 'models', project, key }, 'upload: model.name');
   if (input.path.startsWith('store://')) return adoptStoredModel(resolved, input, context);
-  const info = await stat(input.path).catch(() => undefined);
-  if (!info)
-    throw new InvalidInputError(
-      `upload: model path ${input.path} does not exist; pass a model file or directory`,
-    );
-  const { createManifest, formatManifest } = await import('@modelship/manifest');
-  const { manifest, root } = await createManifest({
-    path: input.path,
-    name: key,
-    version: input.model.version,
+  const { uploadWithManifest } = await import('@modelship/core/provider-kit');
+  return uploadWithManifest(input, context, {
+    target: (stamped) => artifactTarget(resolved, input, stamped, context),
   });
-  const manifestDigest = `${manifest.digest.algorithm}:${manifest.digest.value}`;
-  if (input.manifestDigest && input.manifestDigest !== manifestDigest)
-    throw new ModelshipError(
-      ErrorCode.Integrity,
-      `upload: ${input.path} hashes to ${manifestDigest} but the caller stamped ${input.manifestDigest}; re-create the manifest`,
-    );
+}
+
+async function artifactTarget(
+  resolved: ResolvedSettings,
+  input: UploadInput,
+  stamped: StampedModel,
+  context: ProviderContext,
+): Promise<UploadTarget> {
+  const { client, project, s3 } = resolved;
+  const key = input.model.name;
+  const { manifest, manifestDigest, root } = stamped;
   const tree = manifest.digest.value.slice(0, 40);
   await ensureProject(client, project, 'upload');
   const path = `v2/projects/${project}/artifacts/${key}`;
@@ -124,28 +86,48 @@ export async function uploadModel(
     what: `artifact ${project}/${key}@${tree}`,
     operation: 'upload',
   });
-  const refs = artifactRefs(project, key, tree, { manifestDigest });
-  if (existing.status !== 404) {
-    context.logger.info(`upload: ${project}/${key} already holds ${manifestDigest}`);
-    return {
-      uri: refs.storeUri,
-      refs: { ...refs, targetPath: existing.body.spec?.target_path ?? '' },
-      skipped: true,
-      manifestDigest,
-      warnings: [],
-    };
-  }
-  const files = manifest.files;
-  const targetPath = resolved.s3
-    ? await putToS3(
-        resolved,
-        root,
-        files,
-        `${resolved.s3.prefix ?? 'modelship/'}${project}/${key}/${tree}/`,
-        formatManifest(manifest),
-        context,
-      )
-    : resolve(root);
+  const stored = existing.status !== 404;
+  const prefix = s3 ? `${s3.prefix ?? 'modelship/'}${project}/${key}/${tree}/` : '';
+  const targetPath = stored
+    ? (existing.body.spec?.target_path ?? '')
+    : s3
+      ? `s3://${s3.bucket}/${prefix}`
+      : resolve(root);
+  const s3Client = s3 ? (s3.client ?? new (await import('@aws-sdk/client-s3')).S3Client({})) : undefined;
+  const put = async (objectKey: string, body: Buffer | string) => {
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    await s3Client!.send(
+      new PutObjectCommand({ Bucket: s3!.bucket, Key: `${prefix}${objectKey}`, Body: body }),
+      {
+        abortSignal: context.signal,
+      },
+    );
+  };
+  return {
+    uri: formatStoreUri({ kind: 'models', project, key, iter: 0, tree }),
+    refs: { ...artifactRefs(project, key, tree), targetPath },
+    // The tree is the digest, so an artifact at this tree holds this very content.
+    stored: async () => (stored ? manifestDigest : undefined),
+    putFile: async (file) => {
+      if (s3Client) await put(file.path, await readFile(file.absolutePath));
+    },
+    putManifest: async (text) => {
+      // In S3 before the artifact: a crash in between leaves no artifact claiming missing files.
+      if (s3Client) await put(manifestFileName, text);
+      await registerArtifact(resolved, input, stamped, { path, tree, targetPath });
+      return undefined;
+    },
+  };
+}
+
+async function registerArtifact(
+  resolved: ResolvedSettings,
+  input: UploadInput,
+  { manifest, manifestDigest, files }: StampedModel,
+  at: { path: string; tree: string; targetPath: string },
+): Promise<void> {
+  const { project } = resolved;
+  const key = input.model.name;
   const provenance = manifest.provenance as { commit?: string; repository?: string } | undefined;
   const labels: Record<string, string> = {
     'modelship/manifest-digest': manifestDigest,
@@ -155,28 +137,28 @@ export async function uploadModel(
   };
   const modelFile = files.length === 1 ? files[0]!.path : '';
   const size = files.reduce((sum, file) => sum + file.size, 0);
-  await client({
+  await resolved.client({
     method: 'PUT',
-    path,
-    query: { tree, iter: 0, tag: input.model.version ?? 'latest' },
+    path: at.path,
+    query: { tree: at.tree, iter: 0, tag: input.model.version ?? 'latest' },
     json: {
       kind: 'model',
       metadata: {
         key,
         project,
-        tree,
+        tree: at.tree,
         iter: 0,
         labels,
         annotations: { 'modelship/provenance': JSON.stringify(manifest.provenance ?? {}) },
       },
       spec: {
         db_key: key,
-        target_path: targetPath,
+        target_path: at.targetPath,
         model_file: modelFile,
         size,
         metrics: {},
         parameters: {},
-        extra_data: { 'modelship.manifest.json': 'modelship.manifest.json' },
+        extra_data: { [manifestFileName]: manifestFileName },
         producer: { kind: 'modelship', name: 'modelship upload' },
         unpackaging_instructions: {},
       },
@@ -185,7 +167,6 @@ export async function uploadModel(
     what: `artifact ${project}/${key}`,
     operation: 'upload',
   });
-  return { uri: refs.storeUri, refs: { ...refs, targetPath }, skipped: false, manifestDigest, warnings: [] };
 }
 
 /**

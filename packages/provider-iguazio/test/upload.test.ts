@@ -66,6 +66,26 @@ describe('upload stores a model artifact pointing at the uploaded files', () => 
     expect(emulator.requests.filter((r) => r.method === 'PUT').length).toBe(puts);
   });
 
+  it('reports the digest as sha256:<hex> and refuses a caller digest that differs, registering nothing', async () => {
+    const provider = createIguazioProvider({ apiUrl: emulator.url, accessKey, project: 'digests' });
+    const { context } = capturingContext();
+    const model = await modelDir('digest weights');
+    const wrong = `sha256:${'0'.repeat(64)}`;
+    await expect(
+      provider.upload({ model: { name: 'clf' }, path: model.dir, manifestDigest: wrong }, context),
+    ).rejects.toMatchObject({ code: 'integrity' });
+    expect(emulator.artifacts('digests').rows).toHaveLength(0);
+    const stored = await provider.upload({ model: { name: 'clf' }, path: model.dir }, context);
+    const again = await provider.upload(
+      { model: { name: 'clf' }, path: model.dir, manifestDigest: stored.manifestDigest },
+      context,
+    );
+    await model.cleanup();
+    expect(stored.manifestDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(stored.refs.manifestDigest).toBe(stored.manifestDigest);
+    expect(again).toMatchObject({ skipped: true, manifestDigest: stored.manifestDigest });
+  });
+
   it('refuses a model name MLRun cannot key and a path that is not there', async () => {
     const provider = createIguazioProvider({ apiUrl: emulator.url, accessKey, project: 'p' });
     const { context } = capturingContext();

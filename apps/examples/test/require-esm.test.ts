@@ -34,13 +34,17 @@ describe('require(esm) of every published entry', () => {
     expect(entries.length).toBeGreaterThanOrEqual(15);
   });
 
-  it.each(entries)('require(%j)', (entry) => {
-    const script = `const m = require(${JSON.stringify(entry)}); process.stdout.write(String(Object.keys(m).length));`;
-    const result = spawnSync(process.execPath, ['--no-warnings', '-e', script], {
-      cwd: join(packagesDir, '..', 'apps', 'examples'),
-      encoding: 'utf8',
-    });
-    expect(result.stderr).toBe('');
-    expect(Number(result.stdout)).toBeGreaterThan(0);
-  }, 60_000);
+  it.each(entries)(
+    'require(%j)',
+    (entry) => {
+      const script = `const m = require(${JSON.stringify(entry)}); process.stdout.write(String(Object.keys(m).length));`;
+      const result = spawnSync(process.execPath, ['--no-warnings', '-e', script], {
+        cwd: join(packagesDir, '..', 'apps', 'examples'),
+        encoding: 'utf8',
+      });
+      expect(result.stderr).toBe('');
+      expect(Number(result.stdout)).toBeGreaterThan(0);
+    },
+    60_000,
+  );
 });

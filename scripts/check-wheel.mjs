@@ -16,6 +16,9 @@ function run(command, args, options = {}) {
 
 export function checkWheel(reports = '.reports') {
   const work = mkdtempSync(join(tmpdir(), 'modelship-wheel-'));
+  // setuptools builds in the source tree; a stale build/ could carry deleted modules into the wheel.
+  const inTreeBuild = resolve('python', 'build');
+  rmSync(inTreeBuild, { recursive: true, force: true });
   try {
     const pin = (name) => peerGroups.main.find((requirement) => requirement.startsWith(`${name}==`));
     const quiet = ['--quiet', '--disable-pip-version-check'];
@@ -47,6 +50,7 @@ export function checkWheel(reports = '.reports') {
     return status === 5 ? 0 : status;
   } finally {
     rmSync(work, { recursive: true, force: true });
+    rmSync(inTreeBuild, { recursive: true, force: true });
   }
 }
 

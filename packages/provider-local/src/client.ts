@@ -9,6 +9,8 @@ export interface StoreLayout {
   runs: string;
   aliases: string;
   deployments: string;
+  /** One record per inference server ever started, written before it is spawned. */
+  servers: string;
   keys: string;
 }
 
@@ -20,6 +22,7 @@ export function storeLayout(root: string): StoreLayout {
     runs: join(base, 'runs'),
     aliases: join(base, 'aliases'),
     deployments: join(base, 'deployments'),
+    servers: join(base, 'servers'),
     keys: join(base, 'keys'),
   };
 }

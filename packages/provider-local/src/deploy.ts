@@ -96,7 +96,7 @@ export async function deployStage(
       `deploy: starting ${name}@${version} on ${input.stage}${input.rollback ? ' (rollback)' : ''}`,
     );
     const server = { id, model: name, stage: input.stage, version, startedAt: new Date().toISOString() };
-    const onSpawn = recordServer(layout.deployments, server);
+    const onSpawn = recordServer(layout.servers, server);
     const started = await startServerProcess({
       onSpawn,
       artifactDir,
@@ -110,7 +110,7 @@ export async function deployStage(
       signal: context.signal,
     }).catch((error) => {
       // startServerProcess killed the child it could not start: nothing left to stop.
-      forgetServer(layout.deployments, id);
+      forgetServer(layout.servers, id);
       throw error;
     });
     const refs: ProviderRefs = {

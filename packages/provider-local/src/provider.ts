@@ -71,7 +71,7 @@ export function createLocalProvider(given: LocalProviderSettings = {}): LocalPro
         await undeployStage(store(), { model: { name: record.model }, stage: record.stage }, context);
       }
       // Servers whose deploy was killed before its deployment record was written.
-      return records.length + (await stopRecordedServers(store().deployments));
+      return records.length + (await stopRecordedServers(store().servers));
     },
     aliases: (model) => readAliases(store(), model),
   };

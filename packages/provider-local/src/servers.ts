@@ -1,4 +1,4 @@
-// Every inference server this store starts is recorded in `deployments/servers/` *before* it is
+// Every inference server this store starts is recorded in `servers/` *before* it is
 // spawned (the pid is filled in synchronously right after spawn), so a deploy killed at any point
 // leaves a record `undeploy --all` can find, never an orphan nobody knows about.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,11 +14,8 @@ export interface ServerEntry {
   pid?: number;
 }
 
-const dirOf = (deployments: string) => join(deployments, 'servers');
-
 /** Records a server about to be started; returns the function that fills in its pid. */
-export function recordServer(deployments: string, entry: ServerEntry): (pid: number | undefined) => void {
-  const dir = dirOf(deployments);
+export function recordServer(dir: string, entry: ServerEntry): (pid: number | undefined) => void {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${entry.id}.json`);
   writeFileSync(path, JSON.stringify(entry));
@@ -26,13 +23,12 @@ export function recordServer(deployments: string, entry: ServerEntry): (pid: num
   return (pid) => writeFileSync(path, JSON.stringify({ ...entry, pid }));
 }
 
-export function forgetServer(deployments: string, id: string): void {
-  rmSync(join(dirOf(deployments), `${id}.json`), { force: true });
+export function forgetServer(dir: string, id: string): void {
+  rmSync(join(dir, `${id}.json`), { force: true });
 }
 
 /** Stops every recorded server still alive and forgets every record; returns how many were stopped. */
-export async function stopRecordedServers(deployments: string): Promise<number> {
-  const dir = dirOf(deployments);
+export async function stopRecordedServers(dir: string): Promise<number> {
   let names: string[] = [];
   try {
     names = readdirSync(dir).filter((name) => name.endsWith('.json'));

@@ -21,7 +21,7 @@ afterAll(async () => {
   workspace.cleanup();
 });
 
-const serversDir = join(workspace.root, 'deployments', 'servers');
+const serversDir = join(workspace.root, 'servers');
 const recordedPids = () =>
   existsSync(serversDir)
     ? readdirSync(serversDir).flatMap((name) => {

@@ -287,7 +287,7 @@ describe.skipIf(!built)(
           );
         expect(await tagged('production')).toEqual([runId]);
       }
-      expect((await promoter.rollback({ model: 'iris', stage: 'production' })).outcome).toBe('promoted');
+      expect((await promoter.rollback({ model: 'iris', stage: 'production' })).outcome).toBe('rolled-back');
       expect(await tagged('production')).toEqual([runs.first]);
     });
   },

@@ -34,7 +34,6 @@ testProvider({
   // Visible opt-outs from the stricter kit (issue 15): each runs as `it.fails`; whoever closes a gap
   // removes its line here.
   knownGaps: {
-    'upload-digest-refused': "upload ignores the caller's manifestDigest until ported to uploadWithManifest",
     'tag-observed': "status does not report the version's tags (refs.tags) yet",
   },
 });

@@ -345,7 +345,9 @@ ledger: { type: s3, bucket: ${bucket}, prefix: modelship/ledger/ }
 /** A CloudWatch alarm in moto in `state` (query protocol: no CloudWatch client in the deps). */
 async function setAlarm(name: string, state: 'OK' | 'ALARM') {
   const send = (params: Record<string, string>) =>
-    fetch(process.env.MODELSHIP_MOTO_URL!, {
+    // Through the endpoint-lifecycle server: it asks its own moto for alarms, and with several
+    // test projects in one run MODELSHIP_MOTO_URL may name another moto instance.
+    fetch(process.env.MODELSHIP_SAGEMAKER_URL!, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',

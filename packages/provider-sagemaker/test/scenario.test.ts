@@ -177,6 +177,20 @@ describe.skipIf(!built)(
       ]);
     };
 
+    /** A reviewer's Update status in Studio (moto clears metadata an update omits: sent back unchanged). */
+    const studio = async (version: string, status: 'Approved' | 'Rejected', description: string) => {
+      const pkg = await packageOf(version);
+      expect(pkg.ModelApprovalStatus).toBe('PendingManualApproval');
+      await sageMaker.send(
+        new UpdateModelPackageCommand({
+          ModelPackageArn: pkg.ModelPackageArn,
+          ModelApprovalStatus: status,
+          ApprovalDescription: description,
+          CustomerMetadataProperties: pkg.CustomerMetadataProperties,
+        }),
+      );
+    };
+
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'modelship-mlops-seed-'));
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -337,7 +351,50 @@ ledger: { type: s3, bucket: ${bucket}, prefix: modelship/ledger/ }
       expect(drift.stdout + drift.stderr).toMatch(
         /churn production: .*has endpointConfig .*-v\d+-config, the platform serves .*-config/,
       );
-      // About 45 CLI runs: a few seconds each alone, far more on a machine shared by many jobs.
+
+      // Studio decisions are picked up wherever modelship looks: `status` records an approval
+      // (and deploys staging), `approve` records a rejection first and is then refused.
+      const v5 = await build('run-5', 4.0, 'xgboost weights run-5');
+      expect((await run('modelship', ['promote', 'churn', v5.version, '--to', 'staging'])).code).toBe(4);
+      await studio(v5.version, 'Approved', 'holdout ok in Studio');
+      const seen = await json('modelship', ['status', 'churn']);
+      expect(seen.stages.find((s: { name: string }) => s.name === 'staging').champion.version).toBe(
+        v5.version,
+      );
+      expect(await servedPackage('staging')).toBe((await packageOf(v5.version)).ModelPackageArn);
+      const v6 = await build('run-6', 4.1, 'xgboost weights run-6');
+      expect((await run('modelship', ['promote', 'churn', v6.version, '--to', 'staging'])).code).toBe(4);
+      await studio(v6.version, 'Rejected', 'bias on the holdout');
+      const refused = await run('modelship', [
+        'approve',
+        'churn',
+        v6.version,
+        '--stage',
+        'staging',
+        '--by',
+        'ml-lead',
+      ]);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/rejected/);
+      expect((await packageOf(v6.version)).ModelApprovalStatus).toBe('Rejected');
+      const events = (await json('modelship', ['history', 'churn'])).events;
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          type: 'approval.granted',
+          version: v5.version,
+          by: 'fake-user-profile-name',
+          data: expect.objectContaining({ reason: 'holdout ok in Studio' }),
+        }),
+      );
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          type: 'approval.rejected',
+          version: v6.version,
+          by: 'fake-user-profile-name',
+          data: expect.objectContaining({ reason: 'bias on the holdout' }),
+        }),
+      );
+      // About 50 CLI runs: a few seconds each alone, far more on a machine shared by many jobs.
     }, 600_000);
   },
 );

@@ -13,7 +13,8 @@ async function assertKnown(workspace: Workspace, model: string): Promise<void> {
 /** The documented `status --json` shape: `{ model, stages: [{ name, champion, challengers, pendingApprovals }] }`. */
 export const runStatus: CommandRunner = async (command, io) => {
   const check = command.values.check === true;
-  const workspace = await openWorkspace(command, io, { provider: check });
+  // A configured provider is opened even without --check: decisions taken in its registry are recorded.
+  const workspace = await openWorkspace(command, io, { provider: check || 'if-configured' });
   const models = command.args.model
     ? [command.args.model]
     : Object.keys((await workspace.ledger.load()).state.models).sort();

@@ -98,6 +98,29 @@ export async function createProvider(
   return spec.create(settingsAsValues(settings ?? {}), io.env as NodeJS.ProcessEnv);
 }
 
+/**
+ * The provider when one is named (--provider) or configured, for commands that work without one
+ * (`status` records what a registry decided through it); one that cannot be created is skipped.
+ */
+async function configuredProvider(
+  command: ParsedCommand,
+  config: ModelshipConfig,
+  io: CliIo,
+  configPath: string | undefined,
+  context: ProviderContext,
+): Promise<ProviderV1 | undefined> {
+  const name = providerName(command, config);
+  if (!command.provider && !config.providers[name]) return undefined;
+  try {
+    return await createProvider(name, config, io, configPath);
+  } catch (error) {
+    context.logger.warn(
+      context.redact(`provider ${name} not opened (${(error as Error).message}); showing the ledger only`),
+    );
+    return undefined;
+  }
+}
+
 // Notifications are delivered in the background; the process must not exit before they are.
 const openPromoters = new Set<Promoter>();
 
@@ -110,16 +133,19 @@ export async function flushOpenWorkspaces(): Promise<void> {
 export async function openWorkspace(
   command: ParsedCommand,
   io: CliIo,
-  options: { provider: boolean },
+  options: { provider: boolean | 'if-configured' },
 ): Promise<Workspace> {
   const core = await import('@modelship/core');
   const { config, path } = await core.loadConfig(command.config ? resolve(io.cwd, command.config) : io.cwd);
   const { ledger, location } = await openLedger(command, config, io);
   const context = await cliContext(io);
   for (const secret of core.secretsNamedByConfig(config, io.env)) context.redact.add(secret);
-  const provider = options.provider
-    ? await createProvider(providerName(command, config), config, io, path)
-    : undefined;
+  const provider =
+    options.provider === 'if-configured'
+      ? await configuredProvider(command, config, io, path, context)
+      : options.provider
+        ? await createProvider(providerName(command, config), config, io, path)
+        : undefined;
   const notifiers = core.createNotifiers(config.notifiers, { env: io.env, redact: context.redact });
   const promoter = core.createPromoter({ config, ledger, provider, context, env: io.env, notifiers });
   openPromoters.add(promoter);

@@ -1,29 +1,52 @@
 // A decision taken on the platform, outside modelship (a registry's Approved/Rejected set in a
-// console), about a version waiting for approval: asked once the version waits, recorded by the
-// caller as an approval or a rejection so the ledger stays the one source of truth.
+// console), about a version waiting for approval: asked whenever modelship looks at such a version
+// (promote, approve/reject, reconcile, status) and recorded as an approval or a rejection, so the
+// ledger stays the one source of truth.
 import type { ExternalApproval } from '../contract/provider.js';
 import type { LedgerState } from '../state/types.js';
 import type { PromoterRuntime } from './runtime.js';
-import type { ApproveInput, PromotionResult } from './types.js';
+import type { ApproveInput } from './types.js';
+
+export interface Waiting {
+  model: string;
+  version: string;
+  stage: string;
+}
+
+/** Every version waiting for approval in `state`, within `filter`'s model and stage. */
+export function waitingIn(state: LedgerState, filter: { model?: string; stage?: string } = {}): Waiting[] {
+  return Object.values(state.models)
+    .filter((model) => !filter.model || model.name === filter.model)
+    .flatMap((model) =>
+      Object.values(model.stages)
+        .filter((stage) => !filter.stage || stage.name === filter.stage)
+        .flatMap((stage) =>
+          Object.values(stage.entries)
+            .filter((entry) => entry.status === 'pending-approval')
+            .map((entry) => ({ model: model.name, version: entry.version, stage: stage.name })),
+        ),
+    );
+}
 
 /** The approve/reject input the platform's decision amounts to, or undefined when it decided nothing. */
 export async function externalDecision(
   runtime: PromoterRuntime,
-  waiting: PromotionResult,
+  waiting: Waiting,
   state: LedgerState,
 ): Promise<{ input: ApproveInput; approve: boolean } | undefined> {
   const provider = runtime.options.provider;
-  if (waiting.outcome !== 'pending-approval' || !provider?.externalApproval) return undefined;
-  const refs = state.models[waiting.model]?.versions[waiting.version]?.refs ?? {};
+  const model = state.models[waiting.model];
+  const entry = model?.stages[waiting.stage]?.entries[waiting.version];
+  if (entry?.status !== 'pending-approval' || !provider?.externalApproval) return undefined;
+  const refs = model?.versions[waiting.version]?.refs ?? {};
   const decided: ExternalApproval | undefined = await provider.externalApproval(
     { model: { name: waiting.model, version: waiting.version }, stage: waiting.stage, refs },
     runtime.context,
   );
-  if (!decided) return undefined;
+  // Asked again after it was recorded (a registry keeps its status): nothing new to record.
+  if (!decided || entry.approvals.some((approval) => approval.by === decided.by)) return undefined;
   const input: ApproveInput = {
-    model: waiting.model,
-    version: waiting.version,
-    stage: waiting.stage,
+    ...waiting,
     by: decided.by,
     reason: decided.reason || `${decided.raw} in ${provider.name}`,
   };

@@ -3,66 +3,23 @@
 // provider's tags. Every read of the ledger happens in `commit`.
 import { createHash } from 'node:crypto';
 import { approvalPolicyFor, stageGatesFor } from '../config/load.js';
-import type { ProviderWarning } from '../contract/provider.js';
-import type { LoadedState } from '../ledger/ledger.js';
 import type { LedgerState, ModelVersion } from '../state/types.js';
+import { settle } from './approve.js';
 import { commit } from './commit.js';
-import { decideApproval } from './decisions/approval.js';
 import { decideDeploy, deployTarget } from './decisions/deploy.js';
 import { stageOf } from './decisions/guards.js';
 import { decidePromote, type PromoteDecisionInput, promoteFingerprint } from './decisions/promote.js';
 import { decideRegister, validateRegister } from './decisions/register.js';
 import { decideRollback } from './decisions/rollback.js';
-import type { Decision, DeployTicket } from './decisions/types.js';
-import { runDeploySaga } from './deploy-saga.js';
-import { externalDecision } from './external-approval.js';
+import type { Decision } from './decisions/types.js';
+import { type Done, deployTicket, mirrored } from './finish.js';
 import { evaluateGates, type GateOutcome } from './gates.js';
-import { applyTags, beforeDeploy } from './mirror.js';
 import type { PromoterRuntime } from './runtime.js';
-import { type TagChange, type TaggedOutcome, tagChangesFor } from './tags.js';
-import type {
-  ApproveInput,
-  DeployRequest,
-  PromoteInput,
-  PromotionResult,
-  RegisterInput,
-  RollbackInput,
-} from './types.js';
+import { type TaggedOutcome, tagChangesFor } from './tags.js';
+import type { DeployRequest, PromoteInput, PromotionResult, RegisterInput, RollbackInput } from './types.js';
 
-/** A call's result and the state it left, so the caller can show the board without reading again. */
-export interface Done<R> {
-  result: R;
-  loaded: LoadedState;
-}
-
-/** `result` with the warnings of mirroring `changes` to the provider's tags, if any. */
-async function mirrored(
-  runtime: PromoterRuntime,
-  result: PromotionResult,
-  changes: TagChange[],
-  state: LedgerState,
-): Promise<PromotionResult> {
-  const warnings = await applyTags(runtime, changes, state);
-  return warnings.length ? { ...result, warnings: [...(result.warnings ?? []), ...warnings] } : result;
-}
-
-/** Runs the deploy a decision started, then moves the champion tags (after `late`). */
-export async function deployTicket(
-  runtime: PromoterRuntime,
-  ticket: DeployTicket,
-  from: LoadedState,
-  early: ProviderWarning[] = [],
-  late: TagChange[] = [],
-): Promise<Done<PromotionResult>> {
-  const recorded = await runDeploySaga(runtime, ticket, from);
-  const outcome = recorded.result as PromotionResult;
-  const result = early.length ? { ...outcome, warnings: early } : outcome;
-  if (outcome.outcome !== 'promoted' && outcome.outcome !== 'rolled-back')
-    return { result, loaded: recorded.loaded };
-  const deployed = tagChangesFor({ kind: 'deployed', ...ticket, waited: outcome.approvals !== undefined });
-  const tagged = await mirrored(runtime, result, [...late, ...deployed], recorded.loaded.state);
-  return { result: tagged, loaded: recorded.loaded };
-}
+export { decide } from './approve.js';
+export type { Done };
 
 export async function register(runtime: PromoterRuntime, input: RegisterInput): Promise<Done<ModelVersion>> {
   validateRegister(input);
@@ -114,9 +71,9 @@ export async function promote(runtime: PromoterRuntime, input: PromoteInput): Pr
   const result = committed.result as PromotionResult;
   const changes = tagChangesFor(taggedPromoteOutcome(result));
   const shown = changes.length ? await mirrored(runtime, result, changes, committed.loaded.state) : result;
-  const external = await externalDecision(runtime, shown, committed.loaded.state);
-  if (external) return decide(runtime, external.input, external.approve);
-  return { result: shown, loaded: committed.loaded };
+  if (result.outcome !== 'pending-approval') return { result: shown, loaded: committed.loaded };
+  const settled = await settle(runtime, result, committed.loaded);
+  return settled.done ?? { result: shown, loaded: committed.loaded };
 }
 
 /** A registry must not keep a version that failed its gates approvable by anyone in a console. */
@@ -150,40 +107,6 @@ function evaluate(runtime: PromoterRuntime, input: PromoteInput, state: LedgerSt
     approvalPolicyFor(runtime.config, input.model, input.to),
     runtime.options.gates ?? [],
   );
-}
-
-export async function decide(
-  runtime: PromoterRuntime,
-  input: ApproveInput,
-  approve: boolean,
-): Promise<Done<PromotionResult>> {
-  runtime.assertStage(input.stage);
-  const where = { model: input.model, stage: input.stage, version: input.version };
-  const parts = [input.model, input.version, input.stage, input.by];
-  const key = runtime.key(input.idempotencyKey, approve ? 'approve' : 'reject', parts);
-  const policy = approvalPolicyFor(runtime.config, input.model, input.stage);
-  const committed = await commit(runtime, {
-    key,
-    decide: (state) => decideApproval(state, { ...input, key, approve, policy }, runtime.now()),
-  });
-  const { ticket, loaded } = committed;
-  if (ticket?.approval) {
-    const changes = tagChangesFor({ kind: 'approved', ...where, approval: ticket.approval });
-    const early = beforeDeploy(runtime, changes);
-    const warnings = await applyTags(runtime, early, loaded.state);
-    return deployTicket(
-      runtime,
-      ticket,
-      loaded,
-      warnings,
-      changes.filter((change) => !early.includes(change)),
-    );
-  }
-  const result = committed.result as PromotionResult;
-  if (approve || result.outcome !== 'rejected') return { result, loaded };
-  const approval = { by: input.by, ...(input.reason ? { reason: input.reason } : {}) };
-  const changes = tagChangesFor({ kind: 'rejected', ...where, approval });
-  return { result: await mirrored(runtime, result, changes, loaded.state), loaded };
 }
 
 export async function deploy(runtime: PromoterRuntime, input: DeployRequest): Promise<Done<PromotionResult>> {

@@ -5,6 +5,7 @@ import type { ModelshipConfig } from '../config/schema.js';
 import type { LedgerEvent } from '../ledger/events.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { ModelVersion } from '../state/types.js';
+import { settleWaiting } from './approve.js';
 import { stageBoard } from './board.js';
 import * as operations from './operations.js';
 import { reconcile } from './reconcile.js';
@@ -32,9 +33,13 @@ export interface Promoter {
   reject(input: ApproveInput): Promise<PromotionResult>;
   deploy(input: DeployRequest): Promise<PromotionResult>;
   rollback(input: RollbackInput): Promise<PromotionResult>;
+  /** The model's board; records first what the platform decided on versions waiting for approval (`externalApproval`). */
   status(model: string): Promise<StageBoard>;
   history(model: string): Promise<LedgerEvent[]>;
-  /** Finishes or fails every `deploying` entry left by a crashed run (only `filter`'s model/stage when given). */
+  /**
+   * Finishes or fails every `deploying` entry left by a crashed run, then records what the platform
+   * decided on versions waiting for approval (only `filter`'s model/stage when given).
+   */
   reconcile(filter?: { model?: string; stage?: string }): Promise<ReconcileReport[]>;
   /** Subscribes to every event this promoter appends; returns an unsubscribe function. */
   on(listener: EventListener): () => void;
@@ -60,8 +65,9 @@ export function createPromoter(options: PromoterOptions): Promoter {
     deploy: (input) => withBoard(operations.deploy(runtime, input)),
     rollback: (input) => withBoard(operations.rollback(runtime, input)),
     async status(model) {
-      const { state } = await runtime.ledger.load();
-      return stageBoard(state, model, runtime.config.stages);
+      // Decisions taken on the platform are recorded when seen; without `externalApproval` this only reads.
+      const loaded = (await settleWaiting(runtime, { model })).loaded ?? (await runtime.ledger.load());
+      return stageBoard(loaded.state, model, runtime.config.stages);
     },
     async history(model) {
       return (await runtime.ledger.read()).filter((event) => event.model === model);

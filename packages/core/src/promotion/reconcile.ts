@@ -1,8 +1,10 @@
 // Recovery after a crash: every `deploying` left behind is finished or failed by the deploy saga,
-// with what the provider's `status` says (or by deploying again with the stored deploy key).
+// with what the provider's `status` says (or by deploying again with the stored deploy key). Then
+// what the platform decided on versions waiting for approval is recorded (approve.ts).
 import type { DeployResult } from '../contract/provider.js';
 import type { LoadedState } from '../ledger/ledger.js';
 import type { ModelState, StageEntry, StageState } from '../state/types.js';
+import { settleWaiting } from './approve.js';
 import type { DeployTicket } from './decisions/types.js';
 import { failedStates, runDeploySaga } from './deploy-saga.js';
 import type { PromoterRuntime } from './runtime.js';
@@ -77,5 +79,6 @@ export async function reconcile(
       reports.push({ ...where, outcome: 'failed', status: (error as Error).message });
     }
   }
-  return reports;
+  const settled = await settleWaiting(runtime, filter, loaded);
+  return [...reports, ...settled.reports];
 }

@@ -149,6 +149,7 @@ export interface ReconcileReport {
   model: string;
   version: string;
   stage: string;
-  outcome: 'deployed' | 'failed' | 'in-progress';
+  /** `approved` / `rejected`: the platform had decided on a version waiting for approval (recorded). */
+  outcome: 'deployed' | 'failed' | 'in-progress' | 'approved' | 'rejected';
   status?: string;
 }

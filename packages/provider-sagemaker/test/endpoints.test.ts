@@ -5,35 +5,7 @@ import { DescribeEndpointCommand, UpdateEndpointCommand } from '@aws-sdk/client-
 import { ErrorCode, ModelshipError } from '@modelship/core';
 import { failNextUpdate } from '@modelship/testing-sagemaker-endpoints';
 import { describe, expect, it } from 'vitest';
-import { approvedVersion, capturingContext, motoProvider, motoUrl, uniqueName } from './moto.js';
-
-/** A CloudWatch alarm in moto, put into `state` (query protocol; no CloudWatch client needed). */
-async function alarm(name: string, state: 'OK' | 'ALARM') {
-  const send = (params: Record<string, string>) =>
-    // Through the endpoint-lifecycle server: it asks its own moto for alarms, and with several
-    // test projects in one run MODELSHIP_MOTO_URL may name another moto instance.
-    fetch(process.env.MODELSHIP_SAGEMAKER_URL!, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization:
-          'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=0',
-      },
-      body: new URLSearchParams({ Version: '2010-08-01', ...params }).toString(),
-    }).then((r) => expect(r.status).toBe(200));
-  await send({
-    Action: 'PutMetricAlarm',
-    AlarmName: name,
-    MetricName: 'Invocation5XXErrors',
-    Namespace: 'AWS/SageMaker',
-    Statistic: 'Sum',
-    Period: '60',
-    EvaluationPeriods: '1',
-    Threshold: '1',
-    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-  });
-  await send({ Action: 'SetAlarmState', AlarmName: name, StateValue: state, StateReason: 'test' });
-}
+import { approvedVersion, capturingContext, motoProvider, motoUrl, setAlarm, uniqueName } from './moto.js';
 
 async function twoVersions(settings: Parameters<typeof motoProvider>[0] = {}) {
   const group = uniqueName('churn');
@@ -110,7 +82,7 @@ describe('endpoint updates (moto + endpoint lifecycle)', () => {
 
   it('rolls back when an AutoRollbackConfiguration alarm fires during the shift', async () => {
     const name = uniqueName('churn-5xx');
-    await alarm(name, 'ALARM');
+    await setAlarm(name, 'ALARM');
     const { provider, v2, context } = await twoVersions({ deployment: { alarms: [name] } });
     const error = await provider
       .deploy({ model: { name: 'churn', version: '2' }, stage: 'production', refs: v2 }, context)

@@ -97,3 +97,34 @@ export async function approvedVersion(provider: SageMakerProvider, version: stri
     )
   ).refs;
 }
+
+/** A CloudWatch alarm in moto, put into `state` (query protocol: no CloudWatch client in the deps). */
+export async function setAlarm(name: string, state: 'OK' | 'ALARM'): Promise<void> {
+  const send = async (params: Record<string, string>) => {
+    // Through the endpoint-lifecycle server: it asks its own moto for alarms, and with several
+    // test projects in one run MODELSHIP_MOTO_URL may name another moto instance.
+    const response = await fetch(process.env.MODELSHIP_SAGEMAKER_URL!, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=0',
+      },
+      body: new URLSearchParams({ Version: '2010-08-01', ...params }).toString(),
+    });
+    if (response.status !== 200)
+      throw new Error(`${params.Action}: HTTP ${response.status} ${await response.text()}`);
+  };
+  await send({
+    Action: 'PutMetricAlarm',
+    AlarmName: name,
+    MetricName: 'Invocation5XXErrors',
+    Namespace: 'AWS/SageMaker',
+    Statistic: 'Sum',
+    Period: '60',
+    EvaluationPeriods: '1',
+    Threshold: '1',
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+  });
+  await send({ Action: 'SetAlarmState', AlarmName: name, StateValue: state, StateReason: 'test' });
+}

@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentials, motoClients, motoUrl, uniqueName } from './moto.js';
+import { credentials, motoClients, motoUrl, setAlarm, uniqueName } from './moto.js';
 
 const repo = resolve(import.meta.dirname, '../../..');
 const bins = { modelship: 'modelship.js', sagemaker: 'modelship-sagemaker.js' };
@@ -398,31 +398,3 @@ ledger: { type: s3, bucket: ${bucket}, prefix: modelship/ledger/ }
     }, 600_000);
   },
 );
-
-/** A CloudWatch alarm in moto in `state` (query protocol: no CloudWatch client in the deps). */
-async function setAlarm(name: string, state: 'OK' | 'ALARM') {
-  const send = (params: Record<string, string>) =>
-    // Through the endpoint-lifecycle server: it asks its own moto for alarms, and with several
-    // test projects in one run MODELSHIP_MOTO_URL may name another moto instance.
-    fetch(process.env.MODELSHIP_SAGEMAKER_URL!, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization:
-          'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=0',
-      },
-      body: new URLSearchParams({ Version: '2010-08-01', ...params }).toString(),
-    }).then((r) => expect(r.status).toBe(200));
-  await send({
-    Action: 'PutMetricAlarm',
-    AlarmName: name,
-    MetricName: 'Invocation5XXErrors',
-    Namespace: 'AWS/SageMaker',
-    Statistic: 'Sum',
-    Period: '60',
-    EvaluationPeriods: '1',
-    Threshold: '1',
-    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-  });
-  await send({ Action: 'SetAlarmState', AlarmName: name, StateValue: state, StateReason: 'scenario' });
-}

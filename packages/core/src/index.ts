@@ -2,6 +2,27 @@ export * from './config/errors.js';
 export * from './config/load.js';
 export * from './config/schema.js';
 export * from './contract/index.js';
+export { type ChainReport, checkLedgerChain } from './history/chain.js';
+export { type CutPoint, describeCut, isPastCut, parseCutPoint } from './history/cut.js';
+export {
+  type ApprovalDecision,
+  createHistoryBuilder,
+  emptyHistoryLog,
+  gateSummary,
+  type HistoryLog,
+  type PromotionRecord,
+  promotionHistory,
+  stageTenures,
+  type Tenure,
+} from './history/fold.js';
+export {
+  type BatchSource,
+  historyCacheFormat,
+  ledgerHistory,
+  ledgerStateAt,
+  type StateAtResult,
+  type TimeTravelOptions,
+} from './history/replay-cache.js';
 export * from './ledger/checkpoint.js';
 export * from './ledger/errors.js';
 export * from './ledger/events.js';

@@ -20,6 +20,7 @@ import {
   type LedgerSigner,
   parseLedgerPublicKey,
   signatureLine,
+  splitBatch,
 } from './signing.js';
 import { type SnapshotSeal, sealSnapshot, snapshotMatchesChain } from './snapshot-trust.js';
 import { checkChain, parseBatch } from './verify.js';
@@ -165,6 +166,21 @@ export class StoreLedger implements Ledger {
       seq += batch.length;
     }
     return events;
+  }
+
+  /** First seqs of every stored batch, ascending: lets a reader start in the middle of the chain. */
+  async batchStarts(): Promise<number[]> {
+    return (await this.store.listBatches()).sort((a, b) => a - b);
+  }
+
+  /** The batch starting at `firstSeq`: its events (hashes checked), its text, and its signature's key id if any. */
+  async readBatchAt(
+    firstSeq: number,
+  ): Promise<{ events: LedgerEvent[]; text: string; signedBy?: string } | null> {
+    const text = await this.store.readBatch(firstSeq);
+    if (text === null) return null;
+    const keyId = splitBatch(text).signature?.keyId;
+    return { events: parseBatch(text, firstSeq), text, ...(keyId ? { signedBy: keyId } : {}) };
   }
 
   async verify(options: LedgerVerifyOptions = {}): Promise<LedgerVerifyResult> {

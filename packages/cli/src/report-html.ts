@@ -197,32 +197,37 @@ function paged<T>(items: readonly T[], header: string[], row: (item: T) => strin
 }
 
 interface Threshold {
-  stage: string;
+  /** Stages gating on this bound, e.g. `staging, production`. */
+  stages: string[];
   op: string;
   value: number;
 }
 
-/** One SVG line chart per gated metric: the metric of every version, and each stage's threshold. */
+/**
+ * One SVG line chart per gated metric: the metric of every version, and each threshold a metric
+ * gate applied (one line per bound, naming its stages). A challenger gate's metric is charted
+ * too; its bar moves with the champion, so it has no line.
+ */
 function metricCharts(input: HtmlReportInput, model: string, records: readonly PromotionRecord[]): string {
-  const thresholds = new Map<string, Map<string, Threshold>>();
+  const gated = new Map<string, Map<string, Threshold>>();
   for (const record of records)
     for (const gate of record.gates) {
       const i = gate.inputs as Record<string, unknown>;
-      if (gate.kind !== 'metric' || typeof i.metric !== 'string' || typeof i.threshold !== 'number') continue;
-      const forMetric = thresholds.get(i.metric) ?? new Map<string, Threshold>();
-      forMetric.set(`${record.stage} ${i.op} ${i.threshold}`, {
-        stage: record.stage,
-        op: String(i.op ?? ''),
-        value: i.threshold,
-      });
-      thresholds.set(i.metric, forMetric);
+      if ((gate.kind !== 'metric' && gate.kind !== 'challenger') || typeof i.metric !== 'string') continue;
+      const bounds = gated.get(i.metric) ?? new Map<string, Threshold>();
+      gated.set(i.metric, bounds);
+      if (gate.kind !== 'metric' || typeof i.threshold !== 'number') continue;
+      const key = `${i.op} ${i.threshold}`;
+      const bound = bounds.get(key) ?? { stages: [], op: String(i.op ?? ''), value: i.threshold };
+      if (!bound.stages.includes(record.stage)) bound.stages.push(record.stage);
+      bounds.set(key, bound);
     }
-  if (thresholds.size === 0) return '<p>No metric gate has been evaluated for this model.</p>';
+  if (gated.size === 0) return '<p>No metric gate has been evaluated for this model.</p>';
   const versions = Object.values(input.state.models[model]?.versions ?? {}).sort(
     (a, b) => a.number - b.number,
   );
-  return [...thresholds]
-    .map(([metric, lines]) => metricChart(model, metric, versions, [...lines.values()]))
+  return [...gated]
+    .map(([metric, bounds]) => metricChart(model, metric, versions, [...bounds.values()]))
     .join('');
 }
 
@@ -236,6 +241,7 @@ function metricChart(
     .filter((v) => Number.isFinite(v.metrics[metric]))
     .map((v) => ({ id: v.id, value: v.metrics[metric]! }));
   const values = [...points.map((p) => p.value), ...thresholds.map((t) => t.value)];
+  if (values.length === 0) return `<p>No version of ${esc(model)} records ${esc(metric)}.</p>`;
   let [low, high] = [Math.min(...values), Math.max(...values)];
   if (low === high) [low, high] = [low - 1, high + 1];
   const pad = (high - low) * 0.08;
@@ -251,7 +257,7 @@ function metricChart(
   thresholds.forEach((t) => {
     const ty = y(t.value).toFixed(1);
     parts.push(
-      `<g class="threshold"><line x1="${left}" y1="${ty}" x2="${left + width}" y2="${ty}" stroke="#cf222e" stroke-dasharray="6 4"/><text x="${left + width - 4}" y="${Number(ty) - 4}" text-anchor="end" style="fill:#cf222e">${esc(`${t.stage}: ${metric} ${t.op} ${fmt(t.value)}`)}</text></g>`,
+      `<g class="threshold"><line x1="${left}" y1="${ty}" x2="${left + width}" y2="${ty}" stroke="#cf222e" stroke-dasharray="6 4"/><text x="${left + width - 4}" y="${Number(ty) - 4}" text-anchor="end" style="fill:#cf222e">${esc(`${t.stages.join(', ')}: ${metric} ${t.op} ${fmt(t.value)}`)}</text></g>`,
     );
   });
   if (points.length > 1)

@@ -20,6 +20,8 @@ export {
   historyCacheFormat,
   ledgerHistory,
   ledgerStateAt,
+  ledgerTenures,
+  type StageTenures,
   type StateAtResult,
   type TimeTravelOptions,
 } from './history/replay-cache.js';

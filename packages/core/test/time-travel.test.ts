@@ -1,13 +1,16 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  checkLedgerChain,
   createPromoter,
   emptyState,
   InvalidInputError,
   ledgerHistory,
   ledgerStateAt,
+  ledgerTenures,
   openFileLedger,
   type ProviderV1,
   parseCutPoint,
@@ -44,7 +47,7 @@ const provider: ProviderV1 = {
 };
 
 /** A ledger with a clock that ticks one minute per call: v1 → production (approved), v2, then a rollback. */
-async function story(dir: string) {
+async function story(dir: string, signingKey?: string) {
   let minute = 0;
   const promoter = createPromoter({
     config: {
@@ -52,7 +55,7 @@ async function story(dir: string) {
       gates: { staging: { metrics: { accuracy: '>= 0.8' } } },
       approvals: { production: { count: 1 } },
     },
-    ledger: openFileLedger(dir),
+    ledger: openFileLedger(dir, signingKey ? { trust: { signingKey } } : {}),
     provider,
     env: { USER: 'ci' },
     captureProvenance: false,
@@ -130,10 +133,18 @@ describe('time travel over the ledger', () => {
     const cut = parseCutPoint(`#${events.length}`);
     const truth = replay(events, emptyState);
     await ledgerStateAt(ledger, cut, { cacheDir, every: 2 });
-    for (const name of (await readdir(cacheDir)).filter((n) => n.startsWith('state-'))) {
-      const file = join(cacheDir, name);
-      await writeFile(file, (await readFile(file, 'utf8')).replaceAll('"alice"', '"mallory"'));
-    }
+    const edit = async (prefix: string) => {
+      const names = (await readdir(cacheDir)).filter((n) => n.startsWith(prefix));
+      expect(names.length).toBeGreaterThan(2);
+      for (const name of names) {
+        const file = join(cacheDir, name);
+        await writeFile(file, (await readFile(file, 'utf8')).replaceAll('"alice"', '"mallory"'));
+      }
+    };
+    // The events between two cached states, then the states themselves.
+    await edit('events-');
+    expect((await ledgerStateAt(ledger, cut, { cacheDir, every: 2 })).state).toEqual(truth);
+    await edit('state-');
     expect((await ledgerStateAt(ledger, cut, { cacheDir, every: 2 })).state).toEqual(truth);
     // An index naming states of another chain (their hashes are not the ledger's) is not believed.
     const index = JSON.parse(await readFile(join(cacheDir, 'index.json'), 'utf8'));
@@ -164,5 +175,47 @@ describe('time travel over the ledger', () => {
       const walked = await ledgerHistory(ledger, { cacheDir });
       expect(walked.log.records).toEqual(log.records);
     }
+    // One stage's tenures come from the cache while the head has not moved, and from a walk after.
+    expect(await ledgerTenures(ledger, 'm', 'production', { cacheDir })).toEqual({
+      tenures,
+      stages: ['staging', 'production'],
+    });
+    expect((await ledgerTenures(ledger, 'nope', 'production', { cacheDir })).stages).toBeUndefined();
+    const promoter = createPromoter({
+      config: { stages: ['staging', 'production'] },
+      ledger,
+      provider,
+      env: { USER: 'ci' },
+      captureProvenance: false,
+    });
+    await promoter.register({ model: 'm', metrics: { accuracy: 0.95 } });
+    await promoter.promote({ model: 'm', version: 'v3', to: 'staging' });
+    await promoter.promote({ model: 'm', version: 'v3', to: 'production' });
+    const after = await ledgerTenures(ledger, 'm', 'production', { cacheDir });
+    expect(after.tenures.map((t) => `${t.version} ${t.arrival}`)).toEqual([
+      'v1 promotion',
+      'v2 promotion',
+      'v1 rollback',
+      'v3 promotion',
+    ]);
+  });
+
+  it("checks the report's chain now: hashes, links and, with the public key, every signature", async () => {
+    const keys = generateKeyPairSync('ed25519');
+    const signingKey = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const publicKey = keys.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const dir = await tempDir();
+    const ledger = await story(dir, signingKey);
+    const events = await ledger.read();
+    const clean = await checkLedgerChain(ledger, { publicKey });
+    expect(clean).toMatchObject({ ok: true, events: events.length, signaturesChecked: true });
+    expect(clean.head).toEqual({ seq: events.length, hash: events.at(-1)!.hash });
+    expect(clean.signedBatches).toBe(clean.batches);
+    const batches = (await readdir(join(dir, 'ledger'))).filter((name) => name.endsWith('.jsonl')).sort();
+    const edited = join(dir, 'ledger', batches[3]!);
+    await writeFile(edited, (await readFile(edited, 'utf8')).replace('"ci"', '"mallory"'));
+    const broken = await checkLedgerChain(ledger, { publicKey });
+    expect(broken.ok).toBe(false);
+    expect(broken.problems.map((p) => p.kind)).toContain('edited');
   });
 });

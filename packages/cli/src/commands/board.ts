@@ -124,18 +124,12 @@ const stageHistory: CommandRunner = async (command, io) => {
   const model = command.args.model!;
   const stage = String(command.values.stage);
   const { source, options } = historySource(workspace.ledger);
-  const { state, log } = await core.ledgerHistory(source, options);
-  if (!state.models[model]) await assertKnown(workspace, model);
-  const tenures = core.stageTenures(log, model, stage);
+  const { tenures, stages } = await core.ledgerTenures(source, model, stage, options);
+  if (!stages) await assertKnown(workspace, model);
   const format = (command.values.format as string | undefined) ?? (command.json ? 'json' : 'table');
   const gantt = tenureGantt(model, stage, tenures, new Date());
   const document = { model, stage, tenures };
-  const none = `${model} has had no champion in ${stage} (stages with one: ${
-    Object.entries(state.models[model]?.stages ?? {})
-      .filter(([, s]) => s.champion)
-      .map(([name]) => name)
-      .join(', ') || 'none'
-  })`;
+  const none = `${model} has had no champion in ${stage} (stages with one: ${stages?.join(', ') || 'none'})`;
   return {
     exitCode: exitCodes.ok,
     json: { ...document, ...(format === 'mermaid' ? { mermaid: gantt } : {}) },

@@ -1,11 +1,11 @@
 // The verification a report shows: every event's hash, the chain links and, with a public key,
 // every batch's signature — checked now, reading the batches a few at a time in parallel. Unlike
-// `Ledger.verify` it does not replay the events (the report's history already did, through the
-// reducer) nor compare the snapshot.
-import { LedgerIntegrityError, type LedgerProblem } from '../ledger/errors.js';
-import type { LedgerHead } from '../ledger/events.js';
-import { checkBatchSignatures, parseLedgerPublicKey } from '../ledger/signing.js';
-import type { BatchSource } from './replay-cache.js';
+// `Ledger.verify` it neither checks events against the schema nor replays them (the report's
+// history did, through the reducer), nor compares the snapshot: `modelship ledger verify` does.
+import type { LedgerProblem } from '../ledger/errors.js';
+import { hashEvent, type LedgerEvent, type LedgerHead } from '../ledger/events.js';
+import { checkBatchSignatures, parseLedgerPublicKey, splitBatch } from '../ledger/signing.js';
+import type { BatchSource } from './history-cache.js';
 
 export interface ChainReport {
   ok: boolean;
@@ -18,6 +18,12 @@ export interface ChainReport {
   signaturesChecked: boolean;
   problems: LedgerProblem[];
   checkedAt: string;
+}
+
+async function batchText(source: BatchSource, firstSeq: number): Promise<string | null> {
+  if (source.readBatchText) return source.readBatchText(firstSeq);
+  const batch = await source.readBatchAt(firstSeq);
+  return batch ? (batch.text ?? batch.events.map((event) => JSON.stringify(event)).join('\n')) : null;
 }
 
 export async function checkLedgerChain(
@@ -34,16 +40,8 @@ export async function checkLedgerChain(
   let signed = 0;
   for (let i = 0; i < starts.length; i += window) {
     const slice = starts.slice(i, i + window);
-    const batches = await Promise.all(
-      slice.map((start) =>
-        source.readBatchAt(start).catch((error: unknown) => {
-          if (error instanceof LedgerIntegrityError) problems.push(...error.problems);
-          else throw error;
-          return null;
-        }),
-      ),
-    );
-    batches.forEach((batch, j) => {
+    const texts = await Promise.all(slice.map((start) => batchText(source, start)));
+    texts.forEach((text, j) => {
       const start = slice[j]!;
       if (start !== expected)
         problems.push({
@@ -51,25 +49,50 @@ export async function checkLedgerChain(
           kind: start > expected ? 'missing' : 'reordered',
           message: `batch ${start} follows event ${expected - 1}: events are ${start > expected ? 'missing' : 'overlapping'}`,
         });
-      if (!batch) {
-        prev = null;
-        return;
-      }
-      const first = batch.events[0];
-      if (first && start === expected && first.prev !== prev)
-        problems.push({
-          seq: first.seq,
-          id: first.id,
-          kind: 'reordered',
-          message: `event ${first.seq} does not link to the event before it (prev hash differs)`,
-        });
-      if (batch.signedBy) signed += 1;
-      if (key && batch.text !== undefined)
-        problems.push(...checkBatchSignatures([{ firstSeq: start, text: batch.text }], key));
-      const last = batch.events.at(-1);
-      events += batch.events.length;
-      expected = (last?.seq ?? start - 1) + 1;
-      prev = last?.hash ?? prev;
+      if (text === null) return;
+      const { lines, signature } = splitBatch(text);
+      if (signature) signed += 1;
+      if (key) problems.push(...checkBatchSignatures([{ firstSeq: start, text }], key));
+      lines.forEach((line, index) => {
+        const position = start + index;
+        let event: LedgerEvent;
+        try {
+          event = JSON.parse(line) as LedgerEvent;
+        } catch {
+          problems.push({
+            seq: position,
+            kind: 'unreadable',
+            message: `event ${position} is not valid JSON`,
+          });
+          prev = null;
+          return;
+        }
+        const name = `event ${position} (${event.id})`;
+        if (event.seq !== position)
+          problems.push({
+            seq: position,
+            id: event.id,
+            kind: 'reordered',
+            message: `${name} has seq ${event.seq}`,
+          });
+        else if (hashEvent(event) !== event.hash)
+          problems.push({
+            seq: position,
+            id: event.id,
+            kind: 'edited',
+            message: `${name} no longer matches its hash`,
+          });
+        else if (event.prev !== prev)
+          problems.push({
+            seq: position,
+            id: event.id,
+            kind: 'reordered',
+            message: `${name} does not link to the event before it (prev hash differs)`,
+          });
+        prev = event.hash;
+        events += 1;
+      });
+      expected = start + lines.length;
     });
   }
   return {

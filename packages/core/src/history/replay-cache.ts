@@ -1,194 +1,68 @@
-// Time travel over a long ledger without replaying it from event 1 each time: states are kept
-// every `every` events (at batch ends) in a cache directory, and the history log at the furthest
-// point walked. A cache entry is used only if its file matches the digest in the index and its
-// seq/hash are those of the last event of the batch it names; anything else is ignored and
-// rebuilt. The cache is a copy of what the events already say: deleting it only costs time.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// Time travel over a long ledger without replaying it from event 1 each time: a query starts
+// from the newest cached state before its cut (history-cache.ts), replays the cached segment of
+// events after it, and reads ledger batches only past the cache, caching as it goes. The cache is
+// a copy of what the events already say: deleting it only costs time.
 import { LedgerIntegrityError } from '../ledger/errors.js';
 import type { LedgerEvent } from '../ledger/events.js';
 import { reduce } from '../state/reducer.js';
 import { emptyState, type LedgerState } from '../state/types.js';
 import { type CutPoint, isPastCut } from './cut.js';
-import { createHistoryBuilder, type HistoryLog } from './fold.js';
+import { createHistoryBuilder, type HistoryLog, stageTenures, type Tenure } from './fold.js';
+import { type BatchSource, HistoryCache, type Position, type StageTenures } from './history-cache.js';
 
-/** What a ledger offers for reading from the middle of its chain (StoreLedger does). */
-export interface BatchSource {
-  batchStarts(): Promise<number[]>;
-  readBatchAt(firstSeq: number): Promise<{ events: LedgerEvent[]; text?: string; signedBy?: string } | null>;
-}
-
-export const historyCacheFormat = 'modelship.history-cache/v1';
-
-interface CacheEntry {
-  seq: number;
-  hash: string | null;
-  /** First seq of the batch whose last event is `seq`. */
-  batch: number;
-  /** Latest `at` of any event up to `seq` (a time cut at or after it includes them all). */
-  maxAt: string | null;
-  file: string;
-  /** `sha256:` of the file's bytes. */
-  digest: string;
-}
-
-interface CacheIndex {
-  schema: typeof historyCacheFormat;
-  checkpoints: CacheEntry[];
-  /** The state and history log at the furthest point walked. */
-  log?: CacheEntry;
-}
+export { type BatchSource, historyCacheFormat, type StageTenures } from './history-cache.js';
 
 export interface TimeTravelOptions {
   /** Directory of the cache; without one every query replays from event 1. */
   cacheDir?: string;
-  /** Events between two cached states (default 1000). */
+  /** Events between two cached states (default 500). */
   every?: number;
-}
-
-interface Position {
-  state: LedgerState;
-  maxAt: string | null;
-}
-
-const sha256 = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
-const pad = (seq: number) => String(seq).padStart(12, '0');
-
-class HistoryCache {
-  private index: CacheIndex = { schema: historyCacheFormat, checkpoints: [] };
-
-  constructor(
-    private readonly dir: string | undefined,
-    private readonly source: BatchSource,
-  ) {}
-
-  async open(): Promise<void> {
-    if (!this.dir) return;
-    try {
-      const index = JSON.parse(await readFile(join(this.dir, 'index.json'), 'utf8')) as CacheIndex;
-      if (index.schema === historyCacheFormat && Array.isArray(index.checkpoints)) this.index = index;
-    } catch {
-      // No cache yet, or an unreadable one: it is rebuilt as the ledger is walked.
-    }
-  }
-
-  /** Newest cached state at or before the cut, checked against the chain; else the empty state. */
-  async stateBefore(cut: CutPoint | undefined): Promise<Position> {
-    const fits = (entry: CacheEntry) =>
-      !cut ||
-      (cut.kind === 'seq' ? entry.seq <= cut.seq : entry.maxAt === null || Date.parse(entry.maxAt) <= cut.ms);
-    const candidates = [...this.index.checkpoints, ...(this.index.log ? [this.index.log] : [])]
-      .filter(fits)
-      .sort((a, b) => b.seq - a.seq);
-    for (const entry of candidates) {
-      const data = await this.read<{ state: LedgerState }>(entry);
-      if (data) return { state: data.state, maxAt: entry.maxAt };
-    }
-    return { state: emptyState, maxAt: null };
-  }
-
-  async logEntry(): Promise<(Position & { log: HistoryLog }) | undefined> {
-    const entry = this.index.log;
-    const data = entry && (await this.read<{ state: LedgerState; log: HistoryLog }>(entry));
-    return data && entry ? { state: data.state, log: data.log, maxAt: entry.maxAt } : undefined;
-  }
-
-  lastCheckpoint(): number {
-    return Math.max(0, ...this.index.checkpoints.map((entry) => entry.seq));
-  }
-
-  private async read<T>(entry: CacheEntry): Promise<T | undefined> {
-    if (!this.dir) return undefined;
-    try {
-      const text = await readFile(join(this.dir, entry.file), 'utf8');
-      if (sha256(text) !== entry.digest) return undefined;
-      const data = JSON.parse(text) as { state: LedgerState };
-      if (data.state.seq !== entry.seq || data.state.hash !== entry.hash) return undefined;
-      const last = (await this.source.readBatchAt(entry.batch))?.events.at(-1);
-      return last?.seq === entry.seq && last.hash === entry.hash ? (data as T) : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** Best effort, like the ledger's snapshot: a cache that cannot be written only costs time. */
-  async save(kind: 'checkpoint' | 'log', at: Position & { batch: number; log?: HistoryLog }): Promise<void> {
-    if (!this.dir) return;
-    try {
-      await mkdir(this.dir, { recursive: true });
-      const file = kind === 'log' ? 'log.json' : `state-${pad(at.state.seq)}.json`;
-      const text = JSON.stringify(kind === 'log' ? { state: at.state, log: at.log } : { state: at.state });
-      const temp = join(this.dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-      await writeFile(temp, text);
-      await rename(temp, join(this.dir, file));
-      const entry: CacheEntry = {
-        seq: at.state.seq,
-        hash: at.state.hash,
-        batch: at.batch,
-        maxAt: at.maxAt,
-        file,
-        digest: sha256(text),
-      };
-      if (kind === 'log') this.index.log = entry;
-      else this.index.checkpoints = [...this.index.checkpoints.filter((e) => e.seq !== entry.seq), entry];
-      const indexTemp = `${temp}.index`;
-      await writeFile(indexTemp, JSON.stringify(this.index));
-      await rename(indexTemp, join(this.dir, 'index.json'));
-    } catch {
-      // see above
-    }
-  }
 }
 
 const later = (a: string | null, b: string) => (a === null || b > a ? b : a);
 
 /**
- * Reads batches after `from` in order (a few ahead, so a slow store overlaps its reads), until
- * the head or the first event past `cut`. `onBatch` sees the position after each whole batch.
+ * Reads batches after `from` in order (a few ahead, so a slow store overlaps its reads) and
+ * replays them, until the head or until `onBatch` (called after each whole batch) says stop.
  */
 async function walk(
   source: BatchSource,
   from: Position,
-  cut: CutPoint | undefined,
-  onEvent: ((event: LedgerEvent, state: LedgerState, signedBy?: string) => void) | undefined,
-  onBatch: (at: Position & { batch: number }) => Promise<void>,
+  onEvent: (event: LedgerEvent, before: LedgerState, after: LedgerState, signedBy?: string) => void,
+  onBatch: (at: Position & { batch: number }) => Promise<boolean>,
 ): Promise<Position> {
+  // At the head already: one missing file says so, without listing every batch.
+  const next = await source.readBatchAt(from.state.seq + 1);
+  if (next === null) return from;
   const starts = await source.batchStarts();
   let index = starts.findIndex((start) => start > from.state.seq);
   if (index === -1) return from;
   if (starts[index] !== from.state.seq + 1) {
+    const seq = from.state.seq + 1;
     throw new LedgerIntegrityError(
-      `the ledger has no batch starting at event ${from.state.seq + 1} (next is ${starts[index]}); run \`modelship ledger verify\``,
-      [
-        {
-          seq: from.state.seq + 1,
-          kind: 'missing',
-          message: `events from ${from.state.seq + 1} are missing`,
-        },
-      ],
+      `the ledger has no batch starting at event ${seq} (the next starts at ${starts[index]}); run \`modelship ledger verify\``,
+      [{ seq, kind: 'missing', message: `events from ${seq} are missing` }],
     );
   }
   const ahead = 16;
-  const reads = new Map<number, ReturnType<BatchSource['readBatchAt']>>();
-  const fetch = (i: number) => {
-    for (let j = i; j < Math.min(starts.length, i + ahead); j += 1)
-      if (!reads.has(j)) reads.set(j, source.readBatchAt(starts[j]!));
-  };
+  const reads = new Map<number, ReturnType<BatchSource['readBatchAt']>>([[index, Promise.resolve(next)]]);
   let { state, maxAt } = from;
   for (; index < starts.length; index += 1) {
-    fetch(index);
+    for (let j = index; j < Math.min(starts.length, index + ahead); j += 1)
+      if (!reads.has(j)) reads.set(j, source.readBatchAt(starts[j]!));
     const batch = await reads.get(index)!;
     reads.delete(index);
     if (!batch || batch.events[0]?.seq !== state.seq + 1) break;
     for (const event of batch.events) {
-      if (cut && isPastCut(event, cut)) return { state, maxAt };
+      const before = state;
       state = reduce(state, event);
       maxAt = later(maxAt, event.at);
-      onEvent?.(event, state, batch.signedBy);
+      onEvent(event, before, state, batch.signedBy);
     }
-    await onBatch({ state, maxAt, batch: starts[index]! });
+    if (await onBatch({ state, maxAt, batch: starts[index]! })) break;
   }
+  // Reads started ahead and not needed are left to finish; their results are dropped.
+  for (const read of reads.values()) read.catch(() => undefined);
   return { state, maxAt };
 }
 
@@ -204,28 +78,46 @@ export async function ledgerStateAt(
   cut: CutPoint,
   options: TimeTravelOptions = {},
 ): Promise<StateAtResult> {
-  const every = options.every ?? 1000;
+  const every = options.every ?? 500;
   const cache = new HistoryCache(options.cacheDir, source);
   await cache.open();
-  let saved = cache.lastCheckpoint();
+  const start = (await cache.stateBefore(cut)) ?? { state: emptyState, maxAt: null };
+  let { state, maxAt } = start;
   let lastAt: string | null = null;
-  const start = await cache.stateBefore(cut);
+  const segment = await cache.segmentAfter(state);
+  for (const event of segment ?? []) {
+    if (isPastCut(event, cut)) return { state, lastAt: lastAt ?? start.maxAt };
+    state = reduce(state, event);
+    maxAt = later(maxAt, event.at);
+    lastAt = event.at;
+  }
+  // Past the cache: read batches, keeping a state (and the segment leading to it) every `every`
+  // events and wherever one is already cached, so segments always run from state to state. The
+  // walk goes on past the cut to the next state it keeps, so the next query near it reads no batch.
+  const known = cache.checkpointSeqs();
+  const caching = options.cacheDir !== undefined;
+  let segmentFrom = state.seq;
+  let pending: LedgerEvent[] = [];
+  let atCut: StateAtResult | undefined;
   const end = await walk(
     source,
-    start,
-    cut,
-    (event) => {
-      lastAt = event.at;
+    { state, maxAt },
+    (event, before) => {
+      if (!atCut && isPastCut(event, cut))
+        atCut = { state: before, lastAt: lastAt ?? (before.seq > 0 ? start.maxAt : null) };
+      if (!atCut) lastAt = event.at;
+      pending.push(event);
     },
     async (at) => {
-      if (at.state.seq - saved >= every) {
-        saved = at.state.seq;
-        await cache.save('checkpoint', at);
-      }
+      if (at.state.seq - segmentFrom < every && !known.has(at.state.seq))
+        return atCut !== undefined && !caching;
+      await cache.save('checkpoint', { ...at, segmentFrom, segment: pending });
+      segmentFrom = at.state.seq;
+      pending = [];
+      return atCut !== undefined;
     },
   );
-  // A cut landing on a cached state applied no event: its time is that of the state's last event.
-  return { state: end.state, lastAt: lastAt ?? (end.state.seq === start.state.seq ? start.maxAt : null) };
+  return atCut ?? { state: end.state, lastAt: lastAt ?? (end.state.seq > 0 ? start.maxAt : null) };
 }
 
 /** The state and the whole promotion history at the head of the ledger. */
@@ -233,26 +125,51 @@ export async function ledgerHistory(
   source: BatchSource,
   options: TimeTravelOptions = {},
 ): Promise<{ state: LedgerState; log: HistoryLog }> {
-  const every = options.every ?? 1000;
   const cache = new HistoryCache(options.cacheDir, source);
   await cache.open();
   const start = (await cache.logEntry()) ?? { state: emptyState, maxAt: null, log: undefined };
   const builder = createHistoryBuilder(start.log);
-  let saved = cache.lastCheckpoint();
   let last: (Position & { batch: number }) | undefined;
   const end = await walk(
     source,
     start,
-    undefined,
-    (event, state, signedBy) => builder.add(event, state, signedBy),
+    (event, _before, after, signedBy) => builder.add(event, after, signedBy),
     async (at) => {
       last = at;
-      if (at.state.seq - saved >= every) {
-        saved = at.state.seq;
-        await cache.save('checkpoint', at);
-      }
+      return false;
     },
   );
-  if (last) await cache.save('log', { ...last, log: builder.log });
+  if (last) {
+    await cache.save('log', { ...last, log: builder.log });
+    const byStage = new Map<string, { model: string; stage: string; tenures: Tenure[] }>();
+    for (const { model, stage } of builder.log.records) {
+      const key = `${model}\u0000${stage}`;
+      if (!byStage.has(key))
+        byStage.set(key, { model, stage, tenures: stageTenures(builder.log, model, stage) });
+    }
+    for (const [key, group] of byStage) if (group.tenures.length === 0) byStage.delete(key);
+    await cache.saveTenures({ seq: last.state.seq, hash: last.state.hash, batch: last.batch }, byStage);
+  }
   return { state: end.state, log: builder.log };
+}
+
+/** One stage's champions at the head: from the cache when the ledger has not moved, else by a walk. */
+export async function ledgerTenures(
+  source: BatchSource,
+  model: string,
+  stage: string,
+  options: TimeTravelOptions = {},
+): Promise<StageTenures> {
+  const cache = new HistoryCache(options.cacheDir, source);
+  await cache.open();
+  const cached = await cache.tenuresAtHead(model, stage);
+  if (cached) return cached;
+  const { state, log } = await ledgerHistory(source, options);
+  const modelState = state.models[model];
+  return {
+    tenures: stageTenures(log, model, stage),
+    stages: modelState
+      ? Object.keys(modelState.stages).filter((name) => stageTenures(log, model, name).length > 0)
+      : undefined,
+  };
 }

@@ -183,6 +183,24 @@ export class StoreLedger implements Ledger {
     return { events: parseBatch(text, firstSeq), text, ...(keyId ? { signedBy: keyId } : {}) };
   }
 
+  /** The raw text of the batch starting at `firstSeq` (unchecked), or null. */
+  readBatchText(firstSeq: number): Promise<string | null> {
+    return this.store.readBatch(firstSeq);
+  }
+
+  /** Seq and hash of a batch's last event, from its text alone: where a cache checks it is still on the chain. */
+  async batchTail(firstSeq: number): Promise<{ seq: number; hash: string } | null> {
+    const text = await this.store.readBatch(firstSeq);
+    const last = text === null ? undefined : splitBatch(text).lines.at(-1);
+    if (last === undefined) return null;
+    try {
+      const { seq, hash } = JSON.parse(last) as { seq?: unknown; hash?: unknown };
+      return typeof seq === 'number' && typeof hash === 'string' ? { seq, hash } : null;
+    } catch {
+      return null;
+    }
+  }
+
   async verify(options: LedgerVerifyOptions = {}): Promise<LedgerVerifyResult> {
     const firstSeqs = (await this.store.listBatches()).sort((a, b) => a - b);
     const batches: { firstSeq: number; text: string | null }[] = [];

@@ -67,7 +67,7 @@ const statusAt: CommandRunner = async (command, io) => {
   const core = await import('@modelship/core');
   const cut = core.parseCutPoint(String(command.values.at));
   const workspace = await openWorkspace(command, io, { provider: false });
-  const { source, options } = historySource(workspace.ledger);
+  const { source, options } = await historySource(workspace.ledger);
   const { state, lastAt } = await core.ledgerStateAt(source, cut, options);
   if (cut.kind === 'seq' && state.seq < cut.seq)
     throw new UsageError(
@@ -123,7 +123,7 @@ const stageHistory: CommandRunner = async (command, io) => {
   const workspace = await openWorkspace(command, io, { provider: false });
   const model = command.args.model!;
   const stage = String(command.values.stage);
-  const { source, options } = historySource(workspace.ledger);
+  const { source, options } = await historySource(workspace.ledger);
   const { tenures, stages } = await core.ledgerTenures(source, model, stage, options);
   if (!stages) await assertKnown(workspace, model);
   const format = (command.values.format as string | undefined) ?? (command.json ? 'json' : 'table');

@@ -58,12 +58,12 @@ describe.skipIf(!browser.path)(
           expect(box!.width * box!.height, selector).toBeGreaterThan(0);
         }
         const champion = (stage: string) =>
-          page.locator(`#board td.champion[data-stage="${stage}"]`).innerText();
+          page.locator(`#board td.champion[data-stage="${stage}"]`).textContent();
         expect(await champion('staging')).toMatch(/^v2 since /);
         expect(await champion('production')).toMatch(/^v2 since /);
         expect(await page.locator('svg.timeline g.tenure[data-stage="production"]').count()).toBe(2);
         expect(await page.locator('svg.metric-chart circle').count()).toBeGreaterThanOrEqual(2);
-        await expect(page.locator('#verification').innerText()).resolves.toContain('Hash chain intact');
+        await expect(page.locator('#verification').textContent()).resolves.toContain('Hash chain intact');
         await page.screenshot({ path: `${outDir}report.png`, fullPage: true });
         expect(requested).toEqual([url]);
       } finally {

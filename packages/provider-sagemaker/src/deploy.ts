@@ -1,60 +1,33 @@
 // deploy per stage: a Model from the approved model package, an EndpointConfig named after both,
 // then CreateEndpoint, or UpdateEndpoint when the stage's endpoint exists (blue/green: SageMaker
 // shifts traffic once the new fleet is healthy; the previous config is kept for rollback).
-import type { DescribeEndpointCommandOutput, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { DeploymentConfig, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import {
   type DeployInput,
   type DeployResult,
   ErrorCode,
+  InvalidInputError,
   ModelshipError,
   type ProviderContext,
   ProviderError,
-  type StatusResult,
+  type UndeployInput,
+  type UndeployResult,
 } from '@modelship/core';
-import { deploymentConfig } from './deployment-policy.js';
-import { aws, isNotFound } from './errors.js';
-import { resourceName } from './names.js';
-import { describePackage, findPackage } from './registry.js';
-import type { ResolvedSettings } from './settings.js';
-import { mapEndpointStatus } from './status.js';
-import { delay, nextInterval, waitUntil } from './wait.js';
-
-type SageMaker = typeof import('@aws-sdk/client-sagemaker');
-
-/** `<group>-<stage>`, as in the SageMaker MLOps template. */
-export function endpointNameFor(group: string, stage: string): string {
-  return resourceName(group, stage);
-}
+import { delay, nextInterval } from '@modelship/core/provider-kit';
+import { waitUntilSettled } from './client.js';
+import { aws, ifExists, isNotFound } from './errors.js';
+import { describePackage, findPackage, type SageMaker } from './model-packages.js';
+import { endpointNameFor, resourceName } from './names.js';
+import type { DeploymentSettings, ResolvedSettings } from './settings.js';
+import { describeEndpoint, mapEndpointStatus } from './status.js';
 
 /** `…/model-package/<group>/<n>` → `<n>`. */
 function packageVersionOf(arn: string): string {
   return arn.split('/').pop() ?? arn;
 }
 
-async function describeEndpoint(
-  client: SageMakerClient,
-  SM: SageMaker,
-  name: string,
-  context: ProviderContext,
-) {
-  try {
-    return await aws('DescribeEndpoint', `endpoint ${name}`, () =>
-      client.send(new SM.DescribeEndpointCommand({ EndpointName: name }), { abortSignal: context.signal }),
-    );
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
 async function exists(call: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await call();
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
+  return (await ifExists(call().then(() => true))) ?? false;
 }
 
 /** Lookups right after CreateModelPackage may not see it yet (eventual consistency): a few tries. */
@@ -72,7 +45,7 @@ async function eventually<T>(
       throw error;
     });
     if (found !== undefined || attempt >= LOOKUP_ATTEMPTS) return found;
-    await delay(interval, context.signal);
+    await delay(interval, context.signal, 'waiting for the model registry');
     interval = nextInterval(interval, settings.maxPollIntervalMs);
   }
 }
@@ -276,61 +249,64 @@ function waitForEndpoint(
   name: string,
   context: ProviderContext,
 ) {
-  return waitUntil<DescribeEndpointCommandOutput>(
-    {
-      what: `endpoint ${name}`,
-      poll: () =>
-        aws('DescribeEndpoint', `endpoint ${name}`, () =>
-          client.send(new SM.DescribeEndpointCommand({ EndpointName: name }), {
-            abortSignal: context.signal,
-          }),
-        ),
-      done: (e) => mapEndpointStatus(e.EndpointStatus).unified !== 'deploying',
-      describe: (e) => String(e.EndpointStatus),
-      onChange: (e) => context.logger.info(`deploy: endpoint ${name} is ${e.EndpointStatus}`),
-      intervalMs: settings.pollIntervalMs,
-      maxIntervalMs: settings.maxPollIntervalMs,
-      timeoutMs: settings.waitTimeoutMs,
-    },
-    context,
-  );
+  return waitUntilSettled(settings, context, {
+    what: `endpoint ${name}`,
+    describe: () =>
+      aws('DescribeEndpoint', `endpoint ${name}`, () =>
+        client.send(new SM.DescribeEndpointCommand({ EndpointName: name }), {
+          abortSignal: context.signal,
+        }),
+      ),
+    state: (e) => String(e.EndpointStatus),
+    settled: (e) => mapEndpointStatus(e.EndpointStatus).unified !== 'deploying',
+  });
 }
 
-export async function endpointStatus(
+/** Deletes the stage's endpoint; its configs and models are kept, so a later deploy or rollback is quick. */
+export async function undeploy(
   settings: ResolvedSettings,
-  group: string,
-  stage: string,
+  input: UndeployInput,
   context: ProviderContext,
-): Promise<StatusResult> {
+): Promise<UndeployResult> {
   const [client, SM] = await Promise.all([settings.sageMaker(context), import('@aws-sdk/client-sagemaker')]);
-  const name = endpointNameFor(group, stage);
-  const endpoint = await describeEndpoint(client, SM, name, context);
-  if (!endpoint) return { status: { unified: 'unknown', raw: 'NotFound' }, refs: { endpointName: name } };
-  return {
-    status: mapEndpointStatus(endpoint.EndpointStatus),
-    endpoint: name,
-    refs: {
-      endpointName: name,
-      endpointArn: endpoint.EndpointArn ?? '',
-      endpointConfig: endpoint.EndpointConfigName ?? '',
-    },
-  };
-}
-
-export async function deleteEndpoint(
-  settings: ResolvedSettings,
-  group: string,
-  stage: string,
-  context: ProviderContext,
-) {
-  const [client, SM] = await Promise.all([settings.sageMaker(context), import('@aws-sdk/client-sagemaker')]);
-  const name = endpointNameFor(group, stage);
-  try {
-    await aws('DeleteEndpoint', `endpoint ${name}`, () =>
+  const group = input.refs?.modelPackageGroup ?? settings.modelPackageGroup(input.model.name);
+  const name = endpointNameFor(group, input.stage);
+  // Already gone is what was asked for.
+  await ifExists(
+    aws('DeleteEndpoint', `endpoint ${name}`, () =>
       client.send(new SM.DeleteEndpointCommand({ EndpointName: name }), { abortSignal: context.signal }),
-    );
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
+    ),
+  );
   return { refs: { endpointName: name }, warnings: [] };
+}
+
+// A stage's update policy → UpdateEndpoint's DeploymentConfig. The ranges are checked by the
+// settings schema; what depends on two fields at once is checked here.
+/** The DeploymentConfig UpdateEndpoint is sent for `policy` (merged for one stage). */
+export function deploymentConfig(policy: DeploymentSettings, where = 'deployment'): DeploymentConfig {
+  const traffic = policy.traffic ?? 'ALL_AT_ONCE';
+  if (traffic !== 'ALL_AT_ONCE' && policy.stepPercent === undefined)
+    throw new InvalidInputError(`${where}: ${traffic} traffic needs stepPercent (the share moved per step)`);
+  if (traffic === 'LINEAR' && (policy.stepPercent ?? 0) < 10)
+    throw new InvalidInputError(
+      `${where}: LINEAR steps must be 10–50 % of capacity, got ${policy.stepPercent}`,
+    );
+  const size = { Type: 'CAPACITY_PERCENT' as const, Value: policy.stepPercent ?? 0 };
+  return {
+    BlueGreenUpdatePolicy: {
+      TrafficRoutingConfiguration: {
+        Type: traffic,
+        WaitIntervalInSeconds: policy.waitSeconds ?? 0,
+        ...(traffic === 'CANARY' ? { CanarySize: size } : {}),
+        ...(traffic === 'LINEAR' ? { LinearStepSize: size } : {}),
+      },
+      ...(policy.bakeSeconds !== undefined ? { TerminationWaitInSeconds: policy.bakeSeconds } : {}),
+      ...(policy.maxExecutionSeconds !== undefined
+        ? { MaximumExecutionTimeoutInSeconds: policy.maxExecutionSeconds }
+        : {}),
+    },
+    ...(policy.alarms?.length
+      ? { AutoRollbackConfiguration: { Alarms: policy.alarms.map((AlarmName) => ({ AlarmName })) } }
+      : {}),
+  };
 }

@@ -55,10 +55,4 @@ testProvider({
     };
   },
   cleanup: () => rm(dir, { recursive: true, force: true }),
-  // Visible opt-outs from the stricter kit (issue 15): each runs as `it.fails`; whoever closes a gap
-  // removes its line here.
-  knownGaps: {
-    'train-metrics': "moto's training jobs report no final metrics and the fixture gives none",
-    'tag-observed': "status does not report the version's tags (refs.tags) yet",
-  },
 });

@@ -217,11 +217,11 @@ approvals:
 providers:
   sagemaker:
     bucket: ${bucket}
-    role-parameter: ${role}
-    inference-image: 683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1
-    model-package-group: ${group}
-    poll-interval-ms: 10
-    max-attempts: 1
+    roleParameter: ${role}
+    inferenceImage: 683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1
+    modelPackageGroup: ${group}
+    pollIntervalMs: 10
+    maxAttempts: 1
     deployment:
       traffic: ALL_AT_ONCE
       stages:

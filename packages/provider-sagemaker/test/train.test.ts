@@ -10,7 +10,8 @@ import {
 import { ErrorCode, ModelshipError } from '@modelship/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { createSageMakerProvider, flattenMetrics } from '../src/index.js';
+import { createSageMakerProvider } from '../src/index.js';
+import { flattenMetrics } from '../src/train.js';
 import { capturingContext, motoProvider, roleArn, uniqueName } from './moto.js';
 
 const evaluation = { regression_metrics: { mse: { value: 4.2, standard_deviation: 0.3 } } };

@@ -19,9 +19,16 @@ export interface AwsConnection {
   clients: { s3Client?: S3Client; sageMakerClient?: SageMakerClient; ssmClient?: SSMClient };
 }
 
+/** The SageMaker client with the SDK module its commands come from (imported on first use). */
+export interface SageMakerApi {
+  client: SageMakerClient;
+  SM: typeof import('@aws-sdk/client-sagemaker');
+}
+
 export interface AwsClients {
   s3(context: ProviderContext): Promise<S3Client>;
   sageMaker(context: ProviderContext): Promise<SageMakerClient>;
+  sageMakerApi(context: ProviderContext): Promise<SageMakerApi>;
   /** The role ARN an SSM parameter holds; read once (a failed read is tried again next time). */
   roleFromParameter(name: string, context: ProviderContext): Promise<string>;
 }
@@ -45,7 +52,7 @@ export function awsClients(connection: AwsConnection): AwsClients {
   let s3: Promise<S3Client> | undefined;
   let sageMaker: Promise<SageMakerClient> | undefined;
   let role: Promise<string> | undefined;
-  return {
+  const clients: AwsClients = {
     async s3(context) {
       if (s3Client) return s3Client;
       const common = config(context); // throws a clear error before anything is cached
@@ -62,6 +69,13 @@ export function awsClients(connection: AwsConnection): AwsClients {
       );
       return sageMaker;
     },
+    async sageMakerApi(context) {
+      const [client, SM] = await Promise.all([
+        clients.sageMaker(context),
+        import('@aws-sdk/client-sagemaker'),
+      ]);
+      return { client, SM };
+    },
     roleFromParameter(name, context) {
       role ??= (async () => {
         const SSM = await import('@aws-sdk/client-ssm');
@@ -74,6 +88,7 @@ export function awsClients(connection: AwsConnection): AwsClients {
       return role;
     },
   };
+  return clients;
 }
 
 async function readRoleParameter(

@@ -1,7 +1,7 @@
 // deploy per stage: a Model from the approved model package, an EndpointConfig named after both,
 // then CreateEndpoint, or UpdateEndpoint when the stage's endpoint exists (blue/green: SageMaker
 // shifts traffic once the new fleet is healthy; the previous config is kept for rollback).
-import type { DeploymentConfig, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { DeploymentConfig } from '@aws-sdk/client-sagemaker';
 import {
   type DeployInput,
   type DeployResult,
@@ -14,9 +14,9 @@ import {
   type UndeployResult,
 } from '@modelship/core';
 import { delay, nextInterval } from '@modelship/core/provider-kit';
-import { waitUntilSettled } from './client.js';
+import { type SageMakerApi, waitUntilSettled } from './client.js';
 import { aws, ifExists, isNotFound } from './errors.js';
-import { describePackage, findPackage, type SageMaker } from './model-packages.js';
+import { describePackage, findPackage } from './model-packages.js';
 import { endpointNameFor, resourceName } from './names.js';
 import type { DeploymentSettings, ResolvedSettings } from './settings.js';
 import { describeEndpoint, mapEndpointStatus } from './status.js';
@@ -52,26 +52,25 @@ async function eventually<T>(
 
 async function resolvePackage(
   settings: ResolvedSettings,
-  client: SageMakerClient,
-  SM: SageMaker,
+  api: SageMakerApi,
   input: DeployInput,
   context: ProviderContext,
 ) {
-  const group = input.refs.modelPackageGroup ?? settings.modelPackageGroup(input.model.name);
+  const group = settings.group(input);
   const model = { name: input.model.name, version: input.model.version };
   const arn =
     input.refs.modelPackageArn ??
     (await eventually(
       settings,
       context,
-      async () => (await findPackage(client, SM, group, model, context))?.ModelPackageArn,
+      async () => (await findPackage(api, group, model, context))?.ModelPackageArn,
     ));
   if (!arn)
     throw new ModelshipError(
       ErrorCode.NotFound,
       `deploy: ${input.model.name}@${input.model.version} has no model package in group ${group} and no modelPackageArn ref was given; register it first (tag --tag registered), approve it, then deploy`,
     );
-  const pkg = (await eventually(settings, context, () => describePackage(client, SM, arn, context)))!;
+  const pkg = (await eventually(settings, context, () => describePackage(api, arn, context)))!;
   if (pkg.ModelApprovalStatus !== 'Approved')
     throw new ModelshipError(
       ErrorCode.ApprovalRequired,
@@ -86,16 +85,17 @@ export async function deploy(
   input: DeployInput,
   context: ProviderContext,
 ): Promise<DeployResult> {
-  const [client, SM] = await Promise.all([settings.sageMaker(context), import('@aws-sdk/client-sagemaker')]);
-  const group = input.refs.modelPackageGroup ?? settings.modelPackageGroup(input.model.name);
+  const api = await settings.sageMakerApi(context);
+  const { client, SM } = api;
+  const group = settings.group(input);
   const endpointName = endpointNameFor(group, input.stage);
-  let current = await describeEndpoint(client, SM, endpointName, context);
+  let current = await describeEndpoint(api, endpointName, context);
   if (current && mapEndpointStatus(current.EndpointStatus).unified === 'deploying') {
     // SageMaker refuses to change an endpoint in progress ("Cannot update in-progress endpoint").
     context.logger.info(
       `deploy: ${endpointName} is ${current.EndpointStatus}; waiting for it to settle first`,
     );
-    current = await waitForEndpoint(settings, client, SM, endpointName, context);
+    current = await waitForEndpoint(settings, api, endpointName, context);
   }
 
   let configName: string;
@@ -117,7 +117,7 @@ export async function deploy(
   } else {
     // A rollback without a config (what the Promoter sends: the restored version's refs) finds that
     // version's package like any deploy and lands on its kept config below.
-    const resolved = await resolvePackage(settings, client, SM, input, context);
+    const resolved = await resolvePackage(settings, api, input, context);
     const packageArn = resolved.arn;
     arn = packageArn;
     const modelName = resourceName(endpointName, `v${packageVersionOf(packageArn)}`);
@@ -197,7 +197,7 @@ export async function deploy(
     context.logger.info(`deploy: ${endpointName} already runs ${configName}`);
   }
 
-  const final = await waitForEndpoint(settings, client, SM, endpointName, context);
+  const final = await waitForEndpoint(settings, api, endpointName, context);
   const status = mapEndpointStatus(final.EndpointStatus);
   if (status.unified === 'deployed' && final.EndpointConfigName !== configName)
     // DescribeEndpoint: InService with FailureReason set is an update SageMaker rolled back; the
@@ -244,8 +244,7 @@ export async function deploy(
 
 function waitForEndpoint(
   settings: ResolvedSettings,
-  client: SageMakerClient,
-  SM: SageMaker,
+  { client, SM }: SageMakerApi,
   name: string,
   context: ProviderContext,
 ) {
@@ -268,8 +267,9 @@ export async function undeploy(
   input: UndeployInput,
   context: ProviderContext,
 ): Promise<UndeployResult> {
-  const [client, SM] = await Promise.all([settings.sageMaker(context), import('@aws-sdk/client-sagemaker')]);
-  const group = input.refs?.modelPackageGroup ?? settings.modelPackageGroup(input.model.name);
+  const api = await settings.sageMakerApi(context);
+  const { client, SM } = api;
+  const group = settings.group(input);
   const name = endpointNameFor(group, input.stage);
   // Already gone is what was asked for.
   await ifExists(

@@ -1,15 +1,10 @@
 // The model registry's lookups and updates: which package holds a modelship version (filed by
 // modelship, or adopted from the build pipeline), the newest Approved one, and UpdateModelPackage
 // without losing what it does not change.
-import type {
-  DescribeModelPackageCommandOutput,
-  ModelPackageSummary,
-  SageMakerClient,
-} from '@aws-sdk/client-sagemaker';
+import type { DescribeModelPackageCommandOutput, ModelPackageSummary } from '@aws-sdk/client-sagemaker';
 import type { ProviderContext, TagInput } from '@modelship/core';
+import type { SageMakerApi } from './client.js';
 import { aws } from './errors.js';
-
-export type SageMaker = typeof import('@aws-sdk/client-sagemaker');
 
 /**
  * The approval status modelship last wrote (or found when it adopted the package). A status that
@@ -28,12 +23,7 @@ export const TAGS = 'modelship:tags';
 export function packageDescription(model: string, version: string): string {
   return `modelship ${model}@${version}`;
 }
-export async function ensureGroup(
-  client: SageMakerClient,
-  SM: SageMaker,
-  group: string,
-  context: ProviderContext,
-) {
+export async function ensureGroup({ client, SM }: SageMakerApi, group: string, context: ProviderContext) {
   try {
     await aws('CreateModelPackageGroup', `model package group ${group}`, () =>
       client.send(
@@ -50,41 +40,66 @@ export async function ensureGroup(
   }
 }
 
+type ListQuery = { MaxResults: number; ModelApprovalStatus?: 'Approved'; NextToken?: string };
+
+/** One page of the group's packages, newest first. */
+function listPage(api: SageMakerApi, group: string, query: ListQuery, context: ProviderContext) {
+  return aws('ListModelPackages', `model package group ${group}`, () =>
+    api.client.send(
+      new api.SM.ListModelPackagesCommand({
+        ModelPackageGroupName: group,
+        SortBy: 'CreationTime',
+        SortOrder: 'Descending',
+        ...query,
+      }),
+      { abortSignal: context.signal },
+    ),
+  );
+}
+
+/**
+ * The first package `pick` finds, following NextToken to the end. A filtered page can come back
+ * empty with a NextToken (the filter applies after paging; the MLOps template's own lookup loops
+ * on it), so an empty page is not the end.
+ */
+async function findInPages(
+  api: SageMakerApi,
+  group: string,
+  query: ListQuery,
+  context: ProviderContext,
+  pick: (summaries: ModelPackageSummary[]) => ModelPackageSummary | undefined,
+): Promise<ModelPackageSummary | undefined> {
+  let NextToken: string | undefined;
+  do {
+    const page = await listPage(api, group, { ...query, ...(NextToken ? { NextToken } : {}) }, context);
+    const hit = pick(page.ModelPackageSummaryList ?? []);
+    if (hit) return hit;
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return undefined;
+}
+
 /**
  * The package registered for one modelship version: filed by modelship (matched by its
  * description), or adopted from the build pipeline (its metadata names the version).
  */
 export async function findPackage(
-  client: SageMakerClient,
-  SM: SageMaker,
+  api: SageMakerApi,
   group: string,
   model: { name: string; version: string },
   context: ProviderContext,
 ): Promise<ModelPackageSummary | undefined> {
   const description = packageDescription(model.name, model.version);
-  let NextToken: string | undefined;
-  do {
-    const page = await aws('ListModelPackages', `model package group ${group}`, () =>
-      client.send(
-        new SM.ListModelPackagesCommand({
-          ModelPackageGroupName: group,
-          SortBy: 'CreationTime',
-          SortOrder: 'Descending',
-          MaxResults: 100,
-          NextToken,
-        }),
-        { abortSignal: context.signal },
-      ),
-    );
-    const hit = page.ModelPackageSummaryList?.find((p) => p.ModelPackageDescription === description);
-    if (hit) return hit;
-    NextToken = page.NextToken;
-  } while (NextToken);
-  const adopted = await scanForeign(client, SM, group, context, (pkg) => {
-    const meta = pkg.CustomerMetadataProperties ?? {};
-    return meta['modelship:model'] === model.name && meta['modelship:version'] === model.version;
-  });
-  return adopted;
+  const filed = await findInPages(api, group, { MaxResults: 100 }, context, (summaries) =>
+    summaries.find((p) => p.ModelPackageDescription === description),
+  );
+  return (
+    filed ??
+    scanForeign(api, group, context, (pkg) => {
+      const meta = pkg.CustomerMetadataProperties ?? {};
+      return meta['modelship:model'] === model.name && meta['modelship:version'] === model.version;
+    })
+  );
 }
 
 /** Packages of other origin looked at when adopting one, newest first (each costs a Describe). */
@@ -92,62 +107,28 @@ const ADOPTION_SCAN = 25;
 
 /** The newest package of the group not filed by modelship that `match`es, or undefined. */
 async function scanForeign(
-  client: SageMakerClient,
-  SM: SageMaker,
+  api: SageMakerApi,
   group: string,
   context: ProviderContext,
   match: (pkg: DescribeModelPackageCommandOutput) => boolean,
 ) {
-  const page = await aws('ListModelPackages', `model package group ${group}`, () =>
-    client.send(
-      new SM.ListModelPackagesCommand({
-        ModelPackageGroupName: group,
-        SortBy: 'CreationTime',
-        SortOrder: 'Descending',
-        MaxResults: ADOPTION_SCAN,
-      }),
-      { abortSignal: context.signal },
-    ),
-  );
+  const page = await listPage(api, group, { MaxResults: ADOPTION_SCAN }, context);
   for (const summary of page.ModelPackageSummaryList ?? []) {
     if (summary.ModelPackageDescription?.startsWith('modelship ')) continue;
-    const pkg = await describePackage(client, SM, summary.ModelPackageArn!, context);
+    const pkg = await describePackage(api, summary.ModelPackageArn!, context);
     if (match(pkg)) return summary;
   }
   return undefined;
 }
 
-/**
- * The newest Approved package of a group (SortBy CreationTime, Descending), or undefined. A
- * filtered page can come back empty with a NextToken (the filter applies after paging; the
- * MLOps template's own lookup loops on it), so this follows NextToken until a hit or the end.
- */
-export async function latestApprovedPackage(
-  client: SageMakerClient,
+/** The newest Approved package of a group (SortBy CreationTime, Descending), or undefined. */
+export function latestApprovedPackage(
+  api: SageMakerApi,
   group: string,
   context: ProviderContext,
 ): Promise<ModelPackageSummary | undefined> {
-  const SM = await import('@aws-sdk/client-sagemaker');
-  let NextToken: string | undefined;
-  do {
-    const page = await aws('ListModelPackages', `model package group ${group}`, () =>
-      client.send(
-        new SM.ListModelPackagesCommand({
-          ModelPackageGroupName: group,
-          ModelApprovalStatus: 'Approved',
-          SortBy: 'CreationTime',
-          SortOrder: 'Descending',
-          MaxResults: 10,
-          NextToken,
-        }),
-        { abortSignal: context.signal },
-      ),
-    );
-    const hit = page.ModelPackageSummaryList?.[0];
-    if (hit) return hit;
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return undefined;
+  const query = { MaxResults: 10, ModelApprovalStatus: 'Approved' as const };
+  return findInPages(api, group, query, context, (summaries) => summaries[0]);
 }
 
 /**
@@ -156,12 +137,12 @@ export async function latestApprovedPackage(
  * model data or recorded digest is this version's.
  */
 export async function adoptablePackage(
-  client: SageMakerClient,
-  SM: SageMaker,
+  api: SageMakerApi,
   group: string,
   input: TagInput,
   context: ProviderContext,
 ): Promise<string | undefined> {
+  const { client, SM } = api;
   const execution = input.refs.pipelineExecutionArn;
   if (execution) {
     try {
@@ -179,7 +160,7 @@ export async function adoptablePackage(
   const artifacts = new Set([input.refs.modelArtifact, input.refs.modelDataUrl].filter(Boolean));
   const digest = input.refs.manifestDigest;
   if (artifacts.size === 0 && !digest) return undefined;
-  const found = await scanForeign(client, SM, group, context, (pkg) => {
+  const found = await scanForeign(api, group, context, (pkg) => {
     const meta = pkg.CustomerMetadataProperties ?? {};
     if (meta['modelship:version']) return false; // already another version's
     const urls = pkg.InferenceSpecification?.Containers?.map((c) => c.ModelDataUrl) ?? [];
@@ -191,12 +172,7 @@ export async function adoptablePackage(
   return found?.ModelPackageArn;
 }
 
-export function describePackage(
-  client: SageMakerClient,
-  SM: SageMaker,
-  arn: string,
-  context: ProviderContext,
-) {
+export function describePackage({ client, SM }: SageMakerApi, arn: string, context: ProviderContext) {
   return aws('DescribeModelPackage', `model package ${arn}`, () =>
     client.send(new SM.DescribeModelPackageCommand({ ModelPackageName: arn }), {
       abortSignal: context.signal,
@@ -209,13 +185,13 @@ export function describePackage(
  * metadata key are always sent (an emulator may clear omitted fields; SageMaker merges keys).
  */
 export async function updatePackage(
-  client: SageMakerClient,
-  SM: SageMaker,
+  api: SageMakerApi,
   arn: string,
   change: { status?: string; description?: string; metadata?: Record<string, string> },
   context: ProviderContext,
 ) {
-  const current = await describePackage(client, SM, arn, context);
+  const { client, SM } = api;
+  const current = await describePackage(api, arn, context);
   await aws('UpdateModelPackage', arn, () =>
     client.send(
       new SM.UpdateModelPackageCommand({

@@ -1,18 +1,17 @@
 // train with `options.pipeline`: a SageMaker Pipeline, created or updated from a definition when
 // one is given, then executed with the train params as pipeline parameters and waited on.
-import type { DescribePipelineExecutionCommandOutput, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { DescribePipelineExecutionCommandOutput } from '@aws-sdk/client-sagemaker';
 import { InvalidInputError, type ProviderContext, type TrainInput } from '@modelship/core';
-import { waitUntilSettled } from './client.js';
+import { type SageMakerApi, waitUntilSettled } from './client.js';
 import { aws } from './errors.js';
 import { shortHash } from './names.js';
 import type { ResolvedSettings } from './settings.js';
 import { mapPipelineExecutionStatus } from './status.js';
-import { failed, type Run, type SageMaker, stringParams, text } from './train.js';
+import { failed, type Run, stringParams, text } from './train.js';
 
 async function upsertPipeline(
   settings: ResolvedSettings,
-  client: SageMakerClient,
-  SM: SageMaker,
+  { client, SM }: SageMakerApi,
   name: string,
   definition: unknown,
   context: ProviderContext,
@@ -56,16 +55,16 @@ async function readDefinition(path: string): Promise<string> {
 
 export async function runPipeline(
   settings: ResolvedSettings,
-  client: SageMakerClient,
-  SM: SageMaker,
+  api: SageMakerApi,
   input: TrainInput,
   context: ProviderContext,
 ): Promise<Run> {
+  const { client, SM } = api;
   const options = input.options ?? {};
   const name = text(options, 'pipeline')!;
   const definitionFile = text(options, 'pipelineDefinitionFile');
   const definition = definitionFile ? await readDefinition(definitionFile) : options.pipelineDefinition;
-  if (definition !== undefined) await upsertPipeline(settings, client, SM, name, definition, context);
+  if (definition !== undefined) await upsertPipeline(settings, api, name, definition, context);
   const started = await aws('StartPipelineExecution', `pipeline ${name}`, () =>
     client.send(
       new SM.StartPipelineExecutionCommand({

@@ -8,7 +8,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import { InvalidInputError, type ProviderContext } from '@modelship/core';
 import { parseSettings } from '@modelship/core/provider-kit';
 import { z } from 'zod';
-import { type AwsConnection, awsClients } from './client.js';
+import { type AwsConnection, awsClients, type SageMakerApi } from './client.js';
 
 const MIB = 1024 * 1024;
 /** S3's smallest multipart part. */
@@ -141,7 +141,8 @@ export interface ResolvedSettings {
   prefix: string;
   roleArn(context: ProviderContext): Promise<string>;
   inferenceImage(): string;
-  modelPackageGroup(modelName: string): string;
+  /** The model package group of a call: its `modelPackageGroup` ref, else the setting, else the model name. */
+  group(input: { model: { name: string }; refs?: Record<string, string> }): string;
   instanceType: string;
   instanceCount: number;
   partSize: number;
@@ -153,6 +154,7 @@ export interface ResolvedSettings {
   deployment(stage: string): DeploymentSettings;
   s3(context: ProviderContext): Promise<S3Client>;
   sageMaker(context: ProviderContext): Promise<SageMakerClient>;
+  sageMakerApi(context: ProviderContext): Promise<SageMakerApi>;
   /** Safe to show: no credentials. */
   describe(): Record<string, unknown>;
 }
@@ -214,13 +216,14 @@ export function resolveSettings(settings: CheckedSettings): ResolvedSettings {
         'inferenceImage',
         'MODELSHIP_SAGEMAKER_IMAGE',
       ),
-    modelPackageGroup: (modelName) => settings.modelPackageGroup ?? modelName,
+    group: (input) => input.refs?.modelPackageGroup ?? settings.modelPackageGroup ?? input.model.name,
     deployment: (stage) => {
       const { stages, ...common } = settings.deployment ?? {};
       return { ...common, ...stages?.[stage] };
     },
     s3: clients.s3,
     sageMaker: clients.sageMaker,
+    sageMakerApi: clients.sageMakerApi,
     describe: () => ({ ...shown, deployment: settings.deployment }),
   };
 }

@@ -1,19 +1,13 @@
 // SageMaker states → modelship's unified vocabulary, keeping the raw value; and the status verb.
-import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import {
   createStatusMapper,
   type ProviderContext,
   type StatusInput,
   type StatusResult,
 } from '@modelship/core';
+import type { SageMakerApi } from './client.js';
 import { aws, ifExists } from './errors.js';
-import {
-  describePackage,
-  findPackage,
-  latestApprovedPackage,
-  packageTags,
-  type SageMaker,
-} from './model-packages.js';
+import { describePackage, findPackage, latestApprovedPackage, packageTags } from './model-packages.js';
 import { endpointNameFor } from './names.js';
 import type { ResolvedSettings } from './settings.js';
 
@@ -62,13 +56,14 @@ export async function status(
   context: ProviderContext,
 ): Promise<StatusResult> {
   const refs = input.refs ?? {};
-  const group = refs.modelPackageGroup ?? settings.modelPackageGroup(input.model.name);
-  const [client, SM] = await Promise.all([settings.sageMaker(context), import('@aws-sdk/client-sagemaker')]);
+  const group = settings.group(input);
+  const api = await settings.sageMakerApi(context);
+  const { client, SM } = api;
   if (input.stage) {
     const name = endpointNameFor(group, input.stage);
     const [endpoint, tags] = await Promise.all([
-      describeEndpoint(client, SM, name, context),
-      versionTags(client, SM, group, input, context),
+      describeEndpoint(api, name, context),
+      versionTags(api, group, input, context),
     ]);
     const tagRefs: Record<string, string> = tags ? { tags: tags.join(',') } : {};
     if (!endpoint)
@@ -85,7 +80,7 @@ export async function status(
     };
   }
   if (refs.modelPackageArn) {
-    const pkg = await describePackage(client, SM, refs.modelPackageArn, context);
+    const pkg = await describePackage(api, refs.modelPackageArn, context);
     return {
       status: mapModelApprovalStatus(pkg.ModelApprovalStatus),
       refs: { modelPackageArn: refs.modelPackageArn, tags: packageTags(pkg).join(',') },
@@ -112,7 +107,7 @@ export async function status(
     );
     return { status: mapTrainingJobStatus(job.TrainingJobStatus), refs: { trainingJobName: name } };
   }
-  const latest = await latestApprovedPackage(client, group, context);
+  const latest = await latestApprovedPackage(api, group, context);
   return latest?.ModelPackageArn
     ? {
         status: mapModelApprovalStatus(latest.ModelApprovalStatus),
@@ -123,8 +118,7 @@ export async function status(
 
 /** The tags of the version the input names (undefined: no version, or no package for it). */
 async function versionTags(
-  client: SageMakerClient,
-  SM: SageMaker,
+  api: SageMakerApi,
   group: string,
   input: StatusInput,
   context: ProviderContext,
@@ -133,18 +127,13 @@ async function versionTags(
   if (!version) return undefined;
   const arn =
     input.refs?.modelPackageArn ??
-    (await findPackage(client, SM, group, { name: input.model.name, version }, context))?.ModelPackageArn;
+    (await findPackage(api, group, { name: input.model.name, version }, context))?.ModelPackageArn;
   if (!arn) return undefined;
-  const pkg = await ifExists(describePackage(client, SM, arn, context));
+  const pkg = await ifExists(describePackage(api, arn, context));
   return pkg && packageTags(pkg);
 }
 
-export function describeEndpoint(
-  client: SageMakerClient,
-  SM: SageMaker,
-  name: string,
-  context: ProviderContext,
-) {
+export function describeEndpoint({ client, SM }: SageMakerApi, name: string, context: ProviderContext) {
   return ifExists(
     aws('DescribeEndpoint', `endpoint ${name}`, () =>
       client.send(new SM.DescribeEndpointCommand({ EndpointName: name }), { abortSignal: context.signal }),

@@ -1,7 +1,6 @@
 // tag = the SageMaker model registry. A version becomes a model package (always created with an
 // explicit ModelApprovalStatus); approvals and rejections recorded in modelship are mirrored onto
 // it with UpdateModelPackage, and every other tag is kept in its CustomerMetadataProperties.
-import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import {
   ErrorCode,
   type ExternalApproval,
@@ -12,6 +11,7 @@ import {
   type TagInput,
   type TagResult,
 } from '@modelship/core';
+import type { SageMakerApi } from './client.js';
 import { aws } from './errors.js';
 import {
   adoptablePackage,
@@ -21,7 +21,6 @@ import {
   MIRRORED,
   packageDescription,
   packageTags,
-  type SageMaker,
   TAGS,
   updatePackage,
 } from './model-packages.js';
@@ -93,24 +92,24 @@ export async function tagVersion(
   input: TagInput,
   context: ProviderContext,
 ): Promise<TagResult> {
-  const [client, SM] = await Promise.all([settings.sageMaker(context), import('@aws-sdk/client-sagemaker')]);
-  const group = input.refs.modelPackageGroup ?? settings.modelPackageGroup(input.model.name);
+  const api = await settings.sageMakerApi(context);
+  const { client, SM } = api;
+  const group = settings.group(input);
   const description = packageDescription(input.model.name, input.model.version);
   const model = { name: input.model.name, version: input.model.version };
   let arn = input.refs.modelPackageArn;
 
   if (!arn) {
-    await ensureGroup(client, SM, group, context);
-    arn = (await findPackage(client, SM, group, model, context))?.ModelPackageArn;
+    await ensureGroup(api, group, context);
+    arn = (await findPackage(api, group, model, context))?.ModelPackageArn;
   }
   if (!arn) {
-    arn = await adoptablePackage(client, SM, group, input, context);
+    arn = await adoptablePackage(api, group, input, context);
     if (arn) {
       // Adopted: its metadata names the modelship version from now on (findPackage matches on it).
-      const current = await describePackage(client, SM, arn, context);
+      const current = await describePackage(api, arn, context);
       await updatePackage(
-        client,
-        SM,
+        api,
         arn,
         // Whatever it holds now was decided before modelship took it over: not an external decision.
         { metadata: { ...customerMetadata(input), [MIRRORED]: current.ModelApprovalStatus ?? '' } },
@@ -156,16 +155,16 @@ export async function tagVersion(
     );
     arn = created.ModelPackageArn!;
     context.logger.info(`tag: registered ${input.model.name}@${input.model.version} as ${arn}`);
-    if (approval) await decide(client, SM, arn, input, approval, {}, context);
+    if (approval) await decide(api, arn, input, approval, {}, context);
   } else {
-    const current = await describePackage(client, SM, arn, context);
+    const current = await describePackage(api, arn, context);
     const recorded = packageTags({ CustomerMetadataProperties: current.CustomerMetadataProperties });
     const tags = change(recorded);
     const metadata: Record<string, string> =
       tags.join(',') === recorded.join(',') ? {} : { [TAGS]: tags.join(',') };
-    if (approval) await decide(client, SM, arn, input, approval, metadata, context);
+    if (approval) await decide(api, arn, input, approval, metadata, context);
     else if (Object.keys(metadata).length) {
-      await updatePackage(client, SM, arn, { metadata }, context);
+      await updatePackage(api, arn, { metadata }, context);
       context.logger.info(`tag: ${arn} is now tagged ${tags.join(', ') || '(nothing)'}`);
     }
   }
@@ -179,8 +178,7 @@ function withTag(tags: string[], tag: string, action: 'add' | 'remove'): string[
 
 /** Mirrors an approval decision (or its removal) onto the package, with who decided and why. */
 async function decide(
-  client: SageMakerClient,
-  SM: SageMaker,
+  api: SageMakerApi,
   arn: string,
   input: TagInput,
   approval: string,
@@ -191,8 +189,7 @@ async function decide(
     ? `${input.tag} by ${input.approval.by}${input.approval.reason ? `: ${input.approval.reason}` : ''}`
     : `${input.tag} removed`;
   await updatePackage(
-    client,
-    SM,
+    api,
     arn,
     { status: approval, description: who, metadata: { ...metadata, [MIRRORED]: approval } },
     context,
@@ -206,13 +203,12 @@ export async function externalApproval(
   input: ExternalApprovalInput,
   context: ProviderContext,
 ): Promise<ExternalApproval | undefined> {
-  const [client, SM] = await Promise.all([settings.sageMaker(context), import('@aws-sdk/client-sagemaker')]);
-  const group = input.refs.modelPackageGroup ?? settings.modelPackageGroup(input.model.name);
+  const api = await settings.sageMakerApi(context);
+  const group = settings.group(input);
   const arn =
-    input.refs.modelPackageArn ??
-    (await findPackage(client, SM, group, input.model, context))?.ModelPackageArn;
+    input.refs.modelPackageArn ?? (await findPackage(api, group, input.model, context))?.ModelPackageArn;
   if (!arn) return undefined;
-  const pkg = await describePackage(client, SM, arn, context);
+  const pkg = await describePackage(api, arn, context);
   const status = pkg.ModelApprovalStatus;
   if (
     (status !== 'Approved' && status !== 'Rejected') ||

@@ -2,7 +2,7 @@
 // (./pipeline.ts); both waited on with capped backoff. Metrics: the job's FinalMetricDataList
 // (what its MetricDefinitions captured), overlaid by an evaluation.json when one is named.
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { DescribeTrainingJobCommandOutput, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { DescribeTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker';
 import {
   ErrorCode,
   InvalidInputError,
@@ -13,7 +13,7 @@ import {
   type TrainResult,
 } from '@modelship/core';
 import { formatS3Uri, joinS3Key, parseS3Uri } from '@modelship/core/provider-kit';
-import { waitUntilSettled } from './client.js';
+import { type SageMakerApi, waitUntilSettled } from './client.js';
 import { aws, ifExists } from './errors.js';
 import { nameTimestamp, resourceName, shortHash } from './names.js';
 import type { ResolvedSettings } from './settings.js';
@@ -54,10 +54,10 @@ export async function train(
   context: ProviderContext,
 ): Promise<TrainResult> {
   const options = input.options ?? {};
-  const [client, SM] = await Promise.all([settings.sageMaker(context), import('@aws-sdk/client-sagemaker')]);
+  const api = await settings.sageMakerApi(context);
   const run = text(options, 'pipeline')
-    ? await (await import('./pipeline.js')).runPipeline(settings, client, SM, input, context)
-    : await runTrainingJob(settings, client, SM, input, context);
+    ? await (await import('./pipeline.js')).runPipeline(settings, api, input, context)
+    : await runTrainingJob(settings, api, input, context);
   const evaluationUri = text(options, 'evaluationUri');
   const evaluation = evaluationUri
     ? await readEvaluation(await settings.s3(context), fill(evaluationUri, run.placeholders), context)
@@ -98,8 +98,7 @@ export function failed(kind: string, id: string, raw: string, reason: string | u
 
 async function runTrainingJob(
   settings: ResolvedSettings,
-  client: SageMakerClient,
-  SM: SageMaker,
+  { client, SM }: SageMakerApi,
   input: TrainInput,
   context: ProviderContext,
 ): Promise<Run> {

@@ -267,10 +267,8 @@ export async function undeploy(
   input: UndeployInput,
   context: ProviderContext,
 ): Promise<UndeployResult> {
-  const api = await settings.sageMakerApi(context);
-  const { client, SM } = api;
-  const group = settings.group(input);
-  const name = endpointNameFor(group, input.stage);
+  const { client, SM } = await settings.sageMakerApi(context);
+  const name = endpointNameFor(settings.group(input), input.stage);
   // Already gone is what was asked for.
   await ifExists(
     aws('DeleteEndpoint', `endpoint ${name}`, () =>

@@ -23,6 +23,7 @@ export const TAGS = 'modelship:tags';
 export function packageDescription(model: string, version: string): string {
   return `modelship ${model}@${version}`;
 }
+
 export async function ensureGroup({ client, SM }: SageMakerApi, group: string, context: ProviderContext) {
   try {
     await aws('CreateModelPackageGroup', `model package group ${group}`, () =>

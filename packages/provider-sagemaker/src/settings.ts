@@ -121,6 +121,7 @@ type Injected = Pick<
   SageMakerProviderSettings,
   'credentials' | 's3Client' | 'sageMakerClient' | 'ssmClient' | 'env'
 >;
+
 export type CheckedSettings = z.output<typeof settingsSchema> & Injected;
 
 /** Settings given in code are checked like those from flags or a config file; injectables pass through. */

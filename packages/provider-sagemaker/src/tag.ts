@@ -35,6 +35,7 @@ export function approvalStatusForTag(tag: string, action: 'add' | 'remove' = 'ad
   if (tag === 'rejected') return 'Rejected';
   return undefined;
 }
+
 /** CustomerMetadataProperties: digests and provenance, within SageMaker's 256-character values. */
 export function customerMetadata(input: TagInput): Record<string, string> {
   const refs = input.refs;
@@ -87,6 +88,7 @@ export function modelData(input: TagInput) {
     `tag: ${input.model.name}@${input.model.version} has no modelDataUrl, modelDataPrefix or modelArtifact ref; upload (or train) it first and pass the refs that call returned`,
   );
 }
+
 export async function tagVersion(
   settings: ResolvedSettings,
   input: TagInput,

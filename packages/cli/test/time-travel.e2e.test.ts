@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, makeProject, stopServers } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, useProject } from './helpers.js';
 
-const project = makeProject();
+const project = useProject();
 const run = (args: string[], env?: Record<string, string>) =>
   cli(args, { cwd: project.dir, ...(env ? { env } : {}) });
 const hostile = '<img src=x onerror=alert(1)>';
@@ -56,11 +56,6 @@ beforeAll(async () => {
   }
   expect((await run(['rollback', 'm', '--stage', 'production'])).code).toBe(0);
   events = JSON.parse((await run(['history', 'm', '--json'])).stdout).events;
-});
-
-afterAll(async () => {
-  await stopServers(project.dir);
-  project.cleanup();
 });
 
 describe('modelship status --at', () => {

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,6 +146,13 @@ describe('time travel over the ledger', () => {
     expect((await ledgerStateAt(ledger, cut, { cacheDir, every: 2 })).state).toEqual(truth);
     await edit('state-');
     expect((await ledgerStateAt(ledger, cut, { cacheDir, every: 2 })).state).toEqual(truth);
+    // The replay that ignored them wrote them again, and the index vouches for the new files.
+    const rebuilt = JSON.parse(await readFile(join(cacheDir, 'index.json'), 'utf8'));
+    for (const entry of rebuilt.checkpoints) {
+      const text = await readFile(join(cacheDir, entry.file), 'utf8');
+      expect(text).not.toContain('mallory');
+      expect(entry.digest).toBe(`sha256:${createHash('sha256').update(text).digest('hex')}`);
+    }
     // An index naming states of another chain (their hashes are not the ledger's) is not believed.
     const index = JSON.parse(await readFile(join(cacheDir, 'index.json'), 'utf8'));
     for (const entry of index.checkpoints) entry.hash = `sha256:${'0'.repeat(64)}`;

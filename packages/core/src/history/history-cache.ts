@@ -217,7 +217,8 @@ export class HistoryCache {
         digest: sha256(text),
       };
       if (kind === 'log') this.index.log = entry;
-      else if (!this.checkpointSeqs().has(entry.seq)) this.index.checkpoints.push(entry);
+      // An entry at the same seq is replaced: it may be one that no longer checked out.
+      else this.index.checkpoints = [...this.index.checkpoints.filter((e) => e.seq !== entry.seq), entry];
       if (at.segment?.length && at.segmentFrom !== undefined) {
         const segment = {
           from: at.segmentFrom,

@@ -99,6 +99,7 @@ export async function ledgerStateAt(
   let segmentFrom = state.seq;
   let pending: LedgerEvent[] = [];
   let atCut: StateAtResult | undefined;
+  let unsaved: (Position & { batch: number }) | undefined;
   const end = await walk(
     source,
     { state, maxAt },
@@ -109,14 +110,20 @@ export async function ledgerStateAt(
       pending.push(event);
     },
     async (at) => {
-      if (at.state.seq - segmentFrom < every && !known.has(at.state.seq))
+      if (at.state.seq - segmentFrom < every && !known.has(at.state.seq)) {
+        unsaved = at;
         return atCut !== undefined && !caching;
+      }
       await cache.save('checkpoint', { ...at, segmentFrom, segment: pending });
       segmentFrom = at.state.seq;
       pending = [];
+      unsaved = undefined;
       return atCut !== undefined;
     },
   );
+  // A walk that reached the head keeps it too, so queries near the head read no batch next time.
+  if (unsaved && unsaved.state.seq === end.state.seq)
+    await cache.save('checkpoint', { ...unsaved, segmentFrom, segment: pending });
   return atCut ?? { state: end.state, lastAt: lastAt ?? (end.state.seq > 0 ? start.maxAt : null) };
 }
 

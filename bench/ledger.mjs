@@ -237,38 +237,46 @@ const cli = (...args) => [modelship, ...args, '--ledger', longDir];
 const middle = new Date(Date.parse('2026-01-01T00:00:00Z') + (written / 2) * 60_000 + 30_000).toISOString();
 const bare = medianOf(['-e', '0']);
 const longRows = [];
-function row(label, ms, limit) {
+/** `goal`: `{ overNode: ms }` (more than bare node) or `{ total: ms }` (wall time). */
+function row(label, ms, goal) {
+  const met = goal && (goal.overNode !== undefined ? ms - bare < goal.overNode : ms < goal.total);
   longRows.push({
     command: label,
     ms: ms.toFixed(0),
     'over node -e 0 (ms)': (ms - bare).toFixed(0),
-    ...(limit ? { 'goal (ms over node)': `< ${limit}`, met: ms - bare < limit ? 'yes' : 'NO' } : {}),
+    ...(goal
+      ? {
+          goal: goal.overNode !== undefined ? `< ${goal.overNode} over node` : `< ${goal.total} in all`,
+          met: met ? 'yes' : 'NO',
+        }
+      : {}),
   });
 }
 row('node -e 0', bare);
-// The first query walks the ledger once and fills .modelship-style history-cache/ beside it.
+// The first query walks the ledger once and fills history-cache/ beside it; the rest read it.
 row(
   `status --at #${written >> 1} (first: builds the cache)`,
   spawnMs(cli('status', 'm', '--at', `#${written >> 1}`)),
 );
+row(`status --at #${(written >> 1) + 7}`, medianOf(cli('status', 'm', '--at', `#${(written >> 1) + 7}`)), {
+  overNode: 300,
+});
+row(`status --at ${middle}`, medianOf(cli('status', 'm', '--at', middle)), { overNode: 300 });
+const nearHead = `#${written - 3}`;
 row(
-  `status --at #${(written >> 1) + 7}`,
-  medianOf(cli('status', 'm', '--at', `#${(written >> 1) + 7}`)),
-  300,
+  `status --at ${nearHead} (first: extends the cache to the head)`,
+  spawnMs(cli('status', 'm', '--at', nearHead)),
 );
-row(`status --at ${middle}`, medianOf(cli('status', 'm', '--at', middle)), 300);
-row(
-  `status --at #${written - 3} (near the head)`,
-  medianOf(cli('status', 'm', '--at', `#${written - 3}`)),
-  300,
-);
+row(`status --at ${nearHead}`, medianOf(cli('status', 'm', '--at', nearHead)), { overNode: 300 });
 row(
   'history --stage production (first: builds the log)',
   spawnMs(cli('history', 'm', '--stage', 'production')),
 );
-row('history --stage production', medianOf(cli('history', 'm', '--stage', 'production')), 300);
+row('history --stage production', medianOf(cli('history', 'm', '--stage', 'production')), { overNode: 300 });
 const report = join(dir, 'report.html');
-row('report (history cached; chain checked in full)', spawnMs(cli('report', '--out', report)), 5000 - bare);
+row('report (history cached; chain checked in full)', spawnMs(cli('report', '--out', report)), {
+  total: 5000,
+});
 console.log(
   `\nTime travel on a ${written}-event ledger (${processRepeats} runs each, median; whole processes)`,
 );

@@ -1,113 +1,130 @@
-// The metadata service as modelship reaches it: where it is and which headers it wants, from the
-// same places Metaflow itself looks (option, environment, then the Metaflow config file that
-// `outerbounds configure` / `outerbounds service-principal-configure` writes).
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { ErrorCode, type ProviderContext, ProviderError } from '@modelship/core';
-import { parseHeaders, type ResolvedSettings, setting } from './settings.js';
+// Every Metaflow interaction is a Python process: flow commands (`run`, `tag`, `argo-workflows`)
+// and the query helper shipped in ../python, which prints one JSON document.
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  AbortedError,
+  CommandFailedError,
+  type CommandResult,
+  ErrorCode,
+  InvalidInputError,
+  NotFoundError,
+  type ProviderContext,
+  ProviderError,
+  throwIfAborted,
+} from '@modelship/core';
+import { checkMetadataService } from './client.js';
+import { metaflowEnv, metaflowSecrets, type ResolvedSettings } from './settings.js';
 
-export interface MetadataService {
-  url: string;
-  headers: Record<string, string>;
-  timeoutMs: number;
+// src/ and dist/ are both one level below the package root, which ships python/.
+export const helperScript = fileURLToPath(new URL('../python/modelship_metaflow_query.py', import.meta.url));
+const execScript = fileURLToPath(new URL('../python/modelship_metaflow_exec.py', import.meta.url));
+
+export interface PythonCall {
+  args: readonly string[];
+  operation: string;
+  stream?: boolean;
+  env?: Record<string, string | undefined>;
 }
 
-/** `$METAFLOW_HOME/config[_<METAFLOW_PROFILE>].json`, or nothing. */
-function metaflowConfigFile(settings: ResolvedSettings): Record<string, unknown> {
-  const home = setting(settings, undefined, 'METAFLOW_HOME') ?? join(homedir(), '.metaflowconfig');
-  const profile = setting(settings, undefined, 'METAFLOW_PROFILE');
-  try {
-    return JSON.parse(readFileSync(join(home, profile ? `config_${profile}.json` : 'config.json'), 'utf8'));
-  } catch {
-    return {};
-  }
+export function flowPath(settings: ResolvedSettings, file: string): string {
+  return isAbsolute(file) ? file : resolve(settings.cwd, file);
 }
 
-/** A setting as Metaflow resolves it: option, environment, then its config file. */
-function metaflowSetting(
+export async function runPython(
   settings: ResolvedSettings,
-  option: string | undefined,
-  name: string,
-  file: () => Record<string, unknown>,
-): string | undefined {
-  const value = setting(settings, option, name) ?? file()[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-export function metadataService(settings: ResolvedSettings): MetadataService | undefined {
-  let cached: Record<string, unknown> | undefined;
-  const file = () => (cached ??= metaflowConfigFile(settings));
-  const url = metaflowSetting(settings, settings.raw.metadataServiceUrl, 'METAFLOW_SERVICE_URL', file);
-  if (!url) return undefined;
-  const fromFile = file().METAFLOW_SERVICE_HEADERS;
-  const headers = {
-    ...parseHeaders(
-      setting(settings, undefined, 'METAFLOW_SERVICE_HEADERS') ??
-        (typeof fromFile === 'string' ? fromFile : fromFile ? JSON.stringify(fromFile) : undefined),
-    ),
-    ...settings.raw.serviceHeaders,
-  };
-  const apiKey = metaflowSetting(settings, settings.raw.apiKey, 'METAFLOW_SERVICE_AUTH_KEY', file);
-  if (apiKey) headers['x-api-key'] = apiKey;
-  return { url: url.replace(/\/+$/, ''), headers, timeoutMs: settings.raw.serviceTimeoutMs ?? 10_000 };
-}
-
-export function unreachable(service: MetadataService, operation: string, error: unknown): ProviderError {
-  const timedOut = (error as { name?: string }).name === 'TimeoutError';
-  const why = timedOut
-    ? `no answer within ${service.timeoutMs} ms`
-    : String(
-        (error as { cause?: { code?: string; message?: string } }).cause?.code ??
-          (error as { cause?: { message?: string } }).cause?.message ??
-          (error as Error).message,
-      );
-  return new ProviderError(
-    `${operation}: cannot reach the Metaflow metadata service at ${service.url} (${why}; timeout ${service.timeoutMs} ms): check METAFLOW_SERVICE_URL and the network`,
-    { provider: 'metaflow', operation, code: ErrorCode.Provider, isRetryable: true, cause: error },
-  );
-}
-
-/** One request to the service, bounded by its timeout and the caller's signal. */
-export async function serviceFetch(
-  settings: ResolvedSettings,
-  service: MetadataService,
-  path: string,
-  init: RequestInit,
-  operation: string,
+  call: PythonCall,
   context: ProviderContext,
-): Promise<Response> {
-  const fetch = settings.raw.fetch ?? globalThis.fetch;
-  for (const value of Object.values(service.headers)) context.redact.add(value);
-  const signal = AbortSignal.any([context.signal, AbortSignal.timeout(service.timeoutMs)]);
-  try {
-    return await fetch(`${service.url}${path}`, {
-      ...init,
-      headers: { ...service.headers, ...(init.headers as Record<string, string> | undefined) },
-      signal,
+): Promise<CommandResult> {
+  throwIfAborted(context.signal, call.operation);
+  await checkMetadataService(settings, call.operation, context);
+  const env = metaflowEnv(settings);
+  const stream = call.stream ?? true;
+  // Streamed commands are Metaflow's own (run, argo-workflows): their stderr is progress.
+  const args = stream ? [execScript, ...call.args] : call.args;
+  const result = await context.run(settings.python, args, {
+    cwd: settings.cwd,
+    env: { ...env, ...call.env },
+    signal: context.signal,
+    timeoutMs: settings.timeoutMs,
+    secrets: metaflowSecrets(settings),
+    stream,
+  });
+  if (result.aborted) throw new AbortedError(call.operation);
+  if (result.timedOut)
+    throw new ProviderError(`${call.operation} timed out after ${settings.timeoutMs} ms: ${result.command}`, {
+      provider: 'metaflow',
+      operation: call.operation,
+      code: ErrorCode.Timeout,
     });
-  } catch (error) {
-    if (context.signal.aborted) throw error;
-    throw unreachable(service, operation, error);
-  }
+  // The runner reports a program that could not start as no exit code and no output.
+  if (result.exitCode === undefined)
+    throw new InvalidInputError(
+      `${call.operation}: cannot start the Python interpreter "${settings.python}": set the provider setting python (--python, MODELSHIP_METAFLOW_PYTHON) to a Python that has Metaflow installed`,
+    );
+  if (result.failed && /Unknown user/.test(result.stderr + result.stdout))
+    throw new InvalidInputError(
+      `${call.operation}: Metaflow cannot tell who is running it (no user name, or root): set METAFLOW_USER (or the provider setting user, --user), e.g. METAFLOW_USER=ci`,
+    );
+  return result;
 }
 
-const reached = new WeakSet<ResolvedSettings>();
+/** The last lines of stderr without Metaflow's banner, for error messages. */
+export function stderrTail(result: CommandResult, lines = 12): string {
+  return (result.stderr || result.stdout)
+    .split(/\r?\n/)
+    .filter((line) => line.trim() && !/^Metaflow \d|^Project: /.test(line))
+    .slice(-lines)
+    .join('\n');
+}
 
-/**
- * Before the first Python call that talks to the service: Metaflow would retry an unreachable one
- * for half a minute and end in a traceback; one request here says which URL and how long instead.
- */
-export async function checkMetadataService(
+export function commandFailed(result: CommandResult, operation: string): never {
+  const tail = stderrTail(result);
+  if (/No run\b.*\bfound|No such run|not found/i.test(tail))
+    throw new NotFoundError(`${operation}: ${tail.split('\n').pop()?.trim()}`, {
+      details: { command: result.command },
+    });
+  throw new CommandFailedError(result.command, result.exitCode, tail, { details: { operation } });
+}
+
+interface HelperFailure {
+  ok: false;
+  error: { kind: string; message: string };
+}
+
+/** Runs the query helper and returns its JSON; a `not_found` answer becomes NotFoundError. */
+export async function queryHelper<T>(
   settings: ResolvedSettings,
+  args: readonly string[],
   operation: string,
   context: ProviderContext,
-): Promise<void> {
-  if (reached.has(settings)) return;
-  const service = metadataService(settings);
-  if (service) {
-    const response = await serviceFetch(settings, service, '/ping', { method: 'GET' }, operation, context);
-    await response.body?.cancel();
+): Promise<T> {
+  const namespaceArgs = settings.namespace ? ['--namespace', settings.namespace] : [];
+  const result = await runPython(
+    settings,
+    { args: [helperScript, ...args, ...namespaceArgs], operation, stream: false },
+    context,
+  );
+  if (result.failed) commandFailed(result, operation);
+  const line = result.stdout.trim().split('\n').pop() ?? '';
+  let parsed: ({ ok: true } & T) | HelperFailure;
+  try {
+    parsed = JSON.parse(line) as typeof parsed;
+  } catch (error) {
+    throw new ProviderError(
+      `${operation}: the Metaflow query helper printed no JSON: ${line.slice(0, 200)}`,
+      {
+        provider: 'metaflow',
+        operation,
+        cause: error,
+      },
+    );
   }
-  reached.add(settings);
+  if (!parsed.ok) {
+    if (parsed.error.kind === 'not_found') throw new NotFoundError(`${operation}: ${parsed.error.message}`);
+    throw new ProviderError(`${operation}: ${parsed.error.message}`, { provider: 'metaflow', operation });
+  }
+  return parsed;
 }
+
+export const pythonDir = join(helperScript, '..');

@@ -40,9 +40,4 @@ testProvider({
     await emulator.close();
     await model.cleanup();
   },
-  // Visible opt-outs from the stricter kit (issue 15): each runs as `it.fails`; whoever closes a gap
-  // removes its line here.
-  knownGaps: {
-    'tag-observed': "status does not report the version's tags (refs.tags) yet",
-  },
 });

@@ -17,6 +17,26 @@ export function algorithmiaSitePackages(): string {
   return join(lib, python ?? 'python3', 'site-packages');
 }
 
+/** A notebook of code cells at `<dir>/<name>`; returns `name` (train resolves it against the workspace). */
+export function writeNotebook(dir: string, name: string, sources: string[]): string {
+  const cells = sources.map((source, i) => ({
+    cell_type: 'code',
+    id: `c${i}`,
+    metadata: {},
+    execution_count: null,
+    outputs: [],
+    source,
+  }));
+  const doc = {
+    cells,
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  writeFileSync(join(dir, name), JSON.stringify(doc));
+  return name;
+}
+
 export const API_KEY = 'simtesting-fake-api-key';
 export const USER = 'demo';
 export const ALGO = 'housing_price';
@@ -74,15 +94,13 @@ export function providerSettings(scene: Scene) {
     apiAddress: scene.emulator.url,
     username: USER,
     algoName: ALGO,
-    algoRepo: { url: `file://${scene.repoDir}` },
+    algoRepo: `file://${scene.repoDir}`,
     algorithmDir: scene.algorithmDir,
     modelPath: scene.modelPath,
-    origin: {
-      commit: ORIGIN_SHA,
-      repository: 'acme/housing',
-      ref: 'refs/heads/master',
-      commitMessage: 'retrain on more data',
-    },
+    originCommit: ORIGIN_SHA,
+    originRepository: 'acme/housing',
+    originRef: 'refs/heads/master',
+    originCommitMessage: 'retrain on more data',
     pollIntervalMs: 25,
     buildTimeoutMs: 30_000,
     env: {},

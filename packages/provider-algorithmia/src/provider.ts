@@ -1,12 +1,6 @@
 // The factory: wiring only. Each verb lives in its own file and receives the resolved settings, the
 // two API clients and the call's context.
-import type {
-  DeployResult,
-  ProviderContext,
-  ProviderV1,
-  StatusInput,
-  StatusResult,
-} from '@modelship/core';
+import type { DeployResult, ProviderContext, ProviderV1, StatusInput, StatusResult } from '@modelship/core';
 import { capabilitiesExcept } from '@modelship/core/provider-kit';
 import { type AlgorithmiaDeps, DataApi, ManagementApi, officialDataClient } from './client.js';
 import { deploy, type PublishInput, publish } from './deploy.js';

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCode, type ProviderContext, ProviderError } from '@modelship/core';
+import type { ProviderContext } from '@modelship/core';
+import { unreachable } from './errors.js';
 import { parseHeaders, type ResolvedSettings, setting } from './settings.js';
 
 export interface MetadataService {
@@ -51,21 +52,6 @@ export function metadataService(settings: ResolvedSettings): MetadataService | u
   const apiKey = metaflowSetting(settings, settings.raw.apiKey, 'METAFLOW_SERVICE_AUTH_KEY', file);
   if (apiKey) headers['x-api-key'] = apiKey;
   return { url: url.replace(/\/+$/, ''), headers, timeoutMs: settings.raw.serviceTimeoutMs ?? 10_000 };
-}
-
-export function unreachable(service: MetadataService, operation: string, error: unknown): ProviderError {
-  const timedOut = (error as { name?: string }).name === 'TimeoutError';
-  const why = timedOut
-    ? `no answer within ${service.timeoutMs} ms`
-    : String(
-        (error as { cause?: { code?: string; message?: string } }).cause?.code ??
-          (error as { cause?: { message?: string } }).cause?.message ??
-          (error as Error).message,
-      );
-  return new ProviderError(
-    `${operation}: cannot reach the Metaflow metadata service at ${service.url} (${why}; timeout ${service.timeoutMs} ms): check METAFLOW_SERVICE_URL and the network`,
-    { provider: 'metaflow', operation, code: ErrorCode.Provider, isRetryable: true, cause: error },
-  );
 }
 
 /** One request to the service, bounded by its timeout and the caller's signal. */

@@ -2,7 +2,7 @@
 // ./flags.ts, with the action's environment variables) and the `publish` command. Nothing heavy
 // loads before a command runs: --help reads plain data only.
 import { resolve } from 'node:path';
-import type { ProviderSettingsCliSpec } from '@modelship/core';
+import type { ProviderCliSpec } from '@modelship/core';
 // The light errors entry keeps `modelship-<name> --help` from loading core (and zod).
 import { InvalidInputError } from '@modelship/core/errors';
 import { settingFlags } from './flags.js';
@@ -13,7 +13,7 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-export const cliSpec: ProviderSettingsCliSpec<AlgorithmiaProviderSettings> = {
+export const cliSpec: ProviderCliSpec<AlgorithmiaProviderSettings> = {
   name: 'algorithmia',
   summary:
     'Deploy to Algorithmia: notebook training, data collection upload, algorithm repo push, build wait, tests, publish',

@@ -2,7 +2,7 @@
 // its settings as flags (from ./flags.ts, so `--help` names each environment variable) and `select`
 // / `show` for runs. Nothing heavy loads before a command runs: --help reads plain data only.
 import { resolve } from 'node:path';
-import type { ProviderCliOption, ProviderSettingsCliSpec } from '@modelship/core';
+import type { ProviderCliOption, ProviderCliSpec } from '@modelship/core';
 // The light errors entry keeps `modelship-<name> --help` from loading core (and zod).
 import { InvalidInputError } from '@modelship/core/errors';
 import { settingFlags } from './flags.js';
@@ -36,7 +36,7 @@ const runOptions: Record<string, ProviderCliOption> = {
   branch: { type: 'string', description: 'only runs started on this git branch or @project branch' },
 };
 
-export const cliSpec: ProviderSettingsCliSpec<ParsedSettings> = {
+export const cliSpec: ProviderCliSpec<ParsedSettings> = {
   name: 'metaflow',
   summary: 'Metaflow / Outerbounds: flow runs, deployment-candidate tags, production flows on Argo Workflows',
   settings: settingFlags,

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createProviderContext, type Logger, type ProviderContext } from '@modelship/core';
+import { type CapturedContext, capturingContext } from '@modelship/core/testing';
 import { type AlgorithmiaEmulator, startAlgorithmiaEmulator } from '@modelship/testing-algorithmia-emulator';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -107,15 +107,7 @@ export function providerSettings(scene: Scene) {
   };
 }
 
-export function capturing(secrets: string[] = [API_KEY]): { context: ProviderContext; lines: string[] } {
-  const lines: string[] = [];
-  const record = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-    lines.push(`${level} ${message} ${fields ? JSON.stringify(fields) : ''}`);
-  const logger: Logger = {
-    debug: record('debug'),
-    info: record('info'),
-    warn: record('warn'),
-    error: record('error'),
-  };
-  return { context: createProviderContext({ logger, secrets }), lines };
+/** A context that keeps its log lines, redacting the API key (the kit's capturingContext). */
+export function capturing(secrets: string[] = [API_KEY]): CapturedContext {
+  return capturingContext(secrets);
 }

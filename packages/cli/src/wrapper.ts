@@ -2,12 +2,10 @@
 // loaded lazily from `@modelship/provider-<name>/cli`, so `--help` stays cheap.
 import { resolve } from 'node:path';
 import type {
-  AnyProviderCliSpec,
   MappedStatus,
   ProviderCliSpec,
   ProviderContext,
   ProviderRefs,
-  ProviderSettingsCliSpec,
   ProviderV1,
 } from '@modelship/core';
 import { keyValues } from './args.js';
@@ -17,14 +15,7 @@ import { githubActions } from './github.js';
 import { type CliIo, processIo } from './io.js';
 import { createCliProgress } from './progress.js';
 import { createProviderFromSettings } from './provider-settings.js';
-import {
-  argvToWrapperOptions,
-  required,
-  type WrapperInvocation,
-  withConfigFallbacks,
-  withEnvFallbacks,
-  wrapperHelp,
-} from './wrapper-args.js';
+import { argvToWrapperOptions, required, type WrapperInvocation, wrapperHelp } from './wrapper-args.js';
 
 export const providerNames = [
   'local',
@@ -48,11 +39,11 @@ export class ProviderCliUnavailableError extends Error {
 }
 
 /** Loads `cliSpec` from `@modelship/provider-<name>/cli`; a missing subpath is a clear error, not a fake. */
-export async function loadProviderCliSpec(name: string): Promise<AnyProviderCliSpec> {
+export async function loadProviderCliSpec(name: string): Promise<ProviderCliSpec> {
   const specifier = `@modelship/provider-${name}/cli`;
-  let module: { cliSpec?: AnyProviderCliSpec };
+  let module: { cliSpec?: ProviderCliSpec };
   try {
-    module = (await import(specifier)) as { cliSpec?: AnyProviderCliSpec };
+    module = (await import(specifier)) as { cliSpec?: ProviderCliSpec };
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (
@@ -81,11 +72,6 @@ async function cliContext(
   return createProviderContext({ logger, secrets, progress: createCliProgress(io.stderr) });
 }
 
-/** True for specs that carry a settings schema (the form every provider moves to). */
-export function isSettingsSpec(spec: AnyProviderCliSpec): spec is ProviderSettingsCliSpec {
-  return 'settings' in spec && typeof (spec as ProviderSettingsCliSpec).settingsSchema === 'function';
-}
-
 /** `providers.<name>` of the modelship.config found from --config or the working directory. */
 async function providerConfig(
   name: string,
@@ -99,27 +85,6 @@ async function providerConfig(
   return settings && path ? { settings, path } : undefined;
 }
 
-/**
- * Options form (transition path until every provider has a settings schema): flags, then
- * environment, then the config's `providers.<name>` flattened to option strings.
- */
-async function createFromOptions(
-  spec: ProviderCliSpec,
-  invocation: WrapperInvocation,
-  io: CliIo,
-  onSecrets: (secrets: string[]) => void,
-): Promise<{ provider: ProviderV1; values: WrapperInvocation['values'] }> {
-  let values = withEnvFallbacks(spec, invocation.values, io.env);
-  const config = await providerConfig(spec.name, values, io);
-  if (config) values = withConfigFallbacks(spec, values, config.settings, config.path);
-  onSecrets(
-    Object.entries(spec.options)
-      .filter(([name, option]) => option.secret && typeof values[name] === 'string')
-      .map(([name]) => values[name] as string),
-  );
-  return { provider: await spec.create(values, io.env as NodeJS.ProcessEnv), values };
-}
-
 function refsOf(values: WrapperInvocation['values']): ProviderRefs {
   return Object.fromEntries(Object.entries(keyValues(values.ref, 'ref')).map(([k, v]) => [k, String(v)]));
 }
@@ -129,8 +94,8 @@ async function runVerb(
   invocation: WrapperInvocation,
   values: WrapperInvocation['values'],
   context: ProviderContext,
-  spec: AnyProviderCliSpec,
-  settings: Record<string, unknown> | undefined,
+  spec: ProviderCliSpec,
+  settings: Record<string, unknown>,
 ): Promise<unknown> {
   const verb = invocation.verb!;
   const idempotencyKey = values['idempotency-key'] as string | undefined;
@@ -240,7 +205,7 @@ function summarize(verb: string, result: unknown): string {
 
 /** Runs `modelship-<spec.name> <argv>` and resolves the exit code (see exitCodes). */
 export async function runProviderCli(
-  spec: AnyProviderCliSpec,
+  spec: ProviderCliSpec,
   argv: readonly string[],
   io: CliIo = processIo(),
 ): Promise<number> {
@@ -259,21 +224,15 @@ export async function runProviderCli(
     const onSecrets = (found: string[]) => {
       secrets = found.filter((secret) => secret.length >= 4);
     };
-    let provider: ProviderV1;
-    let values = invocation.values;
-    let settings: Record<string, unknown> | undefined;
-    if (isSettingsSpec(spec)) {
-      const config = await providerConfig(spec.name, values, io);
-      ({ provider, settings } = await createProviderFromSettings(spec, {
-        flags: values,
-        env: io.env,
-        cwd: io.cwd,
-        config,
-        onSecrets,
-      }));
-    } else {
-      ({ provider, values } = await createFromOptions(spec, invocation, io, onSecrets));
-    }
+    const { values } = invocation;
+    const config = await providerConfig(spec.name, values, io);
+    const { provider, settings } = await createProviderFromSettings(spec, {
+      flags: values,
+      env: io.env,
+      cwd: io.cwd,
+      config,
+      onSecrets,
+    });
     const context = await cliContext(io, values, secrets);
     const result = await runVerb(provider, invocation, values, context, spec, settings);
     const text = json ? JSON.stringify(result, null, 2) : summarize(invocation.verb!, result);
@@ -321,7 +280,7 @@ export async function runWrapper(
   argv: readonly string[],
   io: CliIo = processIo(),
 ): Promise<number> {
-  let spec: AnyProviderCliSpec;
+  let spec: ProviderCliSpec;
   try {
     spec = await loadProviderCliSpec(name);
   } catch (error) {

@@ -8,8 +8,7 @@ import type { CliIo } from '../io.js';
 import { ledgerTrust } from '../ledger-trust.js';
 import { createCliProgress } from '../progress.js';
 import { createProviderFromSettings } from '../provider-settings.js';
-import { isSettingsSpec, loadProviderCliSpec } from '../wrapper.js';
-import { settingsAsValues } from '../wrapper-args.js';
+import { loadProviderCliSpec } from '../wrapper.js';
 
 export interface Workspace {
   config: ModelshipConfig;
@@ -89,13 +88,9 @@ export async function createProvider(
 ): Promise<ProviderV1> {
   const settings = config.providers[name];
   const spec = await loadProviderCliSpec(name);
-  if (isSettingsSpec(spec)) {
-    const fromConfig = settings && { settings, path: configPath ?? 'modelship.config' };
-    const created = await createProviderFromSettings(spec, { env: io.env, cwd: io.cwd, config: fromConfig });
-    return created.provider;
-  }
-  // Transition path for providers still on the options form.
-  return spec.create(settingsAsValues(settings ?? {}), io.env as NodeJS.ProcessEnv);
+  const fromConfig = settings && { settings, path: configPath ?? 'modelship.config' };
+  const created = await createProviderFromSettings(spec, { env: io.env, cwd: io.cwd, config: fromConfig });
+  return created.provider;
 }
 
 /**

@@ -43,6 +43,11 @@ export const approvalPolicySchema = z.strictObject({
   approvers: z.array(z.string().min(1)).default([]),
   /** May the person who asked for the promotion approve it too? */
   allowSelfApproval: z.boolean().default(false),
+  /**
+   * An OpenSSH allowed_signers file (path from the working directory): every approval must then be
+   * signed (`approve --sign-key`) by a key it lists for the approver's name. SPEC.md, "Signed approvals".
+   */
+  allowedSigners: z.string().min(1).optional(),
 });
 export type ApprovalPolicy = z.infer<typeof approvalPolicySchema>;
 

@@ -6,6 +6,7 @@ import type {
   ProviderV1,
   ProviderWarning,
 } from '../contract/provider.js';
+import type { ApprovalSignature } from '../ledger/events.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { GateReport, ModelVersion, StageEntry } from '../state/types.js';
@@ -28,6 +29,8 @@ export interface PromoterOptions {
   captureProvenance?: boolean;
   /** Mirror decisions to the provider's `promotionTags` (default true; false: tags stay explicit). */
   mirrorTags?: boolean;
+  /** Where relative paths in the config (`approvals.<stage>.allowedSigners`) start (default: process.cwd()). */
+  cwd?: string;
 }
 
 export interface RegisterInput {
@@ -101,6 +104,11 @@ export interface ApproveInput {
   by: string;
   reason?: string;
   idempotencyKey?: string;
+  /**
+   * The approver's SSH signature over `approvalPayload(...)` (see `signApproval`); required where
+   * the stage's approvals name `allowedSigners`. Approvals only: a rejection is never signed.
+   */
+  signature?: ApprovalSignature;
 }
 
 export interface DeployRequest {

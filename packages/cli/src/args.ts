@@ -141,7 +141,25 @@ export const commands = {
   approve: {
     summary: 'approve a version pending approval for a stage',
     positionals: ['model', 'version'],
-    options: approvalDecisionOptions,
+    options: {
+      ...approvalDecisionOptions,
+      'sign-key': {
+        type: 'string',
+        placeholder: 'FILE',
+        description:
+          'sign the approval with this SSH private key (required where approvals.<stage>.allowedSigners is set; passphrase in MODELSHIP_SIGN_KEY_PASSPHRASE)',
+      },
+      'print-payload': {
+        type: 'boolean',
+        description: 'print what to sign (for `ssh-keygen -Y sign -n modelship-approval`) and record nothing',
+      },
+      signature: {
+        type: 'string',
+        placeholder: 'FILE.sig',
+        description:
+          'an SSH signature of the payload FILE that --print-payload printed, made by ssh-keygen -Y sign',
+      },
+    },
     required: ['stage', 'by'],
   },
   reject: {

@@ -33,9 +33,11 @@ export const runLedgerVerify: CommandRunner = async (command, io) => {
       throw new UsageError((error as Error).message);
     }
   }
+  const approvalSigners = await core.approvalSignersFor(workspace.config, io.cwd);
   const report = await workspace.ledger.verify({
     ...(publicKey ? { publicKey } : {}),
     ...(checkpoint ? { checkpoint } : {}),
+    approvalSigners,
   });
   if (report.problems.length === 0) await assertLedgerPresent(workspace.ledgerLocation, report.events);
   const checks = [

@@ -96,6 +96,8 @@ const payloads = {
     replaces: z.string().nullable().optional(),
     rollback: z.boolean().optional(),
     deployKey: z.string().optional(),
+    /** The process running the deploy (host name and pid), so a later call can tell it crashed. */
+    runner: z.looseObject({ host: z.string(), pid: z.number().int() }).optional(),
   }),
   'deploy.succeeded': payload({
     endpoint: z.string().optional(),

@@ -62,6 +62,11 @@ export interface PromoteInput {
   evaluation?: Evaluation;
   /** Compare-and-swap: lose the race (RaceLostError) unless this is the stage's champion (null: none). */
   expectedChampion?: string | null;
+  /**
+   * A deploy to the stage left by a run that is gone is reconciled first when older than this
+   * (`"15m"`; default: config `deploy.staleAfter`, 30m), or at once when its pid is gone on this host.
+   */
+  staleAfter?: string;
 }
 
 /**
@@ -117,6 +122,8 @@ export interface DeployRequest {
   stage: string;
   by?: string;
   idempotencyKey?: string;
+  /** As in `PromoteInput.staleAfter`. */
+  staleAfter?: string;
 }
 
 export interface RollbackInput {
@@ -124,6 +131,8 @@ export interface RollbackInput {
   stage: string;
   by?: string;
   idempotencyKey?: string;
+  /** As in `PromoteInput.staleAfter`. */
+  staleAfter?: string;
 }
 
 export interface ChampionView {

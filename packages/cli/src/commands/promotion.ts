@@ -112,6 +112,7 @@ export const runPromote: CommandRunner = async (command, io) => {
     to: String(command.values.to),
     by: command.values.by as string | undefined,
     evaluation: await readEvaluation(command.values.evaluation as string | undefined, io),
+    staleAfter: command.values['stale-after'] as string | undefined,
     ...(typeof command.values['if-champion'] === 'string'
       ? { expectedChampion: command.values['if-champion'] === 'none' ? null : command.values['if-champion'] }
       : {}),
@@ -172,6 +173,7 @@ export const runDeploy: CommandRunner = async (command, io) => {
     stage: String(command.values.stage),
     by: command.values.by as string | undefined,
     idempotencyKey: command.idempotencyKey,
+    staleAfter: command.values['stale-after'] as string | undefined,
   });
   return outcomeOf(command, workspace, result, io);
 };
@@ -183,6 +185,7 @@ export const runRollback: CommandRunner = async (command, io) => {
     stage: String(command.values.stage),
     by: command.values.by as string | undefined,
     idempotencyKey: command.idempotencyKey,
+    staleAfter: command.values['stale-after'] as string | undefined,
   });
   return outcomeOf(command, workspace, result, io);
 };

@@ -4,9 +4,9 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sshKey, sshKeygenVerify } from '../../core/test/helpers/ssh-keys.js';
-import { makeProject, stopServers } from './helpers.js';
+import { useProject } from './helpers.js';
 import { runInProcess } from './in-process.js';
 
 const config = `version: 1
@@ -21,7 +21,7 @@ approvals:
     allowedSigners: approvers/allowed_signers
 `;
 
-const project = makeProject(config);
+const project = useProject(config);
 const run = (args: string[], env: Record<string, string> = {}) =>
   runInProcess(args, { cwd: project.dir, env });
 let alice: Awaited<ReturnType<typeof sshKey>>;
@@ -54,10 +54,6 @@ beforeAll(async () => {
   alice = await sshKey(join(project.dir, 'approvers'), 'alice');
   mallory = await sshKey(join(project.dir, 'approvers'), 'mallory');
   writeFileSync(join(project.dir, 'approvers', 'allowed_signers'), `alice ${alice.pub}\n`);
-});
-afterAll(async () => {
-  await stopServers(project.dir);
-  project.cleanup();
 });
 
 describe('a stage that takes only signed approvals', () => {

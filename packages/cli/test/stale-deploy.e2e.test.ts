@@ -3,21 +3,18 @@
 // started, so it is recorded failed) and the promote proceeds, with no manual reconcile.
 import { join } from 'node:path';
 import { createPromoter, openFileLedger, type ProviderV1 } from '@modelship/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeProject, stopServers } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerVersions, useProject } from './helpers.js';
 import { runInProcess } from './in-process.js';
 
-const project = makeProject();
+const project = useProject();
 const run = (args: string[]) => runInProcess(args, { cwd: project.dir });
 
 beforeAll(async () => {
-  for (const [name, slope] of [
-    ['a', 2],
-    ['b', 3],
-  ] as const) {
-    const model = project.model(name, slope, 0.9);
-    expect((await run(['register', 'm', '--path', model.path, '--metrics', model.metrics])).code).toBe(0);
-  }
+  await registerVersions(project, 'm', [
+    ['a', 2, 0.9],
+    ['b', 3, 0.9],
+  ]);
   // A run that starts deploying v1 and never finishes (this process stays alive, as a slow CI job would).
   let called = false;
   const hanging = {
@@ -37,10 +34,6 @@ beforeAll(async () => {
   });
   void promoter.promote({ model: 'm', version: 'v1', to: 'staging' });
   while (!called) await new Promise((resolve) => setTimeout(resolve, 5));
-});
-afterAll(async () => {
-  await stopServers(project.dir);
-  project.cleanup();
 });
 
 describe('promote onto a stage left deploying', () => {

@@ -14,21 +14,20 @@ import {
   RaceLostError,
 } from '../src/index.js';
 import { deployStaleness } from '../src/promotion/stale-deploy.js';
+import { fakeProvider } from './helpers/fake-provider.js';
 import { bundleWorker, startWorker } from './helpers/workers.js';
 
 /** Deploys at once (recording each call), or hangs when `hang` names the version; `status` when given. */
 function provider(calls: string[], options: { hang?: string; status?: MappedStatus } = {}): ProviderV1 {
-  return {
-    specificationVersion: 'v1',
-    name: 'recording',
-    capabilities: { deploy: true, status: Boolean(options.status) },
-    deploy: async (input: DeployInput) => {
-      calls.push(`deploy ${input.model.version}@${input.stage}`);
-      if (input.model.version === options.hang) return new Promise(() => {});
-      return { status: { unified: 'deployed', raw: 'LIVE' }, refs: {}, warnings: [] };
-    },
-    ...(options.status ? { status: async () => ({ status: options.status as MappedStatus, refs: {} }) } : {}),
-  } as unknown as ProviderV1;
+  const deploy = async (input: DeployInput) => {
+    calls.push(`deploy ${input.model.version}@${input.stage}`);
+    if (input.model.version === options.hang) return new Promise<never>(() => {});
+    return { status: { unified: 'deployed' as const, raw: 'LIVE' }, refs: {}, warnings: [] };
+  };
+  const status = options.status;
+  return status
+    ? fakeProvider('recording', ['deploy', 'status'], { deploy, status: async () => ({ status, refs: {} }) })
+    : fakeProvider('recording', ['deploy'], { deploy });
 }
 
 let dir: string;

@@ -38,7 +38,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const config = { stages: ['staging', 'production'] };
+const config = { stages: ['staging', 'production'], approvals: { production: { count: 1 } } };
 const promoterFor = (ledgerDir: string, calls: string[], options: Parameters<typeof provider>[1] = {}) =>
   createPromoter({
     ledger: openFileLedger(ledgerDir),
@@ -49,8 +49,13 @@ const promoterFor = (ledgerDir: string, calls: string[], options: Parameters<typ
   });
 
 /** Runs a promote in another process and SIGKILLs it once the provider's deploy was called. */
-async function killedDuringDeploy(ledgerDir: string, version: string, stage: string): Promise<number> {
-  const run = startWorker(worker, [ledgerDir, version, stage]);
+async function killedDuringDeploy(
+  ledgerDir: string,
+  version: string,
+  stage: string,
+  op: 'promote' | 'approve' = 'promote',
+): Promise<number> {
+  const run = startWorker(worker, [ledgerDir, version, stage, op]);
   while (!run.lines.includes('deploying')) {
     if (run.child.exitCode !== null) throw new Error(`worker exited ${run.child.exitCode}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -92,6 +97,23 @@ describe('a deploy left by a run that is gone', () => {
     expect(calls).toEqual(['deploy v1@staging']);
     const board = await promoter.status('m');
     expect(board.stages.find((s) => s.name === 'staging')?.champion?.version).toBe('v1');
+  });
+
+  it('is finished by a retry of the approve whose deploy was killed', async () => {
+    const ledgerDir = join(dir, 'approved');
+    const calls: string[] = [];
+    const promoter = promoterFor(ledgerDir, calls);
+    await promoter.register({ model: 'm', metrics: { r2: 0.8 } });
+    await promoter.promote({ model: 'm', version: 'v1', to: 'staging' });
+    expect((await promoter.promote({ model: 'm', version: 'v1', to: 'production' })).outcome).toBe(
+      'pending-approval',
+    );
+    await killedDuringDeploy(ledgerDir, 'v1', 'production', 'approve');
+    const retried = await promoter.approve({ model: 'm', version: 'v1', stage: 'production', by: 'alice' });
+    expect(['promoted', 'already-done']).toContain(retried.outcome);
+    expect(calls).toEqual(['deploy v1@staging', 'deploy v1@production']);
+    const board = await promoter.status('m');
+    expect(board.stages.find((s) => s.name === 'production')?.champion?.version).toBe('v1');
   });
 });
 

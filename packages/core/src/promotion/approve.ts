@@ -10,6 +10,7 @@ import { type Done, deployTicket, mirrored } from './finish.js';
 import { applyTags, beforeDeploy } from './mirror.js';
 import type { PromoterRuntime } from './runtime.js';
 import { assertSignedApproval } from './signed-approval.js';
+import { recoverStaleDeploy } from './stale-deploy.js';
 import { tagChangesFor } from './tags.js';
 import type { ApproveInput, PromotionResult, ReconcileReport } from './types.js';
 
@@ -90,7 +91,10 @@ async function recordDecision(
   const parts = [input.model, input.version, input.stage, input.by];
   const key = runtime.key(input.idempotencyKey, approve ? 'approve' : 'reject', parts);
   const policy = approvalPolicyFor(runtime.config, input.model, input.stage);
-  const held = from ?? (await runtime.ledger.load());
+  let held = from ?? (await runtime.ledger.load());
+  // A retried approve whose deploy was left by a killed run finishes that deploy first.
+  if (approve)
+    held = (await recoverStaleDeploy(runtime, input, undefined, held)) ?? (await runtime.ledger.load());
   if (approve) await assertSignedApproval(runtime, input, policy, held);
   const signature = approve ? input.signature : undefined;
   const committed = await commit(

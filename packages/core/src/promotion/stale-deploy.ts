@@ -1,8 +1,9 @@
 // A stage left `deploying` by a run that is gone (a killed CI job, a crashed laptop) would make every
-// later promote of that stage lose with exit 3 forever. So before promote, deploy and rollback touch
-// a stage, an entry whose run is gone is reconciled (reconcile.ts: the provider's status, else the
-// deploy again under its stored key) and the call then proceeds. A run is gone when its pid no
-// longer exists on this host, or when it has been deploying longer than `deploy.staleAfter`.
+// later promote of that stage lose with exit 3 forever. So before promote, deploy, rollback and
+// approve touch a stage, an entry whose run is gone is reconciled (reconcile.ts: the provider's
+// status, else the deploy again under its stored key) and the call then proceeds. A run is gone
+// when its pid no longer exists on this host, or when it has been deploying longer than
+// `deploy.staleAfter`.
 import { durationMs } from '../config/schema.js';
 import { InvalidInputError } from '../contract/errors.js';
 import type { LoadedState } from '../ledger/ledger.js';
@@ -51,9 +52,10 @@ export async function recoverStaleDeploy(
   runtime: PromoterRuntime,
   where: { model: string; stage: string },
   staleAfter: string | undefined,
+  from?: LoadedState,
 ): Promise<LoadedState | undefined> {
   const afterMs = staleAfterMs(runtime, staleAfter);
-  const loaded = await runtime.ledger.load();
+  const loaded = from ?? (await runtime.ledger.load());
   const entries = Object.values(loaded.state.models[where.model]?.stages[where.stage]?.entries ?? {});
   const now = new Date(runtime.now());
   const stale = entries

@@ -140,6 +140,7 @@ describe('a stage that takes only signed approvals', () => {
     expect(judged.output).toContain('Good "modelship-approval" signature for alice');
     const verified = await run(['ledger', 'verify']);
     expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    expect(verified.stdout).toContain('approvals in production signed by allowed_signers');
   });
 
   it('accepts a signature ssh-keygen made over --print-payload (agent or hardware keys)', async () => {

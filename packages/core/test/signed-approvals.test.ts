@@ -185,7 +185,7 @@ describe('an approval a stage wants signed', () => {
     await expect(promoter.approve({ ...where, by: 'alice' })).rejects.toMatchObject({
       code: 'invalid_input',
       message: expect.stringMatching(
-        /takes only signed approvals \(approvals\.production\.allowedSigners .*--sign-key/,
+        /takes only signed approvals \(approvals\.production\.allowedSigners: .*--sign-key/,
       ),
     });
     expect(

@@ -26,7 +26,7 @@ import type { ApproveInput } from './types.js';
 /** Reads and parses the allowed_signers file a stage's approvals name (`where` is the config key). */
 export async function readStageSigners(path: string, cwd: string, where: string): Promise<StageSigners> {
   const file = resolve(cwd, path);
-  const source = `${where} (${file})`;
+  const source = `${where}: ${file}`;
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -10,7 +10,7 @@ import type { LoadedState } from '../ledger/ledger.js';
 import { isProcessAlive } from '../ledger/lock.js';
 import type { DeployRunner, StageEntry } from '../state/types.js';
 import { RaceLostError } from './errors.js';
-import { reconcile } from './reconcile.js';
+import { reconcileDeploys } from './reconcile.js';
 import type { PromoterRuntime } from './runtime.js';
 
 export type Staleness = { stale: true; why: string } | { stale: false; until: string };
@@ -68,7 +68,9 @@ export async function recoverStaleDeploy(
     runtime.context.logger.warn(
       `${where.model} ${entry.version} was left deploying to ${where.stage} (${staleness.stale ? staleness.why : ''}); reconciling it first`,
     );
-  const reports = await reconcile(runtime, where);
+  // Deploys only: recording the platform's approvals (reconcile's second half) would approve, and
+  // an approve comes back here.
+  const { reports } = await reconcileDeploys(runtime, where);
   for (const report of reports) {
     if (report.outcome === 'in-progress')
       throw new RaceLostError(

@@ -142,7 +142,15 @@ export async function openWorkspace(
         ? await createProvider(providerName(command, config), config, io, path)
         : undefined;
   const notifiers = core.createNotifiers(config.notifiers, { env: io.env, redact: context.redact });
-  const promoter = core.createPromoter({ config, ledger, provider, context, env: io.env, notifiers });
+  const promoter = core.createPromoter({
+    config,
+    ledger,
+    provider,
+    context,
+    env: io.env,
+    notifiers,
+    cwd: io.cwd,
+  });
   openPromoters.add(promoter);
   return {
     config,

@@ -47,6 +47,12 @@ export { defaultActor, defaultIdempotencyKey } from './promotion/idempotency.js'
 export { createPromoter, type EventListener, type Promoter } from './promotion/promoter.js';
 export { type TagChange, type TaggedOutcome, tagChangesFor } from './promotion/tags.js';
 export * from './promotion/types.js';
+export {
+  type RegisterFromPathInput,
+  type RegisterFromPathResult,
+  registerFromPath,
+} from './register/from-path.js';
+export { readMetricsFile } from './register/metrics.js';
 export * from './state/errors.js';
 export { entryStatus, reduce, replay } from './state/reducer.js';
 export { allowedTransitions, assertTransition, canTransition } from './state/transitions.js';

@@ -16,7 +16,6 @@ export type {
 } from './ledger/ledger.js';
 export { isProcessAlive, LedgerLockedError } from './ledger/lock.js';
 export { createMemoryLedger } from './ledger/memory-ledger.js';
-export { createS3Ledger, S3Ledger, type S3LedgerOptions } from './ledger/s3-ledger.js';
 export {
   type BatchSignature,
   batchSignatureSchemaId,

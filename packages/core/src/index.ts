@@ -18,7 +18,6 @@ export type {
 } from './ledger/ledger.js';
 export { isProcessAlive, LedgerLockedError } from './ledger/lock.js';
 export { createMemoryLedger } from './ledger/memory-ledger.js';
-export { createS3Ledger, S3Ledger, type S3LedgerOptions } from './ledger/s3-ledger.js';
 export {
   type BatchSignature,
   batchSignatureSchemaId,
@@ -58,6 +57,12 @@ export { createPromoter, type EventListener, type Promoter } from './promotion/p
 export { approvalSignersFor, signApproval } from './promotion/signed-approval.js';
 export { type TagChange, type TaggedOutcome, tagChangesFor } from './promotion/tags.js';
 export * from './promotion/types.js';
+export {
+  type RegisterFromPathInput,
+  type RegisterFromPathResult,
+  registerFromPath,
+} from './register/from-path.js';
+export { readMetricsFile } from './register/metrics.js';
 export * from './state/errors.js';
 export { entryStatus, reduce, replay } from './state/reducer.js';
 export { allowedTransitions, assertTransition, canTransition } from './state/transitions.js';

@@ -94,7 +94,7 @@ export type Manifest = z.infer<typeof manifestSchema>;
 
 export type ManifestFormat = 'modelship' | 'algorithmia';
 
-/** JSON Schema (draft 2020-12) of both formats, as committed under packages/manifest/schema/. */
+/** JSON Schema (draft 2020-12) of both formats, as shipped in this package's schema/ folder. */
 export function manifestJsonSchemas(): Record<ManifestFormat, Record<string, unknown>> {
   return {
     modelship: {

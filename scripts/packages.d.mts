@@ -7,3 +7,4 @@ export function packAll(destination: string | null): {
   unpackedSize: number;
   files: { path: string; size: number }[];
 }[];
+export function refusedInTarball(path: string): string | undefined;

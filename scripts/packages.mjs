@@ -34,3 +34,15 @@ export function packAll(destination) {
   if (packed.status !== 0) throw new Error(`npm pack failed (exit ${packed.status}):\n${packed.stderr}`);
   return JSON.parse(packed.stdout);
 }
+
+/**
+ * Why a packed file of a published package must not ship, or undefined when it may. Sources stay
+ * out: the source maps in dist/ embed them (`sourcesContent`), and no declaration maps point at them.
+ */
+export function refusedInTarball(path) {
+  if (/(^|\/)(emulators?|doubles?)(\/|$)/i.test(path) || /(emulator|double)[^/]*\.[cm]?[jt]s$/i.test(path))
+    return `${path} is test-platform code; it belongs in a private packages/testing/* package`;
+  if (/^(src|test|tests)\//.test(path) || /\.(test|spec)\.[cm]?[jt]sx?$/.test(path))
+    return `${path} is source or test code; the tarball ships dist/, whose source maps embed the sources`;
+  return undefined;
+}

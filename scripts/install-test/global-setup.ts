@@ -16,7 +16,7 @@ export interface InstallContext {
   work: string;
   apps: { cli: string; verify: string; docs: string };
   venvPython: string;
-  packed: Omit<Packed, 'files'>[];
+  packed: (Omit<Packed, 'files'> & { paths: string[] })[];
   sizes: Record<'cli' | 'verify', { bytes: number; packages: number }>;
 }
 
@@ -56,7 +56,7 @@ export default async function setup(project: TestProject) {
     work,
     apps,
     venvPython,
-    packed: packed.map(({ files: _files, ...rest }) => rest),
+    packed: packed.map(({ files, ...rest }) => ({ ...rest, paths: files.map((file) => file.path) })),
     sizes,
   };
   project.provide('install', context);

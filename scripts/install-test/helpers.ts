@@ -68,6 +68,7 @@ export function writeStrictTsconfig(dir: string, files: string[]) {
     strict: true,
     skipLibCheck: false,
     outDir: 'out',
+    rootDir: '.',
     types: ['node'],
     typeRoots: [join(repoRoot, 'node_modules', '@types')],
   };

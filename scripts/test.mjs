@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // `npm test`: installs the test peers on first use, builds every package, then runs the whole
 // vitest suite and the Python suites. Reports land in .reports/ for .ci/run to count.
-// The peer install (mostly network) overlaps the build, and the pack-and-install test (mostly npm
-// and pip) overlaps vitest: on a 2-core CI machine that saves minutes.
+// The peer install (mostly network) overlaps the build; the pack-and-install test (mostly npm and
+// pip) and the unit projects under Node 22 and 24 overlap the main vitest run.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { venvBin } from './peers.mjs';
+import { nodePeers, venvBin } from './peers.mjs';
 
 const reports = '.reports';
 rmSync(reports, { recursive: true, force: true });
@@ -55,6 +55,9 @@ if (wholeSuite) {
   background.push(
     start('install', 'npx', ['vitest', 'run', '--config', 'scripts/install-test/vitest.config.ts']),
   );
+  // The unit projects under Node 22 and 24 (the main run covers the Node running this, 20.19+).
+  expected.push(...Object.values(nodePeers).map((spec) => `vitest-node${/@(\d+)\./.exec(spec)[1]}.json`));
+  background.push(start('node-versions', process.execPath, ['scripts/test-node-versions.mjs']));
 }
 // summarize-tests.mjs counts a report that never appeared as a failure.
 writeFileSync(join(reports, 'expected.json'), JSON.stringify(expected));

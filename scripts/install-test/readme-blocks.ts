@@ -1,6 +1,7 @@
 // Code blocks of a README, as the docs test runs them. A fence's info string is the language and,
 // after it, words for the harness: `norun` marks a block that cannot run here (a synopsis, a
-// transcript, a command that needs a real cloud account); it is reported as a skipped test.
+// command that needs a real cloud account); it is reported as a skipped test. A `console` block is
+// a transcript: its `$ ` lines run in one shell and each must print what follows it.
 
 export type BlockKind = 'script' | 'shell';
 
@@ -43,8 +44,7 @@ export function codeBlocks(markdown: string): CodeBlock[] {
         .slice(i + 1, end)
         .map((line) => (line.startsWith(indent!) ? line.slice(indent!.length) : line))
         .join('\n');
-      // A console transcript is never run as it stands: its output lines are not commands.
-      const run = !rest.split(/\s+/).includes('norun') && lang !== 'console';
+      const run = !rest.split(/\s+/).includes('norun');
       blocks.push({ kind, lang, line: i + 1, code, run });
     }
     i = end;
@@ -67,4 +67,33 @@ export function shellScript(code: string): string {
     );
   });
   return ['set -eo pipefail', ...body, ''].join('\n');
+}
+
+const marker = '@@modelship-readme-step@@';
+
+/**
+ * A `console` transcript as a bash script that runs every `$ ` command in one shell (so `echo $?`
+ * sees the previous command), each followed by a marker line; `expected` is each command's output.
+ */
+export function consoleSession(code: string): { script: string; commands: string[]; expected: string[] } {
+  const commands: string[] = [];
+  const expected: string[] = [];
+  for (const line of code.split('\n')) {
+    if (line.startsWith('$ ')) {
+      commands.push(line.slice(2));
+      expected.push('');
+    } else if (commands.length > 0) expected[expected.length - 1] += `${line}\n`;
+  }
+  const script = commands
+    .map((command) => `${command} 2>&1; status=$?; echo ${marker}; (exit $status)`)
+    .join('\n');
+  return { script: `${script}\n`, commands, expected: expected.map((output) => output.trimEnd()) };
+}
+
+/** The output of each command of a `consoleSession` script, split at the markers. */
+export function sessionOutputs(stdout: string): string[] {
+  return stdout
+    .split(`${marker}\n`)
+    .slice(0, -1)
+    .map((output) => output.trimEnd());
 }

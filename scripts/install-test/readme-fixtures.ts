@@ -2,8 +2,9 @@
 // script), by package folder. Each README's blocks then run in order in one directory, so a later
 // block sees what an earlier one made — as a reader following along would.
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { repoRoot } from '../packages.mjs';
 import { bin, linearModel } from './helpers.js';
 
 type Fixture = (dir: string, app: string) => void;
@@ -26,6 +27,9 @@ export const readmeFixtures: Record<string, Fixture> = {
     const args = ['create', 'model', '--out', manifest, '--sign-key', join('keys', 'release.pem')];
     const created = bin(app, 'modelship-manifest', args, { cwd: dir });
     if (created.code !== 0) throw new Error(`manifest fixture: ${created.stderr}`);
+    // The transcript's tampered model: the real Algorithmia demo files the shared vectors use.
+    for (const file of ['tampered-model_manifest.json', 'tampered-model.pkl'])
+      copyFileSync(join(repoRoot, 'spec', 'manifest', 'fixtures', 'algorithmia', file), join(dir, file));
   },
   core: modelFolder,
   // The reader's training script: what `modelship train -- python train.py` runs.

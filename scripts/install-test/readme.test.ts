@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { publishedPackages, repoRoot } from '../packages.mjs';
 import { bin, exec, type Ran, tsc, writeStrictTsconfig } from './helpers.js';
-import { codeBlocks, shellScript } from './readme-blocks.js';
+import { codeBlocks, consoleSession, sessionOutputs, shellScript } from './readme-blocks.js';
 import { readmeFixtures } from './readme-fixtures.js';
 
 const { apps, venvPython } = inject('install');
@@ -77,6 +77,13 @@ for (const readme of readmes) {
           expect(errors.join('\n'), `${where} does not type-check`).toBe('');
           const compiled = file.endsWith('.ts') ? join('out', file.replace(/\.ts$/, '.js')) : file;
           ran = exec(process.execPath, [join(app, compiled)], { cwd: readme.dir, env });
+        } else if (block.lang === 'console') {
+          const session = consoleSession(block.code);
+          ran = exec('bash', ['-c', session.script], { cwd: readme.dir, env });
+          expect(sessionOutputs(ran.stdout), `${where}: the transcript no longer matches`).toEqual(
+            session.expected,
+          );
+          return;
         } else {
           ran = exec('bash', ['-c', shellScript(block.code)], { cwd: readme.dir, env });
         }

@@ -4,6 +4,29 @@ export * from './config/schema.js';
 export * from './contract/index.js';
 export * from './ledger/allowed-signers.js';
 export * from './ledger/approval-signature.js';
+export { type ChainReport, checkLedgerChain } from './history/chain.js';
+export { type CutPoint, describeCut, isPastCut, parseCutPoint } from './history/cut.js';
+export {
+  type ApprovalDecision,
+  createHistoryBuilder,
+  emptyHistoryLog,
+  gateSummary,
+  type HistoryLog,
+  type PromotionRecord,
+  promotionHistory,
+  stageTenures,
+  type Tenure,
+} from './history/fold.js';
+export {
+  type BatchSource,
+  historyCacheFormat,
+  ledgerHistory,
+  ledgerStateAt,
+  ledgerTenures,
+  type StageTenures,
+  type StateAtResult,
+  type TimeTravelOptions,
+} from './history/replay-cache.js';
 export * from './ledger/checkpoint.js';
 export * from './ledger/errors.js';
 export * from './ledger/events.js';

@@ -126,12 +126,21 @@ function checkAggregate(manifest: ModelshipManifest): void {
   }
 }
 
-/**
- * Verifies a model against its manifest: signature first, then sizes, then digests (one read
- * pass per file, in parallel). Resolves a report, or throws ModelIntegrityError listing every
- * mismatched, missing or (strict) extra file with expected and actual values.
- */
-export async function verifyModel(options: VerifyModelOptions): Promise<VerifyReport> {
+export interface PreparedVerification {
+  format: ManifestFormat;
+  manifestPath: string | undefined;
+  root: string;
+  /** Real path of the root when files must stay inside it (not with `model`). */
+  realRoot: string | undefined;
+  signature: SignatureStatus;
+  expected: ExpectedFile[];
+  algorithms: DigestAlgorithm[][];
+}
+
+/** Everything before touching the model files: manifest, signature, aggregate, expectations. */
+export async function prepareVerification(
+  options: Omit<VerifyModelOptions, 'cache' | 'onProgress' | 'onStart'>,
+): Promise<PreparedVerification> {
   const choice = assertVerifyAlgorithm(options.algorithm ?? 'strongest');
   const loaded = await loadManifest(options.manifest);
   if (options.model === undefined && options.root === undefined && loaded.path === undefined) {
@@ -149,13 +158,77 @@ export async function verifyModel(options: VerifyModelOptions): Promise<VerifyRe
   }
   const root = resolve(options.root ?? (loaded.path ? dirname(loaded.path) : '.'));
   const expected = expectationsOf(loaded.format, loaded.manifest, root, options.model);
-  const algorithms = expected.map((file, index) => algorithmsFor(file, choice, index));
+  return {
+    format: loaded.format,
+    manifestPath: loaded.path,
+    root,
+    realRoot: options.model === undefined ? await realpath(root).catch(() => root) : undefined,
+    signature,
+    expected,
+    algorithms: expected.map((file, index) => algorithmsFor(file, choice, index)),
+  };
+}
 
+/** Strict mode: files under the root that the manifest does not list (the manifest itself aside). */
+export async function extraFiles(prepared: PreparedVerification): Promise<IntegrityIssue[]> {
+  const { root, manifestPath } = prepared;
+  const listed = new Set(prepared.expected.map((file) => file.path));
+  const skip = (path: string) =>
+    path === modelshipManifestFileName ||
+    path === algorithmiaManifestFileName ||
+    (manifestPath !== undefined && resolve(root, path) === resolve(manifestPath));
+  return (await walkFiles(root, skip))
+    .filter((file) => !listed.has(file.path))
+    .map((file) => ({ code: ManifestErrorCode.FILE_EXTRA, path: file.path }));
+}
+
+/** Compares hashed digests with the manifest; `results[i]` undefined means file i was not hashed. */
+export function compareDigests(
+  prepared: PreparedVerification,
+  results: readonly (FileDigests | undefined)[],
+  fromCache: (index: number) => boolean,
+  issues: IntegrityIssue[],
+): VerifiedFile[] {
+  const files: VerifiedFile[] = [];
+  for (const [index, file] of prepared.expected.entries()) {
+    const actual = results[index];
+    if (!actual) continue;
+    const algorithms = prepared.algorithms[index]!;
+    for (const name of algorithms) {
+      if (actual[name] !== file[name]) {
+        issues.push({
+          code: ManifestErrorCode.DIGEST_MISMATCH,
+          path: file.path,
+          algorithm: name,
+          expected: file[name],
+          actual: actual[name],
+        });
+      }
+    }
+    files.push({
+      path: file.path,
+      size: actual.size,
+      algorithms,
+      ...Object.fromEntries(algorithms.map((name) => [name, actual[name]])),
+      fromCache: fromCache(index),
+    });
+  }
+  return files;
+}
+
+/**
+ * Verifies a model against its manifest: signature first, then sizes, then digests (one read
+ * pass per file, in parallel). Resolves a report, or throws ModelIntegrityError listing every
+ * mismatched, missing or (strict) extra file with expected and actual values.
+ */
+export async function verifyModel(options: VerifyModelOptions): Promise<VerifyReport> {
+  const prepared = await prepareVerification(options);
+  const { expected, algorithms, root } = prepared;
   const issues: IntegrityIssue[] = [];
   const cache = options.cache ? await DigestCache.open(options.cache) : undefined;
   const inspections = await inspectFiles(expected, {
     root,
-    realRoot: options.model === undefined ? await realpath(root).catch(() => root) : undefined,
+    realRoot: prepared.realRoot,
     cache,
     algorithms,
   });
@@ -178,17 +251,7 @@ export async function verifyModel(options: VerifyModelOptions): Promise<VerifyRe
       sizes.push(inspection.size);
     }
   }
-
-  if (options.strict && options.model === undefined) {
-    const listed = new Set(expected.map((file) => file.path));
-    const skip = (path: string) =>
-      path === modelshipManifestFileName ||
-      path === algorithmiaManifestFileName ||
-      (loaded.path !== undefined && resolve(root, path) === resolve(loaded.path));
-    for (const file of await walkFiles(root, skip)) {
-      if (!listed.has(file.path)) issues.push({ code: ManifestErrorCode.FILE_EXTRA, path: file.path });
-    }
-  }
+  if (options.strict && options.model === undefined) issues.push(...(await extraFiles(prepared)));
 
   const union = [...new Set(toHash.flatMap((index) => algorithms[index]!))].sort() as DigestAlgorithm[];
   options.onStart?.(sizes.reduce((sum, size) => sum + size, 0));
@@ -211,33 +274,19 @@ export async function verifyModel(options: VerifyModelOptions): Promise<VerifyRe
       cache.set(inspection.cacheKey, hashed[i]!);
   });
 
-  const files: VerifiedFile[] = [];
-  for (const [index, file] of expected.entries()) {
-    const actual = results[index];
-    if (!actual) continue;
-    for (const name of algorithms[index]!) {
-      if (actual[name] !== file[name]) {
-        issues.push({
-          code: ManifestErrorCode.DIGEST_MISMATCH,
-          path: file.path,
-          algorithm: name,
-          expected: file[name],
-          actual: actual[name],
-        });
-      }
-    }
-    files.push({
-      path: file.path,
-      size: actual.size,
-      algorithms: algorithms[index]!,
-      ...Object.fromEntries(algorithms[index]!.map((name) => [name, actual[name]])),
-      fromCache: inspections[index]!.kind === 'cached',
-    });
-  }
+  const files = compareDigests(prepared, results, (index) => inspections[index]!.kind === 'cached', issues);
   await cache?.save();
   if (issues.length > 0) throw new ModelIntegrityError(issues);
   const bytesHashed = toHash.reduce((sum, index) => sum + (results[index]?.size ?? 0), 0);
-  return { ok: true, format: loaded.format, manifestPath: loaded.path, root, files, signature, bytesHashed };
+  return {
+    ok: true,
+    format: prepared.format,
+    manifestPath: prepared.manifestPath,
+    root,
+    files,
+    signature: prepared.signature,
+    bytesHashed,
+  };
 }
 
 /**

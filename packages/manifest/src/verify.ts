@@ -23,6 +23,12 @@ export {
 } from './errors.js';
 export { type FileDigests, hashFile, hashFiles } from './hash.js';
 export { type LoadedManifest, readManifest } from './manifest-io.js';
+export {
+  type OpenVerifiedOptions,
+  openVerified,
+  type VerifiedFileHandle,
+  type VerifiedModel,
+} from './open-verified.js';
 export type { AlgorithmiaManifest, ManifestFormat, ModelshipManifest } from './schemas.js';
 export { type KeyInput, type SignatureStatus, verifyManifestSignature } from './signature.js';
 export { detectFormat, parseManifestText, parseManifestValue } from './validate.js';

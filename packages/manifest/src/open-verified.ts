@@ -1,19 +1,17 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open, readlink, realpath } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { DigestAlgorithm } from './algorithms.js';
 import { type IntegrityIssue, ManifestErrorCode, ModelIntegrityError } from './errors.js';
-import { type FileDigests, hashFiles } from './hash.js';
 import { type ExpectedFile, unreadable } from './inspect-files.js';
 import {
-  compareDigests,
   extraFiles,
   type PreparedVerification,
   prepareVerification,
   type VerifiedFile,
   type VerifyModelOptions,
   type VerifyReport,
-} from './verify-model.js';
+} from './prepare.js';
+import { compareDigests, type HashedFile, hashPlanned } from './verify-hash.js';
 import { isInside, symlinkEscape } from './walk.js';
 
 export type OpenVerifiedOptions = Omit<VerifyModelOptions, 'cache'>;
@@ -98,7 +96,7 @@ async function openInside(
  */
 export async function openVerified(options: OpenVerifiedOptions): Promise<VerifiedModel> {
   const prepared = await prepareVerification(options);
-  const { expected, algorithms } = prepared;
+  const { expected } = prepared;
   const handles: (FileHandle | undefined)[] = new Array(expected.length);
   const closeAll = () => Promise.all(handles.map((handle) => handle?.close().catch(() => {})));
   try {
@@ -125,23 +123,16 @@ export async function openVerified(options: OpenVerifiedOptions): Promise<Verifi
       toHash.push(index);
       sizes.push(size);
     }
-    if (options.strict && options.model === undefined) issues.push(...(await extraFiles(prepared)));
-    const union = [...new Set(toHash.flatMap((index) => algorithms[index]!))].sort() as DigestAlgorithm[];
+    issues.push(...(await extraFiles(prepared)));
     options.onStart?.(sizes.reduce((sum, size) => sum + size, 0));
-    let hashed: FileDigests[] = [];
+    let hashed: Map<number, HashedFile>;
     try {
-      hashed = await hashFiles(
-        toHash.map((index) => ({ source: handles[index]!.fd })),
-        union,
-        { sizes, concurrency: options.concurrency, onProgress: options.onProgress },
-      );
+      hashed = await hashPlanned(prepared, toHash, sizes, (index) => handles[index]!.fd, options);
     } catch (error) {
       throw unreadable(prepared.root, error);
     }
-    const results: (FileDigests | undefined)[] = new Array(expected.length);
-    toHash.forEach((index, i) => {
-      results[index] = hashed[i];
-    });
+    const results: (HashedFile | undefined)[] = new Array(expected.length);
+    for (const index of toHash) results[index] = hashed.get(index);
     const files = compareDigests(prepared, results, () => false, issues);
     if (issues.length > 0) throw new ModelIntegrityError(issues);
     const report: VerifyReport = {

@@ -24,6 +24,16 @@ export {
 export { type FileDigests, hashFile, hashFiles } from './hash.js';
 export { type LoadedManifest, readManifest } from './manifest-io.js';
 export {
+  isOmsBundle,
+  type OmsBundle,
+  type OmsStatement,
+  omsDefaultIgnorePaths,
+  omsDefaultShardSize,
+  omsPredicateType,
+  parseOmsBundle,
+  verifyOmsBundle,
+} from './oms.js';
+export {
   type OpenVerifiedOptions,
   openVerified,
   type VerifiedFileHandle,
@@ -35,6 +45,7 @@ export { detectFormat, parseManifestText, parseManifestValue } from './validate.
 export {
   assertModel,
   type VerifiedFile,
+  type VerifyFormat,
   type VerifyModelOptions,
   type VerifyReport,
   verifyModel,

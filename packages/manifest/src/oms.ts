@@ -199,6 +199,14 @@ export function verifyOmsBundle(
   parsed: ParsedOmsBundle,
   publicKey: string | Buffer | KeyObject | undefined,
 ): 'verified' {
+  const material = parsed.bundle.verificationMaterial ?? {};
+  if ('certificate' in material || 'x509CertificateChain' in material) {
+    throw new ManifestInputError(
+      ManifestErrorCode.INVALID_OPTIONS,
+      'this OMS bundle is signed with a certificate (Sigstore keyless or a PKI chain), which modelship does not ' +
+        'verify; verify it with `model_signing verify sigstore|certificate`, or sign with an ECDSA key',
+    );
+  }
   if (publicKey === undefined) {
     throw new ManifestInputError(
       ManifestErrorCode.INVALID_OPTIONS,

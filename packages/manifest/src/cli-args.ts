@@ -8,12 +8,15 @@ export const manifestCliUsage = `Usage:
                             [--ignore-paths P,...] [--json]
   modelship-manifest verify <manifest|model.sig> [--root DIR | --model FILE]
                             [--algorithm md5|sha256|all|strongest] [--public-key K] [--strict]
+                            [--certificate-identity I --certificate-oidc-issuer U --trusted-root F]
                             [--cache F] [--json]
 
 --format oms writes an OpenSSF Model Signing bundle (default --out DIR/model.sig) signed with an
 ECDSA P-256/384/521 key; verify detects it and needs --public-key. --shard-size adds sharded
 SHA-256 digests to a modelship manifest (one huge file verified on every core); with --format oms
 it selects the shards method (--method shards alone uses model_signing's 1,000,000,000 bytes).
+A keyless (Sigstore) OMS bundle is verified offline with --certificate-identity,
+--certificate-oidc-issuer and --trusted-root (trusted_root.json).
 
 Exit codes: 0 verified (or created), 1 integrity failure, 2 bad input.`;
 
@@ -45,6 +48,9 @@ export interface VerifyCommand {
   publicKey?: string;
   strict: boolean;
   cache?: string;
+  certificateIdentity?: string;
+  certificateOidcIssuer?: string;
+  trustedRoot?: string;
   json: boolean;
 }
 
@@ -143,6 +149,9 @@ export function argvToManifestCommand(argv: readonly string[]): ManifestCommand 
           'public-key': { type: 'string' },
           strict: { type: 'boolean', default: false },
           cache: { type: 'string' },
+          'certificate-identity': { type: 'string' },
+          'certificate-oidc-issuer': { type: 'string' },
+          'trusted-root': { type: 'string' },
           json: { type: 'boolean', default: false },
         },
       });
@@ -158,6 +167,13 @@ export function argvToManifestCommand(argv: readonly string[]): ManifestCommand 
         publicKey: values['public-key'],
         strict: values.strict,
         cache: values.cache,
+        ...(values['certificate-identity'] !== undefined
+          ? { certificateIdentity: values['certificate-identity'] }
+          : {}),
+        ...(values['certificate-oidc-issuer'] !== undefined
+          ? { certificateOidcIssuer: values['certificate-oidc-issuer'] }
+          : {}),
+        ...(values['trusted-root'] !== undefined ? { trustedRoot: values['trusted-root'] } : {}),
         json: values.json,
       };
     }

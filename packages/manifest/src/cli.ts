@@ -162,6 +162,9 @@ async function verify(command: VerifyCommand, io: ManifestCliIo, cwd: string): P
     publicKey: command.publicKey ? readKey(command.publicKey, '--public-key', cwd) : undefined,
     strict: command.strict,
     cache: command.cache ? resolve(cwd, command.cache) : undefined,
+    certificateIdentity: command.certificateIdentity,
+    certificateOidcIssuer: command.certificateOidcIssuer,
+    trustedRoot: command.trustedRoot ? resolve(cwd, command.trustedRoot) : undefined,
     onStart: progress.start,
     onProgress: progress.advance,
   });
@@ -179,7 +182,10 @@ async function verify(command: VerifyCommand, io: ManifestCliIo, cwd: string): P
         .join(' ');
       io.stdout.write(`ok  ${file.path}  ${digests}${file.fromCache ? ' (cached)' : ''}\n`);
     }
-    const signature = report.signature === 'unsigned' ? '' : `, signature ${report.signature}`;
+    const signer = report.signer
+      ? ` (keyless: ${report.signer.identity}, issuer ${report.signer.issuer})`
+      : '';
+    const signature = report.signature === 'unsigned' ? '' : `, signature ${report.signature}${signer}`;
     io.stdout.write(`verified ${report.files.length} file(s) against ${report.manifestPath}${signature}\n`);
   }
   return manifestExitCode.verified;

@@ -199,12 +199,14 @@ export function verifyOmsBundle(
   parsed: ParsedOmsBundle,
   publicKey: string | Buffer | KeyObject | undefined,
 ): 'verified' {
-  const material = parsed.bundle.verificationMaterial ?? {};
-  if ('certificate' in material || 'x509CertificateChain' in material) {
+  if (isKeylessOmsBundle(parsed) || 'x509CertificateChain' in (parsed.bundle.verificationMaterial ?? {})) {
     throw new ManifestInputError(
       ManifestErrorCode.INVALID_OPTIONS,
-      'this OMS bundle is signed with a certificate (Sigstore keyless or a PKI chain), which modelship does not ' +
-        'verify; verify it with `model_signing verify sigstore|certificate`, or sign with an ECDSA key',
+      isKeylessOmsBundle(parsed)
+        ? 'this OMS bundle is signed keyless (a Sigstore certificate, not a key): verify it with ' +
+            '--certificate-identity, --certificate-oidc-issuer and --trusted-root instead of --public-key'
+        : 'this OMS bundle is signed with a certificate chain (model_signing `sign certificate`), which modelship ' +
+            'does not verify; use `model_signing verify certificate`, or sign with an ECDSA key',
     );
   }
   if (publicKey === undefined) {
@@ -239,6 +241,17 @@ export function verifyOmsBundle(
         ': the bundle was altered after signing or signed with another key; do not trust it',
     });
   }
+  checkOmsSubject(parsed);
+  return 'verified';
+}
+
+/** The bundle is Sigstore keyless: a single (Fulcio) certificate instead of a key hint. */
+export function isKeylessOmsBundle(parsed: ParsedOmsBundle): boolean {
+  return 'certificate' in (parsed.bundle.verificationMaterial ?? {});
+}
+
+/** The subject digest must be the SHA-256 over the resources' raw digests, in listed order. */
+export function checkOmsSubject(parsed: ParsedOmsBundle): void {
   const { resources } = parsed.statement.predicate;
   const root = nodeCrypto().createHash('sha256');
   for (const resource of resources) root.update(Buffer.from(resource.digest, 'hex'));
@@ -250,7 +263,6 @@ export function verifyOmsBundle(
       message: `the OMS bundle's subject digest (sha256 ${expected}) does not match its resources (${actual}); do not trust it`,
     });
   }
-  return 'verified';
 }
 
 function checkedPath(name: string, index: number, file: string | undefined): string {

@@ -142,6 +142,7 @@ export async function openVerified(options: OpenVerifiedOptions): Promise<Verifi
       root: prepared.root,
       files,
       signature: prepared.signature,
+      ...(prepared.signer ? { signer: prepared.signer } : {}),
       bytesHashed: sizes.reduce((sum, size) => sum + size, 0),
     };
     return verifiedModel(report, files, handles as FileHandle[], closeAll);

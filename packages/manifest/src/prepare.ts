@@ -13,6 +13,7 @@ import {
 import type { HashProgress } from './hash.js';
 import type { ExpectedFile, ExpectedShard } from './inspect-files.js';
 import {
+  isKeylessOmsBundle,
   isOmsBundle,
   type OmsBundle,
   omsExpectations,
@@ -21,6 +22,7 @@ import {
   parseOmsBundle,
   verifyOmsBundle,
 } from './oms.js';
+import type { KeylessSigner } from './oms-keyless.js';
 import type { AlgorithmiaManifest, ManifestFormat, ModelshipManifest } from './schemas.js';
 import { type KeyInput, type SignatureStatus, verifyManifestSignature } from './signature.js';
 import { parseManifestText, parseManifestValue } from './validate.js';
@@ -50,6 +52,12 @@ export interface VerifyModelOptions {
    * signature); ECDSA P-256/384/521 for OMS bundles (required for them).
    */
   publicKey?: KeyInput;
+  /** Keyless OMS bundles: the signer identity required in the certificate. */
+  certificateIdentity?: string;
+  /** Keyless OMS bundles: the OIDC issuer required in the certificate. */
+  certificateOidcIssuer?: string;
+  /** Keyless OMS bundles: Sigstore trusted_root.json (path or parsed), checked offline. */
+  trustedRoot?: string | Record<string, unknown>;
   /** Path of a restart cache of digests keyed by (device, inode, size, mtime). Off by default. */
   cache?: string;
   concurrency?: number;
@@ -76,6 +84,8 @@ export interface VerifyReport {
   root: string;
   files: VerifiedFile[];
   signature: SignatureStatus;
+  /** Keyless OMS bundles: who signed, as the certificate (checked against the policy) says. */
+  signer?: KeylessSigner;
   bytesHashed: number;
 }
 
@@ -199,6 +209,7 @@ export interface PreparedVerification {
   /** Real path of the root when files must stay inside it (not with `model`). */
   realRoot: string | undefined;
   signature: SignatureStatus;
+  signer?: KeylessSigner;
   expected: ExpectedFile[];
   algorithms: DigestAlgorithm[][];
   /** Extra files fail (strict mode; always for OMS bundles). */
@@ -254,7 +265,12 @@ async function prepareOms(
   choice: VerifyAlgorithm,
   options: Omit<VerifyModelOptions, 'cache' | 'onProgress' | 'onStart'>,
 ): Promise<PreparedVerification> {
-  const signature = verifyOmsBundle(bundle, options.publicKey);
+  let signer: KeylessSigner | undefined;
+  if (isKeylessOmsBundle(bundle)) {
+    const { verifyKeylessOmsBundle } = await import('./oms-keyless.js');
+    signer = await verifyKeylessOmsBundle(bundle, options);
+  } else verifyOmsBundle(bundle, options.publicKey);
+  const signature: SignatureStatus = 'verified';
   const root = resolve(options.root ?? (bundlePath ? dirname(bundlePath) : '.'));
   let expected = omsExpectations(bundle, root, bundlePath);
   if (options.model !== undefined) {
@@ -272,6 +288,7 @@ async function prepareOms(
     format: 'oms',
     manifestPath: bundlePath,
     root,
+    signer,
     realRoot: options.model === undefined ? await realpath(root).catch(() => root) : undefined,
     signature,
     expected,

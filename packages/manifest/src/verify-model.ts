@@ -77,6 +77,7 @@ export async function verifyModel(options: VerifyModelOptions): Promise<VerifyRe
     root,
     files,
     signature: prepared.signature,
+    ...(prepared.signer ? { signer: prepared.signer } : {}),
     bytesHashed,
   };
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import {
   openVerified,
   writeManifest,
 } from '../src/index.js';
+import { distIndex, ensureBuilt } from './dist.js';
 import { temporaryDir } from './helpers.js';
 
 async function modelDir(files: Record<string, string | Buffer>) {
@@ -61,6 +62,32 @@ describe('openVerified', () => {
     const escaped = await openVerified({ manifest: linked.manifestPath }).catch((e) => e);
     expect(escaped.code).toBe(ManifestErrorCode.SYMLINK_ESCAPE);
   });
+
+  it('hashes the open descriptors on the worker pool too (built package, shards and whole files)', async () => {
+    ensureBuilt();
+    const big = Buffer.alloc(24 << 20, 1);
+    const { root } = await modelDir({ 'a.bin': big, 'b.bin': big });
+    const { manifest } = await createManifest({ path: root, env: {}, cwd: root, shardSize: 4 << 20 });
+    await writeManifest(join(root, 'modelship.manifest.json'), manifest);
+    const script = `import { openVerified } from ${JSON.stringify(distIndex)};
+      const model = await openVerified({ manifest: process.argv[1] });
+      const bytes = await model.readFile('b.bin');
+      await model.close();
+      console.log(JSON.stringify({ shards: model.report.files.map((f) => f.shards), length: bytes.length }));`;
+    const run = () =>
+      execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', script, join(root, 'modelship.manifest.json')],
+        {
+          encoding: 'utf8',
+        },
+      );
+    expect(JSON.parse(run())).toEqual({ shards: [6, 6], length: 24 << 20 });
+    const handle = await (await import('node:fs/promises')).open(join(root, 'b.bin'), 'r+');
+    await handle.write(Buffer.from([9]), 0, 1, 5 << 20);
+    await handle.close();
+    expect(() => run()).toThrow(/b\.bin bytes \[4194304, 8388608\)/);
+  }, 120_000);
 
   it('loads 0 swapped files in 500 tries while another process swaps the file by rename and by symlink', async () => {
     const good = Buffer.from(JSON.stringify({ kind: 'good', pad: 'x'.repeat(4000) }));

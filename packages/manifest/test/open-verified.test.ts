@@ -78,9 +78,7 @@ describe('openVerified', () => {
       execFileSync(
         process.execPath,
         ['--input-type=module', '-e', script, join(root, 'modelship.manifest.json')],
-        {
-          encoding: 'utf8',
-        },
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
       );
     expect(JSON.parse(run())).toEqual({ shards: [6, 6], length: 24 << 20 });
     const handle = await (await import('node:fs/promises')).open(join(root, 'b.bin'), 'r+');

@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { hashFile, hashFiles } from '@modelship/manifest';
@@ -80,7 +80,10 @@ try {
   if (only === undefined) await classicRows();
   console.log(
     `\n@modelship/manifest bench — ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ` +
-      `node ${process.version}; best of ${repeats} alternating runs (imports: median of 21); page-cached files\n`,
+      `node ${process.version}; best of ${repeats} alternating runs (imports: median of 21); page-cached files; ` +
+      `load average at the end ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')}\n`,
   );
   console.table(rows);
 } finally {

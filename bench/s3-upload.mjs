@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CreateBucketCommand, DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createProviderContext, silentLogger } from '@modelship/core';
-import { putFile } from '@modelship/provider-sagemaker';
+import { putFile } from '@modelship/provider-sagemaker/internals';
 import { startMotoServer } from '../scripts/moto.mjs';
 
 const MiB = 1 << 20;

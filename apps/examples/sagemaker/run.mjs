@@ -56,9 +56,9 @@ try {
     sageMakerClient: sageMaker,
     bucket: settings.bucket,
     prefix: settings.prefix,
-    roleArn: settings['role-arn'],
-    inferenceImage: settings['inference-image'],
-    modelPackageGroup: settings['model-package-group'],
+    roleArn: settings.roleArn,
+    inferenceImage: settings.inferenceImage,
+    modelPackageGroup: settings.modelPackageGroup,
     pollIntervalMs: 50,
     env: {},
   });

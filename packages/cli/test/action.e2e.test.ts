@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { binDir, makeProject, stopServers } from './helpers.js';
+import { binDir, useProject } from './helpers.js';
 
 interface ActionFile {
   inputs: Record<string, { default?: string }>;
@@ -16,7 +16,7 @@ const action = parse(
   readFileSync(fileURLToPath(new URL('../../../actions/modelship/action.yml', import.meta.url)), 'utf8'),
 ) as ActionFile;
 const step = action.runs.steps.find((s) => s.id === 'run')!;
-const project = makeProject();
+const project = useProject();
 
 // `npx --package @modelship/cli@… -- modelship …` is replaced by the built bin of this checkout.
 const fakeBin = join(project.dir, 'fake-bin');
@@ -63,11 +63,6 @@ function runAction(
     );
   });
 }
-
-afterAll(async () => {
-  await stopServers(project.dir);
-  project.cleanup();
-});
 
 describe('actions/modelship (composite action script, run with bash)', () => {
   it('declares the CLI outputs', () => {

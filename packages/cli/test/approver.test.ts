@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig, makeProject, stopServers } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig, useProject } from './helpers.js';
 import { runInProcess } from './in-process.js';
 
 // In GitHub Actions the runner's GITHUB_ACTOR is the identity GitHub vouches for; --by is just text.
-const project = makeProject();
+const project = useProject();
 const gha = { GITHUB_ACTIONS: 'true', GITHUB_ACTOR: 'alice', MODELSHIP_ACTOR: 'mallory' };
 const run = (args: string[], env: Record<string, string> = {}) =>
   runInProcess(args, { cwd: project.dir, env: { ...env } });
@@ -15,10 +15,6 @@ beforeAll(async () => {
   expect((await run(['register', 'm', '--path', model.path, '--metrics', model.metrics])).code).toBe(0);
   expect((await run(['promote', 'm', 'v1', '--to', 'staging'])).code).toBe(0);
   expect((await run(['promote', 'm', 'v1', '--to', 'production', '--by', 'ci'])).code).toBe(4);
-});
-afterAll(async () => {
-  await stopServers(project.dir);
-  project.cleanup();
 });
 
 describe('approvers in GitHub Actions', () => {

@@ -1,25 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { statusJson } from '../src/json-output.js';
-import { cli, makeProject, stopServers } from './helpers.js';
+import { cli, registerVersions, useProject } from './helpers.js';
 
 // Production does not require staging first, so every version may race for it.
-const project = makeProject(
+const project = useProject(
   'version: 1\nstages: [staging, production]\ngates:\n  production:\n    previousStage: false\n',
 );
 const run = (args: string[]) => cli(args, { cwd: project.dir });
 const versions = ['v1', 'v2', 'v3', 'v4'];
 
-beforeAll(async () => {
-  for (const [index] of versions.entries()) {
-    const model = project.model(`m${index}`, index + 1, 0.9);
-    const registered = await run(['register', 'm', '--path', model.path, '--metrics', model.metrics]);
-    expect(registered.code, registered.stderr).toBe(0);
-  }
-});
-afterAll(async () => {
-  await stopServers(project.dir);
-  project.cleanup();
-});
+beforeAll(() =>
+  registerVersions(
+    project,
+    'm',
+    versions.map((_, index) => [`m${index}`, index + 1, 0.9] as const),
+  ),
+);
 
 describe('concurrent promote processes on one stage', () => {
   it('compare-and-swap: exactly one wins (exit 0), the others lose the race (exit 3), one champion', async () => {

@@ -1,25 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { errorJson } from '../src/json-output.js';
-import { cli, makeProject, stopServers } from './helpers.js';
+import { cli, registerVersions, useProject } from './helpers.js';
 
-const project = makeProject();
+const project = useProject();
 const run = (args: string[]) => cli(args, { cwd: project.dir });
 
-beforeAll(async () => {
-  for (const [name, r2] of [
-    ['good', 0.9],
-    ['weak', 0.2],
-    ['other', 0.8],
-  ] as const) {
-    const model = project.model(name, 2, r2);
-    const registered = await run(['register', 'm', '--path', model.path, '--metrics', model.metrics]);
-    expect(registered.code, registered.stderr).toBe(0);
-  }
-});
-afterAll(async () => {
-  await stopServers(project.dir);
-  project.cleanup();
-});
+beforeAll(() =>
+  registerVersions(project, 'm', [
+    ['good', 2, 0.9],
+    ['weak', 2, 0.2],
+    ['other', 2, 0.8],
+  ]),
+);
 
 describe('exit codes of the real CLI', () => {
   it('0: done (v1 promoted to staging)', async () => {

@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { cli, makeProject, stopServers } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cli, useProject } from './helpers.js';
 
-const project = makeProject();
+const project = useProject();
 const outputFile = join(project.dir, 'github-output');
 const summaryFile = join(project.dir, 'step-summary');
 const env = {
@@ -37,11 +37,6 @@ function readOutputs(): Record<string, string> {
   }
   return outputs;
 }
-
-afterAll(async () => {
-  await stopServers(project.dir);
-  project.cleanup();
-});
 
 describe('GitHub Actions integration (GITHUB_ACTIONS=true)', () => {
   it('register and promote write step outputs and a markdown summary with gates, board, digests, provenance and the run link', async () => {

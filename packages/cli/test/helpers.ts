@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 export const binDir = fileURLToPath(new URL('../bin/', import.meta.url));
 
@@ -74,4 +75,31 @@ export function makeProject(config = defaultConfig): {
 /** Stops every local inference server a project started. */
 export async function stopServers(dir: string): Promise<void> {
   await cli(['undeploy', '--all', '--root', join(dir, '.modelship')], { cwd: dir, bin: 'modelship-local' });
+}
+
+/** A project for one test file: its servers stopped and its directory removed after the file's tests. */
+export function useProject(config?: string): ReturnType<typeof makeProject> {
+  const project = makeProject(config);
+  afterAll(async () => {
+    await stopServers(project.dir);
+    project.cleanup();
+  });
+  return project;
+}
+
+/** Registers one version of `model` per `[name, slope, r2]`, in order (v1, v2, …); each must succeed. */
+export async function registerVersions(
+  project: ReturnType<typeof makeProject>,
+  model: string,
+  versions: Array<readonly [string, number, number]>,
+  env?: Record<string, string>,
+): Promise<void> {
+  for (const [name, slope, r2] of versions) {
+    const files = project.model(name, slope, r2);
+    const registered = await cli(['register', model, '--path', files.path, '--metrics', files.metrics], {
+      cwd: project.dir,
+      ...(env ? { env } : {}),
+    });
+    if (registered.code !== 0) throw new Error(`register ${model} ${name} failed: ${registered.stderr}`);
+  }
 }

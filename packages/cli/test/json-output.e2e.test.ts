@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   errorJson,
   historyJson,
@@ -8,19 +8,13 @@ import {
   statusAllJson,
   statusJson,
 } from '../src/json-output.js';
-import { cli, makeProject, stopServers } from './helpers.js';
+import { cli, useProject } from './helpers.js';
 
-const project = makeProject();
+const project = useProject();
 const run = async (args: string[]) => {
   const result = await cli([...args, '--json'], { cwd: project.dir });
   return { ...result, json: JSON.parse(result.stdout) as unknown };
 };
-
-beforeAll(() => undefined);
-afterAll(async () => {
-  await stopServers(project.dir);
-  project.cleanup();
-});
 
 describe('--json output parses and matches the documented schemas', () => {
   it('register → { model, version, … } with the manifest digest and refs', async () => {

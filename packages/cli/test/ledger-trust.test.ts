@@ -2,12 +2,12 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig, makeProject, stopServers } from './helpers.js';
+import { defaultConfig, makeProject, stopServers, useProject } from './helpers.js';
 import { runInProcess } from './in-process.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const signingKey = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
-const project = makeProject(
+const project = useProject(
   `${defaultConfig}ledger: { type: file, dir: .modelship, signingKeyEnv: LEDGER_SIGNING_KEY, publicKey: ledger.pub }\n`,
 );
 // The same ledger without the key: what someone with write access but no secret can do.
@@ -24,10 +24,6 @@ beforeAll(async () => {
   const model = project.model('a', 2, 0.9);
   expect((await run(['register', 'm', '--path', model.path, '--metrics', model.metrics])).code).toBe(0);
   expect((await run(['promote', 'm', 'v1', '--to', 'staging'])).code).toBe(0);
-});
-afterAll(async () => {
-  await stopServers(project.dir);
-  project.cleanup();
 });
 
 describe('ledger signing, checkpoints and snapshots through the CLI', () => {

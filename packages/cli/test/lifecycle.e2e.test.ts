@@ -1,8 +1,8 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { promotionJson, statusJson } from '../src/json-output.js';
-import { cli, makeProject, stopServers } from './helpers.js';
+import { cli, useProject } from './helpers.js';
 
-const project = makeProject(
+const project = useProject(
   'version: 1\nstages: [staging, production]\napprovals:\n  production:\n    count: 1\n',
 );
 const run = (args: string[]) => cli(args, { cwd: project.dir });
@@ -13,11 +13,6 @@ const predict = async (endpoint: string) =>
       predictions: number[];
     }
   ).predictions[0];
-
-afterAll(async () => {
-  await stopServers(project.dir);
-  project.cleanup();
-});
 
 describe('upload, reject and rollback through the real CLI', () => {
   it('upload stores the model content-addressed and says when it was already there', async () => {

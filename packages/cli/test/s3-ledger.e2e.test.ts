@@ -1,10 +1,10 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { statusJson } from '../src/json-output.js';
-import { cli, makeProject, stopServers } from './helpers.js';
+import { cli, useProject } from './helpers.js';
 
 // --ledger s3://bucket/prefix against a real moto S3 server (started by the global setup).
-const project = makeProject('version: 1\nstages: [staging]\n');
+const project = useProject('version: 1\nstages: [staging]\n');
 const bucket = 'modelship-cli-ledger';
 let env: Record<string, string>;
 const run = (args: string[]) =>
@@ -24,10 +24,6 @@ beforeAll(async () => {
     region: 'us-east-1',
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   }).send(new CreateBucketCommand({ Bucket: bucket }));
-});
-afterAll(async () => {
-  await stopServers(project.dir);
-  project.cleanup();
 });
 
 describe('the CLI on an S3 ledger (moto)', () => {

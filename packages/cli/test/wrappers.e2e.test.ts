@@ -1,19 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { providerNames } from '../src/wrapper.js';
-import { cli, makeProject, stopServers } from './helpers.js';
+import { cli, makeProject, stopServers, useProject } from './helpers.js';
 
-const project = makeProject();
+const project = useProject();
 const root = join(project.dir, '.modelship');
 const local = (args: string[]) =>
   cli(['--root', root, ...args], { cwd: project.dir, bin: 'modelship-local' });
-
-afterAll(async () => {
-  await stopServers(project.dir);
-  project.cleanup();
-});
 
 describe('modelship-local: the contract verbs through the generic wrapper', () => {
   it('upload, train, tag, deploy and status, with --json', async () => {
@@ -28,12 +23,7 @@ describe('modelship-local: the contract verbs through the generic wrapper', () =
     const script =
       "require('fs').writeFileSync(process.env.MODELSHIP_METRICS_FILE, JSON.stringify({ r2: 0.5 })); require('fs').writeFileSync(process.env.MODELSHIP_MODEL_DIR + '/model.json', '{}'); console.log('trained', process.env.MODELSHIP_PARAMS)";
     const train = await local([
-      'train',
-      '--model',
-      'w',
-      '--param',
-      'epochs=3',
-      '--',
+      ...'train --model w --param epochs=3 --'.split(' '),
       process.execPath,
       '-e',
       script,
@@ -42,17 +32,7 @@ describe('modelship-local: the contract verbs through the generic wrapper', () =
     expect(train.stdout).toMatch(/train: run \S+, status succeeded \(exited 0\), metrics \{"r2":0\.5\}/);
     expect(train.stderr).toContain('trained {"epochs":3}');
 
-    const tag = await local([
-      'tag',
-      '--model',
-      'w',
-      '--version',
-      'v1',
-      '--stage',
-      'staging',
-      '--tag',
-      'champion',
-    ]);
+    const tag = await local('tag --model w --version v1 --stage staging --tag champion'.split(' '));
     expect(tag.code, tag.stderr).toBe(0);
     expect(tag.stdout).toContain('ref alias=w@staging:champion');
 

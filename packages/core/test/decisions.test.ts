@@ -10,29 +10,10 @@ import { decideDeployOutcome } from '../src/promotion/decisions/record.js';
 import { decideRegister } from '../src/promotion/decisions/register.js';
 import { decideRollback } from '../src/promotion/decisions/rollback.js';
 import type { Decision } from '../src/promotion/decisions/types.js';
+import { operation, stages } from './helpers/operations.js';
 
-const stages = ['development', 'staging', 'production'];
 const policy = { count: 1, approvers: ['alice', 'bob'], allowSelfApproval: false };
 const now = '2026-11-29T12:00:00.000Z';
-
-const operation = fc.oneof(
-  fc.record({
-    kind: fc.constant('promote' as const),
-    version: fc.integer({ min: 1, max: 4 }),
-    stage: fc.constantFrom(...stages),
-  }),
-  fc.record({
-    kind: fc.constant('approve' as const),
-    version: fc.integer({ min: 1, max: 4 }),
-    by: fc.constantFrom('alice', 'bob'),
-  }),
-  fc.record({
-    kind: fc.constant('reject' as const),
-    version: fc.integer({ min: 1, max: 4 }),
-    by: fc.constantFrom('alice', 'bob'),
-  }),
-  fc.record({ kind: fc.constant('rollback' as const), stage: fc.constantFrom(...stages) }),
-);
 
 /** Applies a decision the way the commit loop and the deploy saga would, without I/O. */
 function apply(state: LedgerState, decision: Decision<unknown>, deployOk: boolean): LedgerState {

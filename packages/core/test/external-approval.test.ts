@@ -9,33 +9,15 @@ import {
   type ProviderV1,
   silentLogger,
 } from '../src/index.js';
+import { fakeProvider } from './helpers/fake-provider.js';
 
 type Decided = { decision: 'approved' | 'rejected'; by: string; reason?: string };
 
 /** A registry whose console decisions the test sets in `decided` (by version) after the promote. */
 function registry(decided: Record<string, Decided>, calls: string[], external = true): ProviderV1 {
-  return {
-    specificationVersion: 'v1',
-    name: 'registry',
-    capabilities: {
-      upload: false,
-      train: false,
-      tag: true,
-      deploy: true,
-      status: false,
-      undeploy: false,
-      describe: false,
-      rollback: true,
-      abort: false,
-    },
+  return fakeProvider('registry', ['tag', 'deploy', 'rollback'], {
     promotionTags: ['approved', 'rejected'],
     tagsBeforeDeploy: ['approved'],
-    upload: async () => {
-      throw new Error('unused');
-    },
-    train: async () => {
-      throw new Error('unused');
-    },
     tag: async (input) => {
       calls.push(`tag ${input.model.version} ${input.tag}@${input.stage}`);
       return { refs: {}, warnings: [] };
@@ -53,7 +35,7 @@ function registry(decided: Record<string, Decided>, calls: string[], external = 
           },
         }
       : {}),
-  };
+  });
 }
 
 async function waiting(count: number, external = true) {

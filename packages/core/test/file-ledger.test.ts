@@ -1,9 +1,9 @@
-import { mkdtemp, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPromoter, LedgerIntegrityError, openFileLedger, verifyLedger } from '../src/index.js';
-import { bundleWorker, startWorker } from './helpers/workers.js';
+import { bundleWorker, runRaceRounds, startWorker } from './helpers/workers.js';
 
 const env = { USER: 'tester' };
 let root: string;
@@ -112,24 +112,13 @@ describe('FileLedger under concurrency and crashes', () => {
         String(racers),
       ]),
     );
-    await Promise.all(workers.map((worker) => worker.ready));
-    let champion = 'none';
-    const winners: string[] = [];
-    for (let round = 0; round < rounds; round += 1) {
-      // Written then renamed, so that no racer reads a half-written start signal.
-      await writeFile(join(control, `.go-${round}`), champion);
-      await rename(join(control, `.go-${round}`), join(control, `go-${round}`));
-      while (workers.some((worker) => worker.lines.length <= round))
-        await new Promise((r) => setTimeout(r, 20));
-      const outcomes = workers.map((worker) => JSON.parse(worker.lines[round] as string));
+    const winners = await runRaceRounds(workers, control, rounds, async ({ outcomes, champion }) => {
       const won = outcomes.filter((o) => o.outcome === 'promoted');
       expect(won, JSON.stringify(outcomes)).toHaveLength(1);
       expect(outcomes.filter((o) => o.error === 'race_lost')).toHaveLength(racers - 1);
-      champion = won[0].version;
-      winners.push(champion);
       const board = await setup.status('race');
       expect(board.stages[0]?.champion?.version).toBe(champion);
-    }
+    });
     await Promise.all(workers.map((worker) => worker.exited));
     const verified = await setup.ledger.verify();
     expect(verified.problems).toEqual([]);

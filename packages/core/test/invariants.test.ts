@@ -3,26 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMemoryLedger, createPromoter, emptyState, ModelshipError, replay } from '../src/index.js';
-
-const stages = ['development', 'staging', 'production'];
-const operation = fc.oneof(
-  fc.record({
-    kind: fc.constant('promote' as const),
-    version: fc.integer({ min: 1, max: 4 }),
-    stage: fc.constantFrom(...stages),
-  }),
-  fc.record({
-    kind: fc.constant('approve' as const),
-    version: fc.integer({ min: 1, max: 4 }),
-    by: fc.constantFrom('alice', 'bob'),
-  }),
-  fc.record({
-    kind: fc.constant('reject' as const),
-    version: fc.integer({ min: 1, max: 4 }),
-    by: fc.constantFrom('alice', 'bob'),
-  }),
-  fc.record({ kind: fc.constant('rollback' as const), stage: fc.constantFrom(...stages) }),
-);
+import { operation } from './helpers/operations.js';
 
 describe('promotion invariants', () => {
   it('never two champions in a stage; the ledger always verifies and replays to its state', async () => {

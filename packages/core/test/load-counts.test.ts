@@ -4,29 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { createPromoter, type ProviderV1 } from '../src/index.js';
 import { countingLedger } from './helpers/counting-store.js';
+import { fakeProvider } from './helpers/fake-provider.js';
 
-const provider: ProviderV1 = {
-  specificationVersion: 'v1',
-  name: 'counting',
-  capabilities: {
-    upload: false,
-    train: false,
-    tag: true,
-    deploy: true,
-    status: false,
-    undeploy: false,
-    describe: false,
-    rollback: true,
-    abort: false,
-  },
+const provider: ProviderV1 = fakeProvider('counting', ['tag', 'deploy', 'rollback'], {
   promotionTags: ['champion', 'challenger', 'approved', 'rejected'],
   tagsBeforeDeploy: ['approved'],
-  upload: async () => {
-    throw new Error('unused');
-  },
-  train: async () => {
-    throw new Error('unused');
-  },
   tag: async () => ({ refs: {}, warnings: [] }),
   deploy: async (input) => ({
     status: { unified: 'deployed', raw: 'InService' },
@@ -34,7 +16,7 @@ const provider: ProviderV1 = {
     refs: {},
     warnings: [],
   }),
-};
+});
 
 describe('ledger reads per call', () => {
   it('promote that deploys: ≤ 3 loads; approve that deploys: ≤ 3 loads; both return the board', async () => {

@@ -15,6 +15,7 @@ import {
   type ProviderV1,
   RaceLostError,
 } from '../src/index.js';
+import { fakeProvider } from './helpers/fake-provider.js';
 
 const env = { USER: 'tester' };
 const config = {
@@ -26,25 +27,8 @@ const config = {
 };
 
 function recordingProvider(deployed: string[]): ProviderV1 {
-  const capabilities = {
-    upload: true,
-    train: false,
-    tag: false,
-    deploy: true,
-    status: false,
-    undeploy: false,
-    describe: false,
-    rollback: true,
-    abort: false,
-  };
-  return {
-    specificationVersion: 'v1',
-    name: 'recording',
-    capabilities,
+  return fakeProvider('recording', ['upload', 'deploy', 'rollback'], {
     upload: async () => ({ uri: 'file:///x', refs: {}, skipped: false, warnings: [] }),
-    train: async () => {
-      throw new Error('no');
-    },
     tag: async () => ({ refs: {}, warnings: [] }),
     deploy: async (input) => {
       deployed.push(`${input.model.version}@${input.stage}${input.rollback ? ' (rollback)' : ''}`);
@@ -55,7 +39,7 @@ function recordingProvider(deployed: string[]): ProviderV1 {
         warnings: [],
       };
     },
-  };
+  });
 }
 
 async function climb(promoter: ReturnType<typeof createPromoter>, version: string) {

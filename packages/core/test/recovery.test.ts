@@ -3,34 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPromoter, type MappedStatus, openFileLedger, type ProviderV1 } from '../src/index.js';
-
-const capabilities = {
-  upload: false,
-  train: false,
-  tag: false,
-  deploy: true,
-  status: true,
-  undeploy: false,
-  describe: false,
-  rollback: false,
-  abort: false,
-};
+import { fakeProvider } from './helpers/fake-provider.js';
 
 /** A provider whose deploy never returns, like a process killed mid-deploy, and whose status says `platform`. */
 function stuckProvider(platform: Record<string, MappedStatus>, calls: string[]): ProviderV1 {
-  return {
-    specificationVersion: 'v1',
-    name: 'stuck',
-    capabilities,
-    upload: async () => ({ uri: 'file:///x', refs: {}, skipped: false, warnings: [] }),
-    train: async () => ({
-      runId: 'r',
-      status: { unified: 'succeeded', raw: 'ok' },
-      metrics: {},
-      refs: {},
-      warnings: [],
-    }),
-    tag: async () => ({ refs: {}, warnings: [] }),
+  return fakeProvider('stuck', ['deploy', 'status'], {
     deploy: (input) => {
       calls.push(`deploy ${input.model.version}`);
       return new Promise(() => {});
@@ -40,7 +17,7 @@ function stuckProvider(platform: Record<string, MappedStatus>, calls: string[]):
       endpoint: `http://127.0.0.1/${input.model.version}`,
       refs: { checked: 'yes' },
     }),
-  };
+  });
 }
 
 let dir: string;
@@ -104,7 +81,7 @@ describe('recovery', () => {
     const keys: string[] = [];
     const hanging: ProviderV1 = {
       ...stuckProvider({}, []),
-      capabilities: { ...capabilities, status: false },
+      capabilities: { ...stuckProvider({}, []).capabilities, status: false },
       status: undefined,
     };
     hanging.deploy = async (input) => {

@@ -1,10 +1,10 @@
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPromoter, createS3Ledger } from '../src/index.js';
-import { bundleWorker, startWorker } from './helpers/workers.js';
+import { bundleWorker, runRaceRounds, startWorker } from './helpers/workers.js';
 
 const endpoint = process.env.MODELSHIP_MOTO_URL as string;
 const env = { USER: 'tester' };
@@ -105,22 +105,12 @@ describe('S3Ledger against moto', () => {
         },
       ),
     );
-    await Promise.all(workers.map((worker) => worker.ready));
-    let champion = 'none';
-    const winners: string[] = [];
-    for (let round = 0; round < rounds; round += 1) {
-      // Written then renamed, so that no racer reads a half-written start signal.
-      await writeFile(join(control, `.go-${round}`), champion);
-      await rename(join(control, `.go-${round}`), join(control, `go-${round}`));
-      while (workers.some((worker) => worker.lines.length <= round))
-        await new Promise((r) => setTimeout(r, 20));
-      const outcomes = workers.map((worker) => JSON.parse(worker.lines[round] as string));
+    const winners = await runRaceRounds(workers, control, rounds, async ({ outcomes, champion }) => {
       const won = outcomes.filter((o) => o.outcome === 'promoted');
       expect(won, JSON.stringify(outcomes)).toHaveLength(1);
       expect(outcomes.filter((o) => o.error === 'race_lost')).toHaveLength(racers - 1);
-      champion = won[0].version;
-      winners.push(champion);
-    }
+      expect(champion).not.toBe('none');
+    });
     await Promise.all(workers.map((worker) => worker.exited));
     const verified = await setup.ledger.verify();
     expect(verified.problems).toEqual([]);

@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPromoter, createProviderContext, openFileLedger, type ProviderV1 } from '../src/index.js';
+import { createPromoter, createProviderContext, openFileLedger } from '../src/index.js';
+import { fakeProvider } from './helpers/fake-provider.js';
 
 const API_TOKEN = 'tok-3c9f1e7a55b2d0';
 const URL_PASSWORD = 'pw-7f7e7d7c';
@@ -33,29 +34,7 @@ describe('secrets', () => {
       secrets: [API_TOKEN],
     });
     let deploys = 0;
-    const provider: ProviderV1 = {
-      specificationVersion: 'v1',
-      name: 'leaky',
-      capabilities: {
-        upload: false,
-        train: false,
-        tag: false,
-        deploy: true,
-        status: false,
-        undeploy: false,
-        describe: false,
-        rollback: false,
-        abort: false,
-      },
-      upload: async () => ({ uri: 'file:///x', refs: {}, skipped: false, warnings: [] }),
-      train: async () => ({
-        runId: 'r',
-        status: { unified: 'succeeded', raw: 'ok' },
-        metrics: {},
-        refs: {},
-        warnings: [],
-      }),
-      tag: async () => ({ refs: {}, warnings: [] }),
+    const provider = fakeProvider('leaky', ['deploy'], {
       deploy: async (_input, ctx) => {
         deploys += 1;
         ctx.logger.info(`calling the platform with token ${API_TOKEN}`, {
@@ -69,7 +48,7 @@ describe('secrets', () => {
           warnings: [],
         };
       },
-    };
+    });
     const ledgerDir = join(dir, '.modelship');
     const promoter = createPromoter({
       ledger: openFileLedger(ledgerDir),

@@ -8,6 +8,7 @@ import {
   silentLogger,
   verifyLedger,
 } from '../src/index.js';
+import { fakeProvider } from './helpers/fake-provider.js';
 
 const env = { USER: 'ci-bot' };
 const config = {
@@ -22,29 +23,10 @@ function taggingProvider(
   fail?: string,
   tagsBeforeDeploy: PromotionTag[] = ['approved'],
 ) {
-  const provider: ProviderV1 = {
-    specificationVersion: 'v1',
-    name: 'recording',
-    capabilities: {
-      upload: false,
-      train: false,
-      tag: true,
-      deploy: true,
-      status: false,
-      undeploy: false,
-      describe: false,
-      rollback: true,
-      abort: false,
-    },
+  return fakeProvider('recording', ['tag', 'deploy', 'rollback'], {
     ...(promotionTags ? { promotionTags } : {}),
     // By default like SageMaker's registry: deploys only what it has seen approved.
     tagsBeforeDeploy,
-    upload: async () => {
-      throw new Error('unused');
-    },
-    train: async () => {
-      throw new Error('unused');
-    },
     tag: async (input) => {
       const approval = input.approval
         ? ` [${input.approval.by}${input.approval.reason ? `: ${input.approval.reason}` : ''}]`
@@ -58,8 +40,7 @@ function taggingProvider(
       calls.push(`deploy ${input.model.version}@${input.stage}`);
       return { status: { unified: 'deployed', raw: 'ok' }, refs: {}, warnings: [] };
     },
-  };
-  return provider;
+  });
 }
 
 async function setUp(

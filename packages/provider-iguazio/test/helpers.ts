@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProviderContext, type Logger } from '@modelship/core';
+import { createIguazioProvider, type IguazioProviderSettings } from '../src/index.js';
 
 export const accessKey = 'igz-access-key-0123456789';
 
@@ -22,4 +23,9 @@ export function capturingContext(signal?: AbortSignal) {
     error: (m) => lines.push(m),
   };
   return { context: createProviderContext({ logger, signal, secrets: [accessKey] }), lines };
+}
+
+/** The provider against an emulator (or any MLRun URL), polling fast; `extra` settings on top. */
+export function iguazioAt(apiUrl: string, project: string, extra: Partial<IguazioProviderSettings> = {}) {
+  return createIguazioProvider({ apiUrl, accessKey, project, pollIntervalMs: 5, ...extra });
 }

@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIguazioProvider } from '../src/index.js';
-import { accessKey, capturingContext, modelDir } from './helpers.js';
+import { accessKey, capturingContext, iguazioAt, modelDir } from './helpers.js';
 
 const python = join(import.meta.dirname, '../../../.peers/mlrun/bin/python');
 const script = join(import.meta.dirname, '../python-tests/mlrun_client_judge.py');
@@ -26,11 +25,7 @@ describe.skipIf(!existsSync(python))('the real mlrun client against the emulator
   });
 
   it('reads what the provider wrote and round-trips store/read/tag/list', async () => {
-    const provider = createIguazioProvider({
-      apiUrl: emulator.url,
-      accessKey,
-      project: 'judge',
-      pollIntervalMs: 5,
+    const provider = iguazioAt(emulator.url, 'judge', {
       stages: { production: { function: 'clf-serving' } },
     });
     const { context } = capturingContext();

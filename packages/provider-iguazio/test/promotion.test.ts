@@ -1,7 +1,7 @@
 import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIguazioProvider, type IguazioProvider } from '../src/index.js';
-import { accessKey, capturingContext, modelDir } from './helpers.js';
+import { accessKey, capturingContext, iguazioAt, modelDir } from './helpers.js';
 
 describe('challenger/champion tags and per-environment deploys', () => {
   let emulator: MlrunEmulator;
@@ -16,11 +16,7 @@ describe('challenger/champion tags and per-environment deploys', () => {
 
   beforeAll(async () => {
     emulator = await startMlrunEmulator({ accessKey });
-    provider = createIguazioProvider({
-      apiUrl: emulator.url,
-      accessKey,
-      project: 'fraud-dev',
-      pollIntervalMs: 5,
+    provider = iguazioAt(emulator.url, 'fraud-dev', {
       stages: { production: { project: 'fraud-prod', function: 'fraud-serving' } },
     });
   });

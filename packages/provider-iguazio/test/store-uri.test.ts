@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIguazioProvider } from '../src/index.js';
 import { formatStoreUri, parseStoreUri, type StoreUri, storeKinds } from '../src/store-uri.js';
-import { accessKey, capturingContext, modelDir } from './helpers.js';
+import { accessKey, capturingContext, iguazioAt, modelDir } from './helpers.js';
 
 const alnum = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789');
 const label = (middle: string, max: number) =>
@@ -112,12 +111,7 @@ describe('the ^uid form wherever a URI is accepted', () => {
   });
 
   it('export, upload, tag and deploy take store://…@tree^uid as MLRun prints it', async () => {
-    const provider = createIguazioProvider({
-      apiUrl: emulator.url,
-      accessKey,
-      project: 'uid',
-      pollIntervalMs: 5,
-    });
+    const provider = iguazioAt(emulator.url, 'uid');
     const model = await modelDir('weights-uid');
     const uploaded = await provider.upload(
       { model: { name: 'clf', version: 'v1' }, path: model.dir },

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIguazioProvider } from '../src/index.js';
-import { accessKey, capturingContext } from './helpers.js';
+import { accessKey, capturingContext, iguazioAt } from './helpers.js';
 
 describe('train submits a project workflow and reads the model it logged', () => {
   let emulator: MlrunEmulator;
@@ -28,11 +28,7 @@ describe('train submits a project workflow and reads the model it logged', () =>
   });
 
   it('polls the runner and the pipeline to success and returns metrics and the model URI', async () => {
-    const provider = createIguazioProvider({
-      apiUrl: emulator.url,
-      accessKey,
-      project: 'fraud-dev',
-      pollIntervalMs: 5,
+    const provider = iguazioAt(emulator.url, 'fraud-dev', {
       slackWebhook: webhook,
     });
     const { context, lines } = capturingContext();
@@ -56,12 +52,7 @@ describe('train submits a project workflow and reads the model it logged', () =>
   });
 
   it('a failed workflow is a provider error naming the workflow', async () => {
-    const provider = createIguazioProvider({
-      apiUrl: emulator.url,
-      accessKey,
-      project: 'fraud-dev',
-      pollIntervalMs: 5,
-    });
+    const provider = iguazioAt(emulator.url, 'fraud-dev');
     const { context } = capturingContext();
     await expect(
       provider.train({ model: { name: 'clf' }, params: { fail: 'data missing' } }, context),
@@ -69,12 +60,7 @@ describe('train submits a project workflow and reads the model it logged', () =>
   });
 
   it('without a project source MLRun refuses the run, and the error says how to give one', async () => {
-    const provider = createIguazioProvider({
-      apiUrl: emulator.url,
-      accessKey,
-      project: 'no-source',
-      pollIntervalMs: 5,
-    });
+    const provider = iguazioAt(emulator.url, 'no-source');
     const { context } = capturingContext();
     await expect(provider.train({ model: { name: 'clf' } }, context)).rejects.toMatchObject({
       code: 'invalid_input',
@@ -85,11 +71,7 @@ describe('train submits a project workflow and reads the model it logged', () =>
   });
 
   it('a workflow the project does not define fails at its runner (412) instead of polling on', async () => {
-    const provider = createIguazioProvider({
-      apiUrl: emulator.url,
-      accessKey,
-      project: 'fraud-dev',
-      pollIntervalMs: 5,
+    const provider = iguazioAt(emulator.url, 'fraud-dev', {
       timeoutMs: 60_000,
     });
     const { context } = capturingContext();

@@ -1,60 +1,33 @@
 // deploy per stage: a Model from the approved model package, an EndpointConfig named after both,
 // then CreateEndpoint, or UpdateEndpoint when the stage's endpoint exists (blue/green: SageMaker
 // shifts traffic once the new fleet is healthy; the previous config is kept for rollback).
-import type { DescribeEndpointCommandOutput, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { DeploymentConfig } from '@aws-sdk/client-sagemaker';
 import {
   type DeployInput,
   type DeployResult,
   ErrorCode,
+  InvalidInputError,
   ModelshipError,
   type ProviderContext,
   ProviderError,
-  type StatusResult,
+  type UndeployInput,
+  type UndeployResult,
 } from '@modelship/core';
-import { deploymentConfig } from './deployment-policy.js';
-import { aws, isNotFound } from './errors.js';
-import { resourceName } from './names.js';
-import { describePackage, findPackage } from './registry.js';
-import type { ResolvedSettings } from './settings.js';
-import { mapEndpointStatus } from './status.js';
-import { delay, nextInterval, waitUntil } from './wait.js';
-
-type SageMaker = typeof import('@aws-sdk/client-sagemaker');
-
-/** `<group>-<stage>`, as in the SageMaker MLOps template. */
-export function endpointNameFor(group: string, stage: string): string {
-  return resourceName(group, stage);
-}
+import { delay, nextInterval } from '@modelship/core/provider-kit';
+import { type SageMakerApi, waitUntilSettled } from './client.js';
+import { aws, ifExists, isNotFound } from './errors.js';
+import { describePackage, findPackage } from './model-packages.js';
+import { endpointNameFor, resourceName } from './names.js';
+import type { DeploymentSettings, ResolvedSettings } from './settings.js';
+import { describeEndpoint, mapEndpointStatus } from './status.js';
 
 /** `…/model-package/<group>/<n>` → `<n>`. */
 function packageVersionOf(arn: string): string {
   return arn.split('/').pop() ?? arn;
 }
 
-async function describeEndpoint(
-  client: SageMakerClient,
-  SM: SageMaker,
-  name: string,
-  context: ProviderContext,
-) {
-  try {
-    return await aws('DescribeEndpoint', `endpoint ${name}`, () =>
-      client.send(new SM.DescribeEndpointCommand({ EndpointName: name }), { abortSignal: context.signal }),
-    );
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
 async function exists(call: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await call();
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
+  return (await ifExists(call().then(() => true))) ?? false;
 }
 
 /** Lookups right after CreateModelPackage may not see it yet (eventual consistency): a few tries. */
@@ -72,33 +45,32 @@ async function eventually<T>(
       throw error;
     });
     if (found !== undefined || attempt >= LOOKUP_ATTEMPTS) return found;
-    await delay(interval, context.signal);
+    await delay(interval, context.signal, 'waiting for the model registry');
     interval = nextInterval(interval, settings.maxPollIntervalMs);
   }
 }
 
 async function resolvePackage(
   settings: ResolvedSettings,
-  client: SageMakerClient,
-  SM: SageMaker,
+  api: SageMakerApi,
   input: DeployInput,
   context: ProviderContext,
 ) {
-  const group = input.refs.modelPackageGroup ?? settings.modelPackageGroup(input.model.name);
+  const group = settings.group(input);
   const model = { name: input.model.name, version: input.model.version };
   const arn =
     input.refs.modelPackageArn ??
     (await eventually(
       settings,
       context,
-      async () => (await findPackage(client, SM, group, model, context))?.ModelPackageArn,
+      async () => (await findPackage(api, group, model, context))?.ModelPackageArn,
     ));
   if (!arn)
     throw new ModelshipError(
       ErrorCode.NotFound,
       `deploy: ${input.model.name}@${input.model.version} has no model package in group ${group} and no modelPackageArn ref was given; register it first (tag --tag registered), approve it, then deploy`,
     );
-  const pkg = (await eventually(settings, context, () => describePackage(client, SM, arn, context)))!;
+  const pkg = (await eventually(settings, context, () => describePackage(api, arn, context)))!;
   if (pkg.ModelApprovalStatus !== 'Approved')
     throw new ModelshipError(
       ErrorCode.ApprovalRequired,
@@ -113,16 +85,17 @@ export async function deploy(
   input: DeployInput,
   context: ProviderContext,
 ): Promise<DeployResult> {
-  const [client, SM] = await Promise.all([settings.sageMaker(context), import('@aws-sdk/client-sagemaker')]);
-  const group = input.refs.modelPackageGroup ?? settings.modelPackageGroup(input.model.name);
+  const api = await settings.sageMakerApi(context);
+  const { client, SM } = api;
+  const group = settings.group(input);
   const endpointName = endpointNameFor(group, input.stage);
-  let current = await describeEndpoint(client, SM, endpointName, context);
+  let current = await describeEndpoint(api, endpointName, context);
   if (current && mapEndpointStatus(current.EndpointStatus).unified === 'deploying') {
     // SageMaker refuses to change an endpoint in progress ("Cannot update in-progress endpoint").
     context.logger.info(
       `deploy: ${endpointName} is ${current.EndpointStatus}; waiting for it to settle first`,
     );
-    current = await waitForEndpoint(settings, client, SM, endpointName, context);
+    current = await waitForEndpoint(settings, api, endpointName, context);
   }
 
   let configName: string;
@@ -144,7 +117,7 @@ export async function deploy(
   } else {
     // A rollback without a config (what the Promoter sends: the restored version's refs) finds that
     // version's package like any deploy and lands on its kept config below.
-    const resolved = await resolvePackage(settings, client, SM, input, context);
+    const resolved = await resolvePackage(settings, api, input, context);
     const packageArn = resolved.arn;
     arn = packageArn;
     const modelName = resourceName(endpointName, `v${packageVersionOf(packageArn)}`);
@@ -224,7 +197,7 @@ export async function deploy(
     context.logger.info(`deploy: ${endpointName} already runs ${configName}`);
   }
 
-  const final = await waitForEndpoint(settings, client, SM, endpointName, context);
+  const final = await waitForEndpoint(settings, api, endpointName, context);
   const status = mapEndpointStatus(final.EndpointStatus);
   if (status.unified === 'deployed' && final.EndpointConfigName !== configName)
     // DescribeEndpoint: InService with FailureReason set is an update SageMaker rolled back; the
@@ -271,66 +244,67 @@ export async function deploy(
 
 function waitForEndpoint(
   settings: ResolvedSettings,
-  client: SageMakerClient,
-  SM: SageMaker,
+  { client, SM }: SageMakerApi,
   name: string,
   context: ProviderContext,
 ) {
-  return waitUntil<DescribeEndpointCommandOutput>(
-    {
-      what: `endpoint ${name}`,
-      poll: () =>
-        aws('DescribeEndpoint', `endpoint ${name}`, () =>
-          client.send(new SM.DescribeEndpointCommand({ EndpointName: name }), {
-            abortSignal: context.signal,
-          }),
-        ),
-      done: (e) => mapEndpointStatus(e.EndpointStatus).unified !== 'deploying',
-      describe: (e) => String(e.EndpointStatus),
-      onChange: (e) => context.logger.info(`deploy: endpoint ${name} is ${e.EndpointStatus}`),
-      intervalMs: settings.pollIntervalMs,
-      maxIntervalMs: settings.maxPollIntervalMs,
-      timeoutMs: settings.waitTimeoutMs,
-    },
-    context,
-  );
+  return waitUntilSettled(settings, context, {
+    what: `endpoint ${name}`,
+    describe: () =>
+      aws('DescribeEndpoint', `endpoint ${name}`, () =>
+        client.send(new SM.DescribeEndpointCommand({ EndpointName: name }), {
+          abortSignal: context.signal,
+        }),
+      ),
+    state: (e) => String(e.EndpointStatus),
+    settled: (e) => mapEndpointStatus(e.EndpointStatus).unified !== 'deploying',
+  });
 }
 
-export async function endpointStatus(
+/** Deletes the stage's endpoint; its configs and models are kept, so a later deploy or rollback is quick. */
+export async function undeploy(
   settings: ResolvedSettings,
-  group: string,
-  stage: string,
+  input: UndeployInput,
   context: ProviderContext,
-): Promise<StatusResult> {
-  const [client, SM] = await Promise.all([settings.sageMaker(context), import('@aws-sdk/client-sagemaker')]);
-  const name = endpointNameFor(group, stage);
-  const endpoint = await describeEndpoint(client, SM, name, context);
-  if (!endpoint) return { status: { unified: 'unknown', raw: 'NotFound' }, refs: { endpointName: name } };
-  return {
-    status: mapEndpointStatus(endpoint.EndpointStatus),
-    endpoint: name,
-    refs: {
-      endpointName: name,
-      endpointArn: endpoint.EndpointArn ?? '',
-      endpointConfig: endpoint.EndpointConfigName ?? '',
-    },
-  };
-}
-
-export async function deleteEndpoint(
-  settings: ResolvedSettings,
-  group: string,
-  stage: string,
-  context: ProviderContext,
-) {
-  const [client, SM] = await Promise.all([settings.sageMaker(context), import('@aws-sdk/client-sagemaker')]);
-  const name = endpointNameFor(group, stage);
-  try {
-    await aws('DeleteEndpoint', `endpoint ${name}`, () =>
+): Promise<UndeployResult> {
+  const { client, SM } = await settings.sageMakerApi(context);
+  const name = endpointNameFor(settings.group(input), input.stage);
+  // Already gone is what was asked for.
+  await ifExists(
+    aws('DeleteEndpoint', `endpoint ${name}`, () =>
       client.send(new SM.DeleteEndpointCommand({ EndpointName: name }), { abortSignal: context.signal }),
-    );
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
+    ),
+  );
   return { refs: { endpointName: name }, warnings: [] };
+}
+
+// A stage's update policy → UpdateEndpoint's DeploymentConfig. The ranges are checked by the
+// settings schema; what depends on two fields at once is checked here.
+/** The DeploymentConfig UpdateEndpoint is sent for `policy` (merged for one stage). */
+export function deploymentConfig(policy: DeploymentSettings, where = 'deployment'): DeploymentConfig {
+  const traffic = policy.traffic ?? 'ALL_AT_ONCE';
+  if (traffic !== 'ALL_AT_ONCE' && policy.stepPercent === undefined)
+    throw new InvalidInputError(`${where}: ${traffic} traffic needs stepPercent (the share moved per step)`);
+  if (traffic === 'LINEAR' && (policy.stepPercent ?? 0) < 10)
+    throw new InvalidInputError(
+      `${where}: LINEAR steps must be 10–50 % of capacity, got ${policy.stepPercent}`,
+    );
+  const size = { Type: 'CAPACITY_PERCENT' as const, Value: policy.stepPercent ?? 0 };
+  return {
+    BlueGreenUpdatePolicy: {
+      TrafficRoutingConfiguration: {
+        Type: traffic,
+        WaitIntervalInSeconds: policy.waitSeconds ?? 0,
+        ...(traffic === 'CANARY' ? { CanarySize: size } : {}),
+        ...(traffic === 'LINEAR' ? { LinearStepSize: size } : {}),
+      },
+      ...(policy.bakeSeconds !== undefined ? { TerminationWaitInSeconds: policy.bakeSeconds } : {}),
+      ...(policy.maxExecutionSeconds !== undefined
+        ? { MaximumExecutionTimeoutInSeconds: policy.maxExecutionSeconds }
+        : {}),
+    },
+    ...(policy.alarms?.length
+      ? { AutoRollbackConfiguration: { Alarms: policy.alarms.map((AlarmName) => ({ AlarmName })) } }
+      : {}),
+  };
 }

@@ -92,3 +92,13 @@ export async function aws<T>(operation: string, subject: string, call: () => Pro
 export function isNotFound(error: unknown): boolean {
   return ModelshipError.hasCode(error, ErrorCode.NotFound);
 }
+
+/** What `call` resolves to, or undefined when the thing it describes does not exist. */
+export async function ifExists<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}

@@ -1,9 +1,11 @@
 // One file → one S3 object: skip when S3 shows identical digests, else a lib-storage upload
-// (multipart above one part) hashed in the same read pass. The digests go in object metadata
-// when the PUT can carry them (one part), else in object tags (or, on request, in metadata
-// rewritten by a server-side copy).
+// (multipart above one part) hashed in the same read pass by a pass-through stream, so the bytes
+// sent are the bytes hashed. The digests go in object metadata when the PUT can carry them (one
+// part), else in object tags (or, on request, in metadata rewritten by a server-side copy).
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
@@ -14,9 +16,40 @@ import {
   type ProviderWarning,
   throwIfAborted,
 } from '@modelship/core';
-import { DigestStream, digestBuffer, type FileDigests } from './digest-stream.js';
-import { aws, isNotFound } from './errors.js';
-import { formatS3Uri } from './s3-uri.js';
+import { formatS3Uri } from '@modelship/core/provider-kit';
+import { aws, ifExists } from './errors.js';
+
+export interface FileDigests {
+  md5: string;
+  sha256: string;
+  size: number;
+}
+
+export class DigestStream extends Transform {
+  private readonly md5: Hash = createHash('md5');
+  private readonly sha256: Hash = createHash('sha256');
+  private bytes = 0;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.md5.update(chunk);
+    this.sha256.update(chunk);
+    this.bytes += chunk.length;
+    callback(null, chunk);
+  }
+
+  /** Valid once the stream has ended. */
+  digests(): FileDigests {
+    return { md5: this.md5.digest('hex'), sha256: this.sha256.digest('hex'), size: this.bytes };
+  }
+}
+
+export function digestBuffer(data: Uint8Array): FileDigests {
+  return {
+    md5: createHash('md5').update(data).digest('hex'),
+    sha256: createHash('sha256').update(data).digest('hex'),
+    size: data.length,
+  };
+}
 
 /** Object metadata keys (sent as `x-amz-meta-modelship-md5` / `-sha256`). */
 export const MD5_METADATA = 'modelship-md5';
@@ -46,6 +79,8 @@ export interface PutFileOptions {
   force?: boolean;
   /** Default `tags`. */
   multipartDigests?: MultipartDigests;
+  /** The file's digests when already known (the manifest's): a stored object is compared without hashing again. */
+  expected?: { md5: string; sha256: string };
 }
 
 export interface PutFileResult extends Partial<FileDigests> {
@@ -62,22 +97,20 @@ type S3Module = typeof import('@aws-sdk/client-s3');
 async function remoteDigests(options: PutFileOptions, S3: S3Module) {
   const uri = formatS3Uri(options.bucket, options.key);
   const where = { Bucket: options.bucket, Key: options.key };
-  try {
-    const head = await aws('HeadObject', uri, () => options.client.send(new S3.HeadObjectCommand(where)));
-    const digests = { md5: head.Metadata?.[MD5_METADATA], sha256: head.Metadata?.[SHA256_METADATA] };
-    if (!digests.md5 || !digests.sha256) {
-      const tagging = await aws('GetObjectTagging', uri, () =>
-        options.client.send(new S3.GetObjectTaggingCommand(where)),
-      );
-      const tag = (key: string) => tagging.TagSet?.find((candidate) => candidate.Key === key)?.Value;
-      digests.md5 = tag(MD5_METADATA);
-      digests.sha256 = tag(SHA256_METADATA);
-    }
-    return { size: head.ContentLength, ...digests };
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
+  const head = await ifExists(
+    aws('HeadObject', uri, () => options.client.send(new S3.HeadObjectCommand(where))),
+  );
+  if (!head) return undefined;
+  const digests = { md5: head.Metadata?.[MD5_METADATA], sha256: head.Metadata?.[SHA256_METADATA] };
+  if (!digests.md5 || !digests.sha256) {
+    const tagging = await ifExists(
+      aws('GetObjectTagging', uri, () => options.client.send(new S3.GetObjectTaggingCommand(where))),
+    );
+    const tag = (key: string) => tagging?.TagSet?.find((candidate) => candidate.Key === key)?.Value;
+    digests.md5 = tag(MD5_METADATA);
+    digests.sha256 = tag(SHA256_METADATA);
   }
+  return { size: head.ContentLength, ...digests };
 }
 
 async function hashFile(file: string, signal: AbortSignal): Promise<FileDigests> {
@@ -114,8 +147,10 @@ export async function putFile(options: PutFileOptions, context: ProviderContext)
   if (hashing && !options.force) {
     const remote = await remoteDigests(options, S3);
     if (remote?.size === size && remote.sha256 && remote.md5) {
-      // Same size and digests on record: hash locally (no transfer) to confirm.
-      const local = await hashFile(options.file, context.signal);
+      // Same size and digests on record: compare with the known digests, or hash locally (no transfer).
+      const local = options.expected
+        ? { ...options.expected, size }
+        : await hashFile(options.file, context.signal);
       if (local.sha256 === remote.sha256 && local.md5 === remote.md5) {
         context.progress({ task, done: size, total: size, unit: 'bytes', finished: true });
         return { ...local, uri, skipped: true, warnings: [], timings: { transferMs: 0, metadataMs: 0 } };

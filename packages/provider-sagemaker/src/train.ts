@@ -1,10 +1,8 @@
-// train: a SageMaker training job, or an execution of a (possibly upserted) SageMaker Pipeline;
-// both waited on with capped backoff; metrics from an evaluation.json when one is named.
-import type {
-  DescribePipelineExecutionCommandOutput,
-  DescribeTrainingJobCommandOutput,
-  SageMakerClient,
-} from '@aws-sdk/client-sagemaker';
+// train: a SageMaker training job, or an execution of a (possibly upserted) SageMaker Pipeline
+// (./pipeline.ts); both waited on with capped backoff. Metrics: the job's FinalMetricDataList
+// (what its MetricDefinitions captured), overlaid by an evaluation.json when one is named.
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DescribeTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker';
 import {
   ErrorCode,
   InvalidInputError,
@@ -13,15 +11,14 @@ import {
   type TrainInput,
   type TrainResult,
 } from '@modelship/core';
-import { aws, isNotFound } from './errors.js';
-import { readEvaluation } from './evaluation.js';
+import { formatS3Uri, joinS3Key, parseS3Uri } from '@modelship/core/provider-kit';
+import { type SageMakerApi, waitUntilSettled } from './client.js';
+import { aws, ifExists } from './errors.js';
 import { nameTimestamp, resourceName, shortHash } from './names.js';
-import { formatS3Uri, joinKey } from './s3-uri.js';
 import type { ResolvedSettings } from './settings.js';
-import { mapPipelineExecutionStatus, mapTrainingJobStatus } from './status.js';
-import { waitUntil } from './wait.js';
+import { mapTrainingJobStatus } from './status.js';
 
-type SageMaker = typeof import('@aws-sdk/client-sagemaker');
+export type SageMaker = typeof import('@aws-sdk/client-sagemaker');
 
 /** `train=s3://b/k,validation=s3://b/v` (CLI) or an object → channel → S3 URI. */
 export function parseChannels(value: unknown): Record<string, string> {
@@ -37,12 +34,12 @@ export function parseChannels(value: unknown): Record<string, string> {
   return out;
 }
 
-function text(options: Record<string, unknown>, name: string): string | undefined {
+export function text(options: Record<string, unknown>, name: string): string | undefined {
   const value = options[name];
   return value === undefined || value === '' ? undefined : String(value);
 }
 
-function stringParams(params: TrainInput['params']): Record<string, string> {
+export function stringParams(params: TrainInput['params']): Record<string, string> {
   return Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k, String(v)]));
 }
 
@@ -56,14 +53,15 @@ export async function train(
   context: ProviderContext,
 ): Promise<TrainResult> {
   const options = input.options ?? {};
-  const [client, SM] = await Promise.all([settings.sageMaker(context), import('@aws-sdk/client-sagemaker')]);
+  const api = await settings.sageMakerApi(context);
   const run = text(options, 'pipeline')
-    ? await runPipeline(settings, client, SM, input, context)
-    : await runTrainingJob(settings, client, SM, input, context);
+    ? await (await import('./pipeline.js')).runPipeline(settings, api, input, context)
+    : await runTrainingJob(settings, api, input, context);
   const evaluationUri = text(options, 'evaluationUri');
-  const metrics = evaluationUri
+  const evaluation = evaluationUri
     ? await readEvaluation(await settings.s3(context), fill(evaluationUri, run.placeholders), context)
     : {};
+  const metrics = { ...run.metrics, ...evaluation };
   return {
     runId: run.runId,
     status: run.status,
@@ -74,15 +72,17 @@ export async function train(
   };
 }
 
-interface Run {
+export interface Run {
   runId: string;
   status: TrainResult['status'];
   artifact?: string;
+  /** What the platform itself reports (a training job's FinalMetricDataList). */
+  metrics?: Record<string, number>;
   refs: Record<string, string>;
   placeholders: Record<string, string>;
 }
 
-function failed(kind: string, id: string, raw: string, reason: string | undefined): ProviderError {
+export function failed(kind: string, id: string, raw: string, reason: string | undefined): ProviderError {
   return new ProviderError(
     `sagemaker ${kind} ${id} ended ${raw}: ${reason || 'no FailureReason given'}; fix the cause and train again`,
     {
@@ -97,8 +97,7 @@ function failed(kind: string, id: string, raw: string, reason: string | undefine
 
 async function runTrainingJob(
   settings: ResolvedSettings,
-  client: SageMakerClient,
-  SM: SageMaker,
+  { client, SM }: SageMakerApi,
   input: TrainInput,
   context: ProviderContext,
 ): Promise<Run> {
@@ -115,9 +114,7 @@ async function runTrainingJob(
         abortSignal: context.signal,
       }),
     );
-  const existing = input.idempotencyKey
-    ? await describe().catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)))
-    : undefined;
+  const existing = input.idempotencyKey ? await ifExists(describe()) : undefined;
   if (!existing) {
     const image = text(options, 'image');
     if (!image)
@@ -127,7 +124,7 @@ async function runTrainingJob(
     const bucket = settings.bucket();
     const outputPath =
       text(options, 'outputPath') ??
-      formatS3Uri(bucket, joinKey(settings.prefix, input.model.name, 'training'));
+      formatS3Uri(bucket, joinS3Key(settings.prefix, input.model.name, 'training'));
     const channels = parseChannels(options.inputs);
     const RoleArn = await settings.roleArn(context);
     await aws('CreateTrainingJob', `training job ${jobName}`, () =>
@@ -157,18 +154,12 @@ async function runTrainingJob(
     );
     context.logger.info(`train: started training job ${jobName}`);
   }
-  const job: DescribeTrainingJobCommandOutput = await waitUntil(
-    {
-      what: `training job ${jobName}`,
-      poll: describe,
-      done: (j) => mapTrainingJobStatus(j.TrainingJobStatus).unified !== 'running',
-      describe: (j) => `${j.TrainingJobStatus}/${j.SecondaryStatus}`,
-      intervalMs: settings.pollIntervalMs,
-      maxIntervalMs: settings.maxPollIntervalMs,
-      timeoutMs: settings.waitTimeoutMs,
-    },
-    context,
-  );
+  const job: DescribeTrainingJobCommandOutput = await waitUntilSettled(settings, context, {
+    what: `training job ${jobName}`,
+    describe,
+    state: (j) => `${j.TrainingJobStatus}/${j.SecondaryStatus}`,
+    settled: (j) => mapTrainingJobStatus(j.TrainingJobStatus).unified !== 'running',
+  });
   const status = mapTrainingJobStatus(job.TrainingJobStatus);
   if (status.unified !== 'succeeded') throw failed('training job', jobName, status.raw, job.FailureReason);
   const artifact = job.ModelArtifacts?.S3ModelArtifacts;
@@ -176,6 +167,7 @@ async function runTrainingJob(
     runId: jobName,
     status,
     artifact,
+    metrics: finalMetrics(job),
     refs: {
       trainingJobName: jobName,
       trainingJobArn: job.TrainingJobArn ?? '',
@@ -185,103 +177,63 @@ async function runTrainingJob(
   };
 }
 
-async function upsertPipeline(
-  settings: ResolvedSettings,
-  client: SageMakerClient,
-  SM: SageMaker,
-  name: string,
-  definition: unknown,
-  context: ProviderContext,
-): Promise<void> {
-  const PipelineDefinition = typeof definition === 'string' ? definition : JSON.stringify(definition);
-  const RoleArn = await settings.roleArn(context);
-  try {
-    await aws('CreatePipeline', `pipeline ${name}`, () =>
-      client.send(new SM.CreatePipelineCommand({ PipelineName: name, PipelineDefinition, RoleArn }), {
-        abortSignal: context.signal,
-      }),
-    );
-    context.logger.info(`train: created pipeline ${name}`);
-  } catch (error) {
-    const message = String((error as Error).message);
-    if (
-      !/already exists|must be unique/i.test(message) &&
-      !String((error as { rawCode?: string }).rawCode).includes('ResourceInUse')
-    )
-      throw error;
-    await aws('UpdatePipeline', `pipeline ${name}`, () =>
-      client.send(new SM.UpdatePipelineCommand({ PipelineName: name, PipelineDefinition, RoleArn }), {
-        abortSignal: context.signal,
-      }),
-    );
-    context.logger.info(`train: updated pipeline ${name}`);
-  }
+/** A training job's FinalMetricDataList (the last value of each metric its MetricDefinitions capture). */
+export function finalMetrics(job: Pick<DescribeTrainingJobCommandOutput, 'FinalMetricDataList'>) {
+  const metrics: Record<string, number> = {};
+  for (const { MetricName, Value } of job.FinalMetricDataList ?? [])
+    if (MetricName && typeof Value === 'number' && Number.isFinite(Value)) metrics[MetricName] = Value;
+  return metrics;
 }
 
-async function readDefinition(path: string): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new InvalidInputError(
-      `train: cannot read pipelineDefinitionFile ${path} (${(error as NodeJS.ErrnoException).code}); pass the pipeline definition JSON file`,
-      { cause: error },
-    );
+// An evaluation.json in S3, as the SageMaker template's evaluation step writes it:
+// `{ "regression_metrics": { "mse": { "value": 4.2, "standard_deviation": 0.3 } } }`.
+/**
+ * Flattens a report into metric name → number. An object with a numeric `value` is one metric
+ * named by its key (`mse`); other numbers keep their dotted path (`accuracy`, `scores.f1`).
+ */
+export function flattenMetrics(report: unknown, path: string[] = []): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (typeof report === 'number') {
+    if (Number.isFinite(report) && path.length) out[path.join('.')] = report;
+    return out;
   }
+  if (!report || typeof report !== 'object' || Array.isArray(report)) return out;
+  for (const [key, value] of Object.entries(report)) {
+    const metric = (value as { value?: unknown } | null)?.value;
+    if (typeof metric === 'number') {
+      if (Number.isFinite(metric)) out[key] = metric;
+    } else {
+      Object.assign(out, flattenMetrics(value, path.length === 0 && isGroup(key) ? [] : [...path, key]));
+    }
+  }
+  return out;
 }
 
-async function runPipeline(
-  settings: ResolvedSettings,
-  client: SageMakerClient,
-  SM: SageMaker,
-  input: TrainInput,
+// `regression_metrics`, `binary_classification_metrics`…: SageMaker's model-quality groups.
+function isGroup(key: string): boolean {
+  return key.endsWith('_metrics');
+}
+
+async function readEvaluation(
+  s3: S3Client,
+  uri: string,
   context: ProviderContext,
-): Promise<Run> {
-  const options = input.options ?? {};
-  const name = text(options, 'pipeline')!;
-  const definitionFile = text(options, 'pipelineDefinitionFile');
-  const definition = definitionFile ? await readDefinition(definitionFile) : options.pipelineDefinition;
-  if (definition !== undefined) await upsertPipeline(settings, client, SM, name, definition, context);
-  const started = await aws('StartPipelineExecution', `pipeline ${name}`, () =>
-    client.send(
-      new SM.StartPipelineExecutionCommand({
-        PipelineName: name,
-        PipelineParameters: Object.entries(stringParams(input.params)).map(([Name, Value]) => ({
-          Name,
-          Value,
-        })),
-        ...(input.idempotencyKey ? { ClientRequestToken: shortHash(input.idempotencyKey, 40) } : {}),
-      }),
-      { abortSignal: context.signal },
-    ),
+): Promise<Record<string, number>> {
+  const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+  const { bucket, key } = parseS3Uri(uri, 'evaluation report');
+  const object = await aws('GetObject', uri, () =>
+    s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: context.signal }),
   );
-  const arn = started.PipelineExecutionArn!;
-  context.logger.info(`train: started ${arn}`);
-  const execution: DescribePipelineExecutionCommandOutput = await waitUntil(
-    {
-      what: `pipeline execution ${arn}`,
-      poll: () =>
-        aws('DescribePipelineExecution', arn, () =>
-          client.send(new SM.DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }), {
-            abortSignal: context.signal,
-          }),
-        ),
-      done: (e) => mapPipelineExecutionStatus(e.PipelineExecutionStatus).unified !== 'running',
-      describe: (e) => String(e.PipelineExecutionStatus),
-      intervalMs: settings.pollIntervalMs,
-      maxIntervalMs: settings.maxPollIntervalMs,
-      timeoutMs: settings.waitTimeoutMs,
-    },
-    context,
-  );
-  const status = mapPipelineExecutionStatus(execution.PipelineExecutionStatus);
-  if (status.unified !== 'succeeded')
-    throw failed('pipeline execution', arn, status.raw, execution.FailureReason);
-  const executionId = arn.split('/').pop() ?? arn;
-  return {
-    runId: arn,
-    status,
-    refs: { pipelineName: name, pipelineExecutionArn: arn },
-    placeholders: { runId: executionId, executionId, pipeline: name },
-  };
+  const text = (await object.Body?.transformToString('utf8')) ?? '';
+  const report = (() => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new InvalidInputError(
+        `evaluation report ${uri} is not JSON (${(error as Error).message}); the evaluation step must write a JSON object`,
+        { cause: error },
+      );
+    }
+  })();
+  return flattenMetrics(report);
 }

@@ -1,62 +1,37 @@
 // upload: every file of the model to s3://<bucket>/<prefix>/<model>/sha256-<aggregate digest>/,
-// then the modelship manifest beside them. The key is the content's digest, known before anything
-// is sent (one local hashing pass), so no later upload can overwrite the bytes a registered version
-// points at, and identical content is found by one HEAD of its manifest.
+// then the modelship manifest beside them (the shared flow: @modelship/core/provider-kit's
+// uploadWithManifest). The key is the content's digest, known before anything is sent (one local
+// hashing pass), so no later upload can overwrite the bytes a registered version points at, and
+// identical content is found by one HEAD of its manifest.
 //
 // What SageMaker loads (refs.modelDataUrl / refs.modelDataPrefix): a model that is one gzip
 // tarball is served as ModelDataUrl (S3Object, extracted into /opt/ml/model); any other model is
 // served uncompressed as ModelDataSource S3Prefix with CompressionType None, which loads every
 // object under the prefix, the manifest included (API reference: ModelPackageContainerDefinition,
 // S3ModelDataSource).
-import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
 import {
   ErrorCode,
   InvalidInputError,
   ModelshipError,
   type ProviderContext,
   type ProviderWarning,
-  throwIfAborted,
   type UploadInput,
   type UploadResult,
 } from '@modelship/core';
-import { aws, isNotFound } from './errors.js';
+import {
+  formatS3Uri,
+  joinS3Key,
+  manifestFileName,
+  type StampedModel,
+  type UploadTarget,
+  uploadWithManifest,
+} from '@modelship/core/provider-kit';
+import { aws, ifExists } from './errors.js';
 import { putFile } from './s3-object.js';
-import { formatS3Uri, joinKey } from './s3-uri.js';
 import type { ResolvedSettings } from './settings.js';
 
-export const MANIFEST_FILE = 'modelship.manifest.json';
 const MANIFEST_DIGEST_METADATA = 'modelship-manifest-digest';
-
-interface LocalFile {
-  path: string;
-  absolutePath: string;
-}
-
-async function listFiles(path: string): Promise<{ files: LocalFile[]; single: boolean }> {
-  let info: Awaited<ReturnType<typeof stat>>;
-  try {
-    info = await stat(path);
-  } catch (error) {
-    throw new InvalidInputError(
-      `upload: cannot read ${path} (${(error as NodeJS.ErrnoException).code}); pass an existing model file or directory`,
-      { cause: error },
-    );
-  }
-  if (info.isFile()) return { files: [{ path: path.split(sep).pop()!, absolutePath: path }], single: true };
-  const entries = await readdir(path, { recursive: true, withFileTypes: true });
-  const files = entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => {
-      const absolutePath = join(entry.parentPath, entry.name);
-      return { path: relative(path, absolutePath).split(sep).join('/'), absolutePath };
-    })
-    .filter((file) => file.path !== MANIFEST_FILE)
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  if (files.length === 0)
-    throw new InvalidInputError(`upload: ${path} contains no files; pass the model directory`);
-  return { files, single: false };
-}
 
 /** SageMaker accepts a single object as ModelDataUrl only as a gzip tarball. */
 export function isTarball(path: string): boolean {
@@ -73,113 +48,99 @@ export async function uploadModel(
   input: UploadInput,
   context: ProviderContext,
 ): Promise<UploadResult> {
-  throwIfAborted(context.signal, `upload of ${input.path}`);
-  const [{ files, single }, s3, S3, manifestApi] = await Promise.all([
-    listFiles(input.path),
-    settings.s3(context),
-    import('@aws-sdk/client-s3'),
-    import('@modelship/manifest'),
-  ]);
+  const metadata = sanitizeMetadata(input.metadata);
   const bucket = settings.bucket();
-  const hashed = await manifestApi.hashFiles(
-    files.map((file) => file.absolutePath),
-    ['md5', 'sha256'],
-  );
-  const entries = files.map((file, i) => ({
-    path: file.path,
-    size: hashed[i]!.size,
-    md5: hashed[i]!.md5!,
-    sha256: hashed[i]!.sha256!,
-  }));
-  const algorithm = manifestApi.aggregateAlgorithmFor(entries);
-  const digest = { algorithm, value: manifestApi.aggregateDigest(entries, algorithm) };
-  const manifestDigest = `${digest.algorithm}:${digest.value}`;
-  if (input.manifestDigest && input.manifestDigest !== manifestDigest)
-    throw new ModelshipError(
-      ErrorCode.Integrity,
-      `upload: ${input.path} hashes to ${manifestDigest} but the caller stamped ${input.manifestDigest}; the model changed after its manifest was made — re-create the manifest`,
-      { details: { expected: input.manifestDigest, actual: manifestDigest } },
-    );
+  // A directory's provenance is read from the git checkout it lives in.
+  const isDirectory = (await stat(input.path).catch(() => undefined))?.isDirectory();
+  return uploadWithManifest(input, context, {
+    stamp: isDirectory ? { cwd: input.path } : {},
+    target: async (stamped) => s3Target(settings, bucket, metadata, stamped, input, context),
+  });
+}
 
-  const base = joinKey(settings.prefix, keySegment(input.model.name), `${digest.algorithm}-${digest.value}`);
+async function s3Target(
+  settings: ResolvedSettings,
+  bucket: string,
+  metadata: Record<string, string>,
+  stamped: StampedModel,
+  input: UploadInput,
+  context: ProviderContext,
+): Promise<UploadTarget> {
+  const [s3, S3] = await Promise.all([settings.s3(context), import('@aws-sdk/client-s3')]);
+  const { digest, provenance } = stamped.manifest;
+  const base = joinS3Key(
+    settings.prefix,
+    keySegment(input.model.name),
+    `${digest.algorithm}-${digest.value}`,
+  );
   const uri = formatS3Uri(bucket, `${base}/`);
-  const warnings: ProviderWarning[] = [];
-  const manifestKey = `${base}/${MANIFEST_FILE}`;
+  const manifestKey = `${base}/${manifestFileName}`;
   const manifestUri = formatS3Uri(bucket, manifestKey);
-  const previous = await aws('HeadObject', manifestUri, () =>
-    s3.send(new S3.HeadObjectCommand({ Bucket: bucket, Key: manifestKey })),
-  ).catch((error: unknown) => {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  });
-  const previousDigest = previous?.Metadata?.[MANIFEST_DIGEST_METADATA];
-  const provenance = await manifestApi.captureProvenance({ cwd: single ? undefined : input.path });
-  const refs: Record<string, string> = {
-    bucket,
-    modelUri: uri,
-    ...(files.length === 1 && isTarball(files[0]!.path)
-      ? { modelDataUrl: formatS3Uri(bucket, `${base}/${files[0]!.path}`) }
-      : { modelDataPrefix: uri }),
-    manifestUri,
-    manifestDigest,
-    ...(provenance.commit ? { commit: provenance.commit } : {}),
-    ...(provenance.repository ? { repository: provenance.repository } : {}),
-    ...(provenance.runId ? { runId: provenance.runId } : {}),
-  };
-
-  if (previousDigest === manifestDigest) {
-    context.logger.info(`upload: ${input.model.name} already stored at ${uri} (${manifestDigest})`);
-    return { uri, refs, skipped: true, manifestDigest, warnings };
-  }
-
-  let transferred = 0;
-  for (const [i, file] of files.entries()) {
-    const result = await putFile(
-      {
-        client: s3,
-        bucket,
-        key: `${base}/${file.path}`,
-        file: file.absolutePath,
-        partSize: settings.partSize,
-        concurrency: settings.uploadConcurrency,
-        multipartDigests: settings.multipartDigests,
-      },
-      context,
-    );
-    warnings.push(...result.warnings);
-    if (!result.skipped) transferred += 1;
-    // The key promises this content: a file that changed after it was hashed must not land under it.
-    if (result.sha256 !== entries[i]!.sha256)
-      throw new ModelshipError(
-        ErrorCode.Integrity,
-        `upload: ${file.absolutePath} changed while it was being uploaded (sha256 ${entries[i]!.sha256} before, ${result.sha256} sent); stop whatever writes it and upload again`,
+  const only = stamped.files.length === 1 ? stamped.files[0] : undefined;
+  const expected = new Map(stamped.manifest.files.map((file) => [file.path, file]));
+  const warnings: ProviderWarning[] = [];
+  return {
+    uri,
+    refs: {
+      bucket,
+      modelUri: uri,
+      ...(only && isTarball(only.path)
+        ? { modelDataUrl: formatS3Uri(bucket, `${base}/${only.path}`) }
+        : { modelDataPrefix: uri }),
+      manifestUri,
+      ...(provenance.commit ? { commit: provenance.commit } : {}),
+      ...(provenance.repository ? { repository: provenance.repository } : {}),
+      ...(provenance.runId ? { runId: provenance.runId } : {}),
+    },
+    warnings,
+    async stored() {
+      const head = await ifExists(
+        aws('HeadObject', manifestUri, () =>
+          s3.send(new S3.HeadObjectCommand({ Bucket: bucket, Key: manifestKey })),
+        ),
       );
-  }
-
-  const manifest = manifestApi.modelshipManifestSchema.parse({
-    schema: 'modelship.manifest/v1',
-    name: input.model.name,
-    version: input.model.version ?? (provenance.commit ? provenance.commit.slice(0, 12) : '0.0.0-local'),
-    files: entries,
-    digest,
-    provenance,
-    storage: { uri },
-  });
-  await aws('PutObject', manifestUri, () =>
-    s3.send(
-      new S3.PutObjectCommand({
-        Bucket: bucket,
-        Key: manifestKey,
-        Body: manifestApi.formatManifest(manifest),
-        ContentType: 'application/json',
-        Metadata: { [MANIFEST_DIGEST_METADATA]: manifestDigest, ...sanitizeMetadata(input.metadata) },
-      }),
-    ),
-  );
-  context.logger.info(
-    `upload: stored ${input.model.name} at ${uri} (${manifestDigest}; ${transferred}/${files.length} files sent)`,
-  );
-  return { uri, refs, skipped: false, manifestDigest, warnings };
+      return head?.Metadata?.[MANIFEST_DIGEST_METADATA];
+    },
+    async putFile(file) {
+      const known = expected.get(file.path);
+      const digests = known?.md5 && known.sha256 ? { md5: known.md5, sha256: known.sha256 } : undefined;
+      const result = await putFile(
+        {
+          client: s3,
+          bucket,
+          key: `${base}/${file.path}`,
+          file: file.absolutePath,
+          partSize: settings.partSize,
+          concurrency: settings.uploadConcurrency,
+          multipartDigests: settings.multipartDigests,
+          ...(digests ? { expected: digests } : {}),
+        },
+        context,
+      );
+      warnings.push(...result.warnings);
+      // The key promises this content: a file that changed after it was hashed must not land under it.
+      if (digests && result.sha256 !== digests.sha256)
+        throw new ModelshipError(
+          ErrorCode.Integrity,
+          `upload: ${file.absolutePath} changed while it was being uploaded (sha256 ${digests.sha256} before, ${result.sha256} sent); stop whatever writes it and upload again`,
+        );
+    },
+    async putManifest(_text, manifest) {
+      const { formatManifest } = await import('@modelship/manifest');
+      await aws('PutObject', manifestUri, () =>
+        s3.send(
+          new S3.PutObjectCommand({
+            Bucket: bucket,
+            Key: manifestKey,
+            Body: formatManifest({ ...manifest, storage: { uri } }),
+            ContentType: 'application/json',
+            Metadata: { [MANIFEST_DIGEST_METADATA]: stamped.manifestDigest, ...metadata },
+          }),
+        ),
+      );
+      return undefined;
+    },
+  };
 }
 
 /** User metadata travels as x-amz-meta-* headers: ASCII keys and values only. */

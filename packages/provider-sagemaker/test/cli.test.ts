@@ -4,8 +4,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { resolveSettings } from '@modelship/core/provider-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliSpec, cliValuesToSettings } from '../src/cli.js';
+import { cliSpec } from '../src/cli.js';
+import { settingFlags } from '../src/flags.js';
+import { settingsSchema } from '../src/settings.js';
 import { credentials, motoBucket, motoClients, motoUrl, roleArn, uniqueName } from './moto.js';
 
 const run = promisify(execFile);
@@ -14,19 +17,63 @@ const built =
   existsSync(resolve(import.meta.dirname, '../../cli/dist/wrapper.js')) &&
   existsSync(resolve(import.meta.dirname, '../dist/cli.js'));
 
-describe('cliSpec', () => {
-  it('turns flags into provider settings and rejects bad numbers', () => {
+describe('settings: flags, environment and providers.sagemaker read one schema', () => {
+  const resolve = (sources: Partial<Parameters<typeof resolveSettings>[1]>) =>
+    resolveSettings(settingsSchema, { provider: 'sagemaker', fields: settingFlags, env: {}, ...sources });
+
+  it('turns flags and environment into settings, flag before environment before config', () => {
     expect(
-      cliValuesToSettings({ bucket: 'b', 'part-size-mib': '16', 'role-arn': roleArn }, {}),
-    ).toMatchObject({
-      bucket: 'b',
+      resolve({
+        flags: { bucket: 'from-flag', 'part-size': '16MiB', 'max-attempts': '1' },
+        env: { MODELSHIP_SAGEMAKER_BUCKET: 'from-env', MODELSHIP_SAGEMAKER_ROLE_ARN: roleArn },
+        config: {
+          settings: { bucket: 'from-config', modelPackageGroup: 'churn' },
+          path: 'modelship.config.yaml',
+        },
+      }),
+    ).toEqual({
+      bucket: 'from-flag',
       partSize: 16 * 1024 * 1024,
+      maxAttempts: 1,
       roleArn,
+      modelPackageGroup: 'churn',
     });
-    expect(() => cliValuesToSettings({ 'upload-concurrency': 'many' }, {})).toThrow(
-      /--upload-concurrency must be a positive integer, got "many"/,
+    expect(() => resolve({ flags: { 'upload-concurrency': 'many' } })).toThrow(
+      /--upload-concurrency is "many", not a number/,
     );
-    expect(cliSpec.options.bucket?.env).toBe('MODELSHIP_SAGEMAKER_BUCKET');
+    expect(() => resolve({ flags: { 'part-size': '1MiB' } })).toThrow(/--part-size.*below the S3 minimum/);
+  });
+
+  it('names an unknown config key and the known ones, and checks the deployment policy', () => {
+    const config = (settings: Record<string, unknown>) => ({ settings, path: 'modelship.config.yaml' });
+    expect(() => resolve({ config: config({ 'role-arn': roleArn }) })).toThrow(
+      /providers\.sagemaker\.role-arn is not a sagemaker setting; known: region, endpoint.*roleArn/,
+    );
+    expect(() => resolve({ config: config({ deployment: { traffic: 'CANARY', stepPercent: 90 } }) })).toThrow(
+      /providers\.sagemaker\.deployment \(stepPercent\)/,
+    );
+    expect(() =>
+      resolve({ config: config({ deployment: { stages: { production: { trafic: 'CANARY' } } } }) }),
+    ).toThrow(/trafic/);
+  });
+
+  it('gives every schema key flag metadata, and the env variables the README names', () => {
+    expect(Object.keys(settingFlags).sort()).toEqual(Object.keys(settingsSchema.shape).sort());
+    expect(settingFlags.bucket.env).toBe('MODELSHIP_SAGEMAKER_BUCKET');
+    expect(settingFlags.endpoint).toMatchObject({ flag: 'aws-endpoint', env: 'MODELSHIP_AWS_ENDPOINT' });
+    expect(cliSpec.settings).toBe(settingFlags);
+  });
+});
+
+describe.skipIf(!built)('modelship-sagemaker --help (needs dist)', () => {
+  it('lists every setting as a flag with its environment variable', async () => {
+    const { stdout } = await run(process.execPath, [bin, '--help'], { env: { PATH: process.env.PATH } });
+    for (const [key, field] of Object.entries(settingFlags)) {
+      const flag =
+        'flag' in field && field.flag ? field.flag : key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      expect(stdout).toContain(`--${flag}`);
+      if ('env' in field && field.env) expect(stdout).toContain(field.env);
+    }
   });
 });
 
@@ -107,6 +154,41 @@ describe.skipIf(!built)(
       const latest = await cli('latest-approved', ...common);
       expect(latest.refs.modelPackageArn).toBe(registered.refs.modelPackageArn);
       expect((await cli('upload', dir, ...common)).skipped).toBe(true);
+    });
+
+    it('reads providers.sagemaker with the schema keys, and names an old flag-style key', async () => {
+      const project = await mkdtemp(join(tmpdir(), 'modelship-sm-config-'));
+      try {
+        await writeFile(
+          join(project, 'modelship.config.yaml'),
+          `version: 1\nstages: [staging]\nproviders:\n  sagemaker:\n    modelPackageGroup: ${group}\n    maxAttempts: 1\n`,
+        );
+        const { stdout } = await run(
+          process.execPath,
+          [bin, 'latest-approved', '--model', 'churn', '--json'],
+          {
+            env,
+            cwd: project,
+            timeout: 60_000,
+          },
+        );
+        expect(JSON.parse(stdout).refs.modelPackageGroup).toBe(group);
+        await writeFile(
+          join(project, 'modelship.config.yaml'),
+          'version: 1\nstages: [staging]\nproviders:\n  sagemaker:\n    model-package-group: churn\n',
+        );
+        const error = (await run(process.execPath, [bin, 'latest-approved', '--model', 'churn'], {
+          env,
+          cwd: project,
+          timeout: 60_000,
+        }).catch((e: unknown) => e)) as { code: number; stderr: string };
+        expect(error.code).not.toBe(0);
+        expect(error.stderr).toMatch(
+          /providers\.sagemaker\.model-package-group is not a sagemaker setting; known: .*modelPackageGroup/,
+        );
+      } finally {
+        await rm(project, { recursive: true, force: true });
+      }
     });
 
     it('exits non-zero with a clear message and no secret when the bucket is missing', async () => {

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProviderContext, silentLogger } from '@modelship/core';
+import { capabilitiesExcept } from '@modelship/core/provider-kit';
 import { testProvider } from '@modelship/core/testing';
 import type { SageMakerProvider } from '../src/index.js';
 import { credentials, motoProvider } from './moto.js';
@@ -12,17 +13,8 @@ let provider: SageMakerProvider;
 testProvider({
   name: 'sagemaker against moto',
   create: () => provider,
-  capabilities: {
-    upload: true,
-    train: true,
-    tag: true,
-    deploy: true,
-    status: true,
-    undeploy: true,
-    describe: true,
-    rollback: true,
-    abort: true,
-  },
+  // Every capability: the contract check fails if the provider declares less.
+  capabilities: capabilitiesExcept(),
   async fixtures() {
     dir = await mkdtemp(join(tmpdir(), 'modelship-sm-conformance-'));
     await writeFile(join(dir, 'model.tar.gz'), 'pretend weights');
@@ -55,10 +47,4 @@ testProvider({
     };
   },
   cleanup: () => rm(dir, { recursive: true, force: true }),
-  // Visible opt-outs from the stricter kit (issue 15): each runs as `it.fails`; whoever closes a gap
-  // removes its line here.
-  knownGaps: {
-    'train-metrics': "moto's training jobs report no final metrics and the fixture gives none",
-    'tag-observed': "status does not report the version's tags (refs.tags) yet",
-  },
 });

@@ -45,6 +45,40 @@ describe('model registry against moto', () => {
     expect(pkg.InferenceSpecification?.Containers?.[0]?.ModelDataUrl).toBe(uploadedRefs.modelDataUrl);
   });
 
+  it('keeps other tags in the package metadata, and status reads them back with the approval', async () => {
+    const group = uniqueName('churn');
+    const { provider, sageMaker } = await motoProvider({ modelPackageGroup: group });
+    const { context } = capturingContext();
+    const model = { name: 'churn', version: '1' };
+    const tag = (
+      name: string,
+      action: 'add' | 'remove' = 'add',
+      refs: Record<string, string> = uploadedRefs,
+    ) =>
+      provider.tag({ model, stage: 'staging', tag: name, action, refs, approval: { by: 'alice' } }, context);
+    const tags = async () => (await provider.status({ model, stage: 'staging' }, context)).refs.tags;
+    const registered = await tag('registered');
+    await tag('challenger', 'add', registered.refs);
+    expect(await tags()).toBe('challenger,registered');
+    await tag('approved', 'add', registered.refs);
+    expect(await tags()).toBe('approved,challenger,registered');
+    await tag('challenger', 'remove', registered.refs);
+    expect(await tags()).toBe('approved,registered');
+    const pkg = await sageMaker.send(
+      new DescribeModelPackageCommand({ ModelPackageName: registered.refs.modelPackageArn }),
+    );
+    expect(pkg.CustomerMetadataProperties?.['modelship:tags']).toBe('registered');
+    expect(pkg.ModelApprovalStatus).toBe('Approved');
+    // Another version (none registered) has no tags to report; a status without a version reads none.
+    expect(
+      (await provider.status({ model: { name: 'churn', version: '9' }, stage: 'staging' }, context)).refs
+        .tags,
+    ).toBeUndefined();
+    expect(
+      (await provider.status({ model: { name: 'churn' }, stage: 'staging' }, context)).refs.tags,
+    ).toBeUndefined();
+  });
+
   it('mirrors approvals and rejections with who and why, and finds the latest approved', async () => {
     const group = uniqueName('churn');
     const { provider, sageMaker } = await motoProvider({ modelPackageGroup: group });

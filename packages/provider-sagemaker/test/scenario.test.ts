@@ -82,6 +82,10 @@ describe.skipIf(!built)(
       return model.PrimaryContainer?.ModelPackageName;
     };
 
+    /** `modelship-sagemaker tag` of a churn version, as the example workflows call it. */
+    const tagArgs = (version: string, stage: string, tag: string) =>
+      `tag --model churn --version ${version} --stage ${stage} --tag ${tag}`.split(' ');
+
     /**
      * build.yml: the pipeline trains and its RegisterModel step files the package (moto runs no
      * step, so the test plays the pipeline's writes), then register, tag registered, promote staging.
@@ -135,15 +139,7 @@ describe.skipIf(!built)(
         modelArtifact: `s3://${bucket}/${trained}`,
       });
       await ok('sagemaker', [
-        'tag',
-        '--model',
-        'churn',
-        '--version',
-        registered.version,
-        '--stage',
-        'staging',
-        '--tag',
-        'registered',
+        ...tagArgs(registered.version, 'staging', 'registered'),
         ...refs.flatMap(([k, v]) => ['--ref', `${k}=${v}`]),
       ]);
       return { version: registered.version as string, digest: registered.manifestDigest as string };
@@ -151,19 +147,7 @@ describe.skipIf(!built)(
 
     /** deploy.yml for one stage: mirror the approval to the registry, then record it (which deploys). */
     const approve = async (version: string, stage: string, by: string) => {
-      await ok('sagemaker', [
-        'tag',
-        '--model',
-        'churn',
-        '--version',
-        version,
-        '--stage',
-        stage,
-        '--tag',
-        'approved',
-        '--by',
-        by,
-      ]);
+      await ok('sagemaker', [...tagArgs(version, stage, 'approved'), '--by', by]);
       return run('modelship', [
         'approve',
         'churn',
@@ -217,11 +201,11 @@ approvals:
 providers:
   sagemaker:
     bucket: ${bucket}
-    role-parameter: ${role}
-    inference-image: 683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1
-    model-package-group: ${group}
-    poll-interval-ms: 10
-    max-attempts: 1
+    roleParameter: ${role}
+    inferenceImage: 683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1
+    modelPackageGroup: ${group}
+    pollIntervalMs: 10
+    maxAttempts: 1
     deployment:
       traffic: ALL_AT_ONCE
       stages:

@@ -12,7 +12,8 @@ import {
 import { ErrorCode, ModelshipError } from '@modelship/core';
 import { modelshipManifestSchema } from '@modelship/manifest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MD5_METADATA, SHA256_METADATA } from '../src/index.js';
+import { createSageMakerProvider } from '../src/index.js';
+import { MD5_METADATA, SHA256_METADATA } from '../src/internals.js';
 import { capturingContext, motoProvider } from './moto.js';
 
 const MiB = 1024 * 1024;
@@ -178,7 +179,9 @@ describe('upload to S3 (moto)', () => {
     context.progress = (event) => {
       progress(event);
       events.push(event.done);
-      if (event.done > 0 && !controller.signal.aborted) controller.abort(new Error('user stop'));
+      // Stop once the first part is on its way (not while hashing, before anything is sent).
+      if (event.task.startsWith('upload s3://') && event.done > 0 && !controller.signal.aborted)
+        controller.abort(new Error('user stop'));
     };
     const error = await provider
       .upload({ model: { name: 'churn', version: '5' }, path: dir }, context)
@@ -193,9 +196,9 @@ describe('upload to S3 (moto)', () => {
     const missing = await provider
       .upload({ model: { name: 'churn' }, path: join(dir, 'nope') }, capturingContext().context)
       .catch((e: unknown) => e);
-    expect(String((missing as Error).message)).toMatch(/cannot read .*nope \(ENOENT\)/);
-    const { provider: unconfigured } = await motoProvider({ bucket: '' });
-    const noBucket = await unconfigured
+    expect(String((missing as Error).message)).toMatch(/model path .*nope does not exist/);
+    const { settings } = await motoProvider();
+    const noBucket = await createSageMakerProvider({ ...settings, bucket: undefined })
       .upload({ model: { name: 'churn' }, path: dir }, capturingContext().context)
       .catch((e: unknown) => e);
     expect(String((noBucket as Error).message)).toMatch(/pass \{ bucket \}.*MODELSHIP_SAGEMAKER_BUCKET/);

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -64,4 +64,36 @@ export function startWorker(script: string, args: string[], env: NodeJS.ProcessE
     });
   });
   return { child, lines, ready, exited };
+}
+
+export interface RaceRound {
+  outcomes: Array<{ outcome?: string; error?: string; version?: string }>;
+  champion: string;
+}
+
+/**
+ * Starts each round at once for every racer (a start file written then renamed, so that no racer
+ * reads a half-written signal) and collects one outcome line per racer and round.
+ */
+export async function runRaceRounds(
+  workers: Worker[],
+  control: string,
+  rounds: number,
+  afterRound: (round: RaceRound) => Promise<void> | void,
+): Promise<string[]> {
+  await Promise.all(workers.map((worker) => worker.ready));
+  let champion = 'none';
+  const winners: string[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    await writeFile(join(control, `.go-${round}`), champion);
+    await rename(join(control, `.go-${round}`), join(control, `go-${round}`));
+    while (workers.some((worker) => worker.lines.length <= round))
+      await new Promise((r) => setTimeout(r, 20));
+    const outcomes = workers.map((worker) => JSON.parse(worker.lines[round] as string));
+    const won = outcomes.filter((o) => o.outcome === 'promoted');
+    champion = won[0]?.version ?? champion;
+    winners.push(champion);
+    await afterRound({ outcomes, champion });
+  }
+  return winners;
 }

@@ -97,7 +97,7 @@ def test_refuses_a_tampered_file_and_a_link_out_of_the_root(tmp_path):
     assert escaped.value.code == ErrorCode.SYMLINK_ESCAPE
 
 
-def test_no_swapped_load_in_500_tries_while_another_process_swaps_the_file(tmp_path):
+def test_no_swapped_load_in_500_or_more_tries_while_another_process_swaps_the_file(tmp_path):
     good = json.dumps({"kind": "good", "pad": "x" * 4000}).encode()
     evil = json.dumps({"kind": "evil", "pad": "x" * 4000}).encode()
     root = tmp_path / "model"

@@ -49,6 +49,13 @@ const by = {
   description: 'who acts (default: GITHUB_ACTOR, else USER)',
 } as const;
 
+const staleAfter = {
+  type: 'string',
+  placeholder: 'DURATION',
+  description:
+    'reconcile first a deploy to the stage left by a run gone this long (default deploy.staleAfter, 30m; at once if its pid is gone on this host)',
+} as const;
+
 // approve and reject take the same options: a decision on one stage, by someone, for a reason.
 const approvalDecisionOptions = {
   stage: { type: 'string', placeholder: 'S', description: 'stage' },
@@ -135,13 +142,32 @@ export const commands = {
         placeholder: 'VERSION|none',
         description: 'only if this is still the stage champion, else exit 3 (compare-and-swap)',
       },
+      'stale-after': staleAfter,
     },
     required: ['to'],
   },
   approve: {
     summary: 'approve a version pending approval for a stage',
     positionals: ['model', 'version'],
-    options: approvalDecisionOptions,
+    options: {
+      ...approvalDecisionOptions,
+      'sign-key': {
+        type: 'string',
+        placeholder: 'FILE',
+        description:
+          'sign the approval with this SSH private key (required where approvals.<stage>.allowedSigners is set; passphrase in MODELSHIP_SIGN_KEY_PASSPHRASE)',
+      },
+      'print-payload': {
+        type: 'boolean',
+        description: 'print what to sign (for `ssh-keygen -Y sign -n modelship-approval`) and record nothing',
+      },
+      signature: {
+        type: 'string',
+        placeholder: 'FILE.sig',
+        description:
+          'an SSH signature of the payload FILE that --print-payload printed, made by ssh-keygen -Y sign',
+      },
+    },
     required: ['stage', 'by'],
   },
   reject: {
@@ -153,13 +179,21 @@ export const commands = {
   deploy: {
     summary: "deploy a stage's champion (or a given version) with the provider",
     positionals: ['model', 'version?'],
-    options: { stage: { type: 'string', placeholder: 'S', description: 'stage' }, by },
+    options: {
+      stage: { type: 'string', placeholder: 'S', description: 'stage' },
+      by,
+      'stale-after': staleAfter,
+    },
     required: ['stage'],
   },
   rollback: {
     summary: "put back the stage's previous champion",
     positionals: ['model'],
-    options: { stage: { type: 'string', placeholder: 'S', description: 'stage' }, by },
+    options: {
+      stage: { type: 'string', placeholder: 'S', description: 'stage' },
+      by,
+      'stale-after': staleAfter,
+    },
     required: ['stage'],
   },
   reconcile: {

@@ -8,12 +8,11 @@ import {
   throwIfAborted,
 } from '@modelship/core';
 import { pollUntil as poll } from '@modelship/core/provider-kit';
-import type { MlrunClient } from './client.js';
+import { listArtifacts, type MlrunClient } from './client.js';
 import { ensureProject } from './projects.js';
 import type { ResolvedSettings } from './settings.js';
 import { mapWorkflowState } from './status.js';
 import { formatStoreUri } from './store-uri.js';
-import type { StoredArtifact } from './upload.js';
 
 /** MLRun's notification shape: the webhook goes in `secret_params`, which the server masks. */
 export function slackNotification(webhook: string, workflow: string) {
@@ -79,30 +78,6 @@ async function submit(client: MlrunClient, project: string, workflow: string, js
       );
     throw error;
   }
-}
-
-/** `GET /api/v2/projects/{p}/artifacts`, following `pagination.page-token` to the last page. */
-async function listArtifacts(
-  client: MlrunClient,
-  project: string,
-  query: Record<string, string>,
-): Promise<StoredArtifact[]> {
-  const all: StoredArtifact[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client<{
-      artifacts?: StoredArtifact[];
-      pagination?: { 'page-token'?: string | null };
-    }>({
-      path: `v2/projects/${project}/artifacts`,
-      query: token ? { 'page-token': token } : query,
-      what: `artifacts of ${project}`,
-      operation: 'train',
-    });
-    all.push(...(page.body.artifacts ?? []));
-    token = page.body.pagination?.['page-token'] ?? undefined;
-  } while (token);
-  return all;
 }
 
 /**
@@ -174,11 +149,12 @@ export async function trainModel(
       { provider: 'iguazio', operation: 'train', rawCode: finalState.status.raw, details: { workflowId } },
     );
   }
-  const logged = await listArtifacts(client, project, {
-    tree: workflowId,
-    category: 'model',
-    name: input.model.name,
-  });
+  const logged = await listArtifacts(
+    client,
+    project,
+    { tree: workflowId, category: 'model', name: input.model.name },
+    'train',
+  );
   const model = logged.find((a) => a.kind === 'model') ?? logged[0];
   const metrics: Record<string, number> = {};
   for (const [name, value] of Object.entries(model?.spec?.metrics ?? {}))

@@ -3,6 +3,7 @@
 import { canonicalJson } from '@modelship/manifest/verify';
 import { replay } from '../state/reducer.js';
 import { emptyState, type LedgerState } from '../state/types.js';
+import { checkApprovalSignatures } from './approval-signature.js';
 import { checkCheckpoint } from './checkpoint.js';
 import type { LedgerProblem } from './errors.js';
 import { chainEvents, type LedgerEvent, type LedgerEventInput, type LedgerHead } from './events.js';
@@ -231,6 +232,7 @@ export class StoreLedger implements Ledger {
     }
     if (options.checkpoint)
       problems.push(...(await checkCheckpoint(options.checkpoint, batches, options.publicKey)));
+    problems.push(...checkApprovalSignatures(checked.events, options.approvalSigners ?? (() => undefined)));
     return { ok: problems.length === 0, events: checked.count, head: checked.head, problems };
   }
 }

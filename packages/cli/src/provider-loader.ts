@@ -1,6 +1,6 @@
 // Providers are optional peer dependencies of @modelship/cli: an install holds only the ones its
 // user added, and only the one a command asks for is imported (its SDK with it).
-import type { AnyProviderCliSpec } from '@modelship/core';
+import type { ProviderCliSpec } from '@modelship/core';
 
 export const providerNames = [
   'local',
@@ -59,13 +59,13 @@ function isMissingPackage(error: unknown, pkg: string): boolean {
 export async function loadProviderCliSpec(
   name: string,
   load: ImportModule = importModule,
-): Promise<AnyProviderCliSpec> {
+): Promise<ProviderCliSpec> {
   const pkg = providerPackage(name);
   // A name is a package-name fragment; anything else could only ever be a typo or a path.
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new ProviderNotInstalledError(name, undefined);
-  let module: { cliSpec?: AnyProviderCliSpec };
+  let module: { cliSpec?: ProviderCliSpec };
   try {
-    module = (await load(`${pkg}/cli`)) as { cliSpec?: AnyProviderCliSpec };
+    module = (await load(`${pkg}/cli`)) as { cliSpec?: ProviderCliSpec };
   } catch (error) {
     if (isMissingPackage(error, pkg)) throw new ProviderNotInstalledError(name, error);
     if ((error as { code?: string }).code === 'ERR_PACKAGE_PATH_NOT_EXPORTED')

@@ -1,6 +1,13 @@
 // Human and markdown renderings of boards, gate reports and histories.
 import { isAbsolute, relative, sep } from 'node:path';
-import type { GateReport, LedgerEvent, ModelVersion, PromotionResult, StageBoard } from '@modelship/core';
+import type {
+  GateReport,
+  LedgerEvent,
+  ModelVersion,
+  PromotionResult,
+  StageBoard,
+  Tenure,
+} from '@modelship/core';
 import { table } from './io.js';
 
 /** How gate inputs are shown to a reader; `--json` keeps the full values. */
@@ -234,6 +241,46 @@ export function historyMermaid(model: string, events: readonly LedgerEvent[]): s
   events.forEach((e, index) => {
     lines.push(`  e${e.seq}${shape(e)}`);
     if (index > 0) lines.push(`  e${events[index - 1]!.seq} --> e${e.seq}`);
+  });
+  return lines.join('\n');
+}
+
+const shortTime = (iso: string) => iso.replace('T', ' ').replace(/(:\d{2})(\.\d+)?Z$/, '$1Z');
+
+/** One row per champion of a stage: version, from, to, how it arrived, who approved, gates. */
+export function tenureTable(tenures: readonly Tenure[]): string {
+  return table(
+    ['version', 'from', 'to', 'arrived by', 'requested by', 'approved by', 'gates'],
+    tenures.map((t) => [
+      t.version,
+      shortTime(t.from),
+      t.to ? shortTime(t.to) : 'now',
+      t.arrival,
+      t.requestedBy ?? '—',
+      t.approvedBy.join(', ') || '—',
+      t.gateSummary,
+    ]),
+  );
+}
+
+// Mermaid's Gantt grammar ends a task name at ":" and a line at "#" or ";": those become spaces.
+const ganttText = (text: string) => text.replace(/[:;#\n\r]/g, ' ').trim();
+
+/** A mermaid Gantt chart of a stage's champions (GitHub renders it in summaries and comments). */
+export function tenureGantt(model: string, stage: string, tenures: readonly Tenure[], now: Date): string {
+  const lines = [
+    'gantt',
+    `  title ${ganttText(`${model} - champions in ${stage}`)}`,
+    '  dateFormat x',
+    '  axisFormat %Y-%m-%d',
+    `  section ${ganttText(stage)}`,
+  ];
+  tenures.forEach((t, index) => {
+    const label = ganttText(
+      `${t.version} (${t.arrival}${t.approvedBy.length ? `, approved by ${t.approvedBy.join(', ')}` : ''})`,
+    );
+    const end = t.to ? Date.parse(t.to) : Math.max(now.getTime(), Date.parse(t.from));
+    lines.push(`  ${label} :${t.to ? 'done' : 'active'}, t${index + 1}, ${Date.parse(t.from)}, ${end}`);
   });
   return lines.join('\n');
 }

@@ -2,12 +2,10 @@
 // loaded lazily from `@modelship/provider-<name>/cli` (provider-loader.ts), so `--help` stays cheap.
 import { resolve } from 'node:path';
 import type {
-  AnyProviderCliSpec,
   MappedStatus,
   ProviderCliSpec,
   ProviderContext,
   ProviderRefs,
-  ProviderSettingsCliSpec,
   ProviderV1,
 } from '@modelship/core';
 import { keyValues } from './args.js';
@@ -18,14 +16,7 @@ import { type CliIo, processIo } from './io.js';
 import { createCliProgress } from './progress.js';
 import { loadProviderCliSpec } from './provider-loader.js';
 import { createProviderFromSettings } from './provider-settings.js';
-import {
-  argvToWrapperOptions,
-  required,
-  type WrapperInvocation,
-  withConfigFallbacks,
-  withEnvFallbacks,
-  wrapperHelp,
-} from './wrapper-args.js';
+import { argvToWrapperOptions, required, type WrapperInvocation, wrapperHelp } from './wrapper-args.js';
 
 export {
   loadProviderCliSpec,
@@ -48,11 +39,6 @@ async function cliContext(
   return createProviderContext({ logger, secrets, progress: createCliProgress(io.stderr) });
 }
 
-/** True for specs that carry a settings schema (the form every provider moves to). */
-export function isSettingsSpec(spec: AnyProviderCliSpec): spec is ProviderSettingsCliSpec {
-  return 'settings' in spec && typeof (spec as ProviderSettingsCliSpec).settingsSchema === 'function';
-}
-
 /** `providers.<name>` of the modelship.config found from --config or the working directory. */
 async function providerConfig(
   name: string,
@@ -66,27 +52,6 @@ async function providerConfig(
   return settings && path ? { settings, path } : undefined;
 }
 
-/**
- * Options form (transition path until every provider has a settings schema): flags, then
- * environment, then the config's `providers.<name>` flattened to option strings.
- */
-async function createFromOptions(
-  spec: ProviderCliSpec,
-  invocation: WrapperInvocation,
-  io: CliIo,
-  onSecrets: (secrets: string[]) => void,
-): Promise<{ provider: ProviderV1; values: WrapperInvocation['values'] }> {
-  let values = withEnvFallbacks(spec, invocation.values, io.env);
-  const config = await providerConfig(spec.name, values, io);
-  if (config) values = withConfigFallbacks(spec, values, config.settings, config.path);
-  onSecrets(
-    Object.entries(spec.options)
-      .filter(([name, option]) => option.secret && typeof values[name] === 'string')
-      .map(([name]) => values[name] as string),
-  );
-  return { provider: await spec.create(values, io.env as NodeJS.ProcessEnv), values };
-}
-
 function refsOf(values: WrapperInvocation['values']): ProviderRefs {
   return Object.fromEntries(Object.entries(keyValues(values.ref, 'ref')).map(([k, v]) => [k, String(v)]));
 }
@@ -96,8 +61,8 @@ async function runVerb(
   invocation: WrapperInvocation,
   values: WrapperInvocation['values'],
   context: ProviderContext,
-  spec: AnyProviderCliSpec,
-  settings: Record<string, unknown> | undefined,
+  spec: ProviderCliSpec,
+  settings: Record<string, unknown>,
 ): Promise<unknown> {
   const verb = invocation.verb!;
   const idempotencyKey = values['idempotency-key'] as string | undefined;
@@ -207,7 +172,7 @@ function summarize(verb: string, result: unknown): string {
 
 /** Runs `modelship-<spec.name> <argv>` and resolves the exit code (see exitCodes). */
 export async function runProviderCli(
-  spec: AnyProviderCliSpec,
+  spec: ProviderCliSpec,
   argv: readonly string[],
   io: CliIo = processIo(),
 ): Promise<number> {
@@ -226,21 +191,15 @@ export async function runProviderCli(
     const onSecrets = (found: string[]) => {
       secrets = found.filter((secret) => secret.length >= 4);
     };
-    let provider: ProviderV1;
-    let values = invocation.values;
-    let settings: Record<string, unknown> | undefined;
-    if (isSettingsSpec(spec)) {
-      const config = await providerConfig(spec.name, values, io);
-      ({ provider, settings } = await createProviderFromSettings(spec, {
-        flags: values,
-        env: io.env,
-        cwd: io.cwd,
-        config,
-        onSecrets,
-      }));
-    } else {
-      ({ provider, values } = await createFromOptions(spec, invocation, io, onSecrets));
-    }
+    const { values } = invocation;
+    const config = await providerConfig(spec.name, values, io);
+    const { provider, settings } = await createProviderFromSettings(spec, {
+      flags: values,
+      env: io.env,
+      cwd: io.cwd,
+      config,
+      onSecrets,
+    });
     const context = await cliContext(io, values, secrets);
     const result = await runVerb(provider, invocation, values, context, spec, settings);
     const text = json ? JSON.stringify(result, null, 2) : summarize(invocation.verb!, result);
@@ -288,7 +247,7 @@ export async function runWrapper(
   argv: readonly string[],
   io: CliIo = processIo(),
 ): Promise<number> {
-  let spec: AnyProviderCliSpec;
+  let spec: ProviderCliSpec;
   try {
     spec = await loadProviderCliSpec(name);
   } catch (error) {

@@ -74,6 +74,7 @@ describe('actions/modelship (composite action script, run with bash)', () => {
       'endpoint',
       'refs',
       'ledger-head',
+      'report',
       'exit-code',
     ]);
   });
@@ -127,6 +128,13 @@ describe('actions/modelship (composite action script, run with bash)', () => {
     const bad = await runAction({ command: 'status', model: 'm', providers: 'local ../evil' });
     expect(bad.code).toBe(2);
     expect(bad.stdout).toContain("providers: '../evil' is not a provider name");
+  });
+
+  it('writes the HTML report where path says and names it in the report output', async () => {
+    const report = await runAction({ command: 'report', model: 'm', path: 'reports/m.html' });
+    expect(report.code, report.stdout).toBe(0);
+    expect(report.outputs).toContain(`report=${join(project.dir, 'reports', 'm.html')}\n`);
+    expect(readFileSync(join(project.dir, 'reports', 'm.html'), 'utf8')).toContain('<section id="board">');
   });
 
   it('passes failures through with their exit code', async () => {

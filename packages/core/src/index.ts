@@ -2,6 +2,31 @@ export * from './config/errors.js';
 export * from './config/load.js';
 export * from './config/schema.js';
 export * from './contract/index.js';
+export * from './ledger/allowed-signers.js';
+export * from './ledger/approval-signature.js';
+export { type ChainReport, checkLedgerChain } from './history/chain.js';
+export { type CutPoint, describeCut, isPastCut, parseCutPoint } from './history/cut.js';
+export {
+  type ApprovalDecision,
+  createHistoryBuilder,
+  emptyHistoryLog,
+  gateSummary,
+  type HistoryLog,
+  type PromotionRecord,
+  promotionHistory,
+  stageTenures,
+  type Tenure,
+} from './history/fold.js';
+export {
+  type BatchSource,
+  historyCacheFormat,
+  ledgerHistory,
+  ledgerStateAt,
+  ledgerTenures,
+  type StageTenures,
+  type StateAtResult,
+  type TimeTravelOptions,
+} from './history/replay-cache.js';
 export * from './ledger/checkpoint.js';
 export * from './ledger/errors.js';
 export * from './ledger/events.js';
@@ -24,6 +49,14 @@ export {
   parseLedgerPublicKey,
 } from './ledger/signing.js';
 export {
+  parseSshSig,
+  readSshPrivateKey,
+  type SshSigningKey,
+  signSshSig,
+  sshFingerprint,
+  verifySshSig,
+} from './ledger/sshsig.js';
+export {
   type BatchStore,
   type LedgerTrust,
   type Snapshot,
@@ -44,6 +77,7 @@ export {
 } from './promotion/gates.js';
 export { defaultActor, defaultIdempotencyKey } from './promotion/idempotency.js';
 export { createPromoter, type EventListener, type Promoter } from './promotion/promoter.js';
+export { approvalSignersFor, signApproval } from './promotion/signed-approval.js';
 export { type TagChange, type TaggedOutcome, tagChangesFor } from './promotion/tags.js';
 export * from './promotion/types.js';
 export {

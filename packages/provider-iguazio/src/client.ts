@@ -1,6 +1,7 @@
 import { AbortedError, InvalidInputError, type ProviderContext } from '@modelship/core';
 import { providerFetch } from '@modelship/core/provider-kit';
 import { mlrunError } from './errors.js';
+import type { StoredArtifact } from './upload.js';
 
 export interface MlrunClientOptions {
   apiUrl: string;
@@ -85,4 +86,29 @@ export function createMlrunClient(options: MlrunClientOptions): MlrunClient {
       throw mlrunError(request.operation, request.what, response.status, body);
     return { status: response.status, body: body as T, headers: response.headers };
   };
+}
+
+/** `GET /api/v2/projects/{p}/artifacts`, following `pagination.page-token` to the last page. */
+export async function listArtifacts(
+  client: MlrunClient,
+  project: string,
+  query: Record<string, string>,
+  operation: string,
+): Promise<StoredArtifact[]> {
+  const all: StoredArtifact[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client<{
+      artifacts?: StoredArtifact[];
+      pagination?: { 'page-token'?: string | null };
+    }>({
+      path: `v2/projects/${project}/artifacts`,
+      query: token ? { 'page-token': token } : query,
+      what: `artifacts of ${project}`,
+      operation,
+    });
+    all.push(...(page.body.artifacts ?? []));
+    token = page.body.pagination?.['page-token'] ?? undefined;
+  } while (token);
+  return all;
 }

@@ -9,8 +9,6 @@ import { ledgerTrust } from '../ledger-trust.js';
 import { createCliProgress } from '../progress.js';
 import { loadProviderCliSpec } from '../provider-loader.js';
 import { createProviderFromSettings } from '../provider-settings.js';
-import { isSettingsSpec } from '../wrapper.js';
-import { settingsAsValues } from '../wrapper-args.js';
 
 export interface Workspace {
   config: ModelshipConfig;
@@ -92,13 +90,9 @@ export async function createProvider(
 ): Promise<ProviderV1> {
   const settings = config.providers[name];
   const spec = await loadProviderCliSpec(name);
-  if (isSettingsSpec(spec)) {
-    const fromConfig = settings && { settings, path: configPath ?? 'modelship.config' };
-    const created = await createProviderFromSettings(spec, { env: io.env, cwd: io.cwd, config: fromConfig });
-    return created.provider;
-  }
-  // Transition path for providers still on the options form.
-  return spec.create(settingsAsValues(settings ?? {}), io.env as NodeJS.ProcessEnv);
+  const fromConfig = settings && { settings, path: configPath ?? 'modelship.config' };
+  const created = await createProviderFromSettings(spec, { env: io.env, cwd: io.cwd, config: fromConfig });
+  return created.provider;
 }
 
 /**
@@ -150,7 +144,15 @@ export async function openWorkspace(
         ? await createProvider(providerName(command, config), config, io, path)
         : undefined;
   const notifiers = core.createNotifiers(config.notifiers, { env: io.env, redact: context.redact });
-  const promoter = core.createPromoter({ config, ledger, provider, context, env: io.env, notifiers });
+  const promoter = core.createPromoter({
+    config,
+    ledger,
+    provider,
+    context,
+    env: io.env,
+    notifiers,
+    cwd: io.cwd,
+  });
   openPromoters.add(promoter);
   return {
     config,

@@ -210,16 +210,40 @@ export const commands = {
         description:
           "ask the provider what each stage serves; exit 1 naming any difference from the ledger's champion",
       },
+      at: {
+        type: 'string',
+        placeholder: 'TIME|#SEQ',
+        description:
+          'the board as it was then: an ISO-8601 time with a zone (2026-03-03T12:00:00Z) or an event number (#1200)',
+      },
     },
   },
   history: {
-    summary: "a model's ledger history",
+    summary: "a model's ledger history; with --stage, each champion's tenure in that stage",
     positionals: ['model'],
     options: {
+      stage: {
+        type: 'string',
+        placeholder: 'S',
+        description: 'list the champions of this stage: version, from, to, how it arrived, approvals, gates',
+      },
       format: {
         type: 'string',
         placeholder: 'table|json|mermaid',
-        description: 'output format (default table)',
+        description: 'output format (default table; mermaid is a flowchart, with --stage a Gantt chart)',
+      },
+    },
+  },
+  report: {
+    summary:
+      'write one self-contained HTML report: boards, timelines, gate evidence, approvals, metric charts',
+    positionals: [],
+    options: {
+      model: { type: 'string', placeholder: 'M', description: 'only this model (default every model)' },
+      out: {
+        type: 'string',
+        placeholder: 'FILE',
+        description: 'where to write it (default modelship-report.html)',
       },
     },
   },
@@ -353,6 +377,11 @@ export function argvToOptions(argv: readonly string[]): Invocation {
     !['table', 'json', 'mermaid'].includes(String(values.format))
   ) {
     throw new UsageError(`history: --format must be table, json or mermaid, not "${values.format}"`);
+  }
+  if (name === 'status' && values.at !== undefined && values.check === true) {
+    throw new UsageError(
+      'status: --at shows the board from the ledger as it was then; --check compares today with the platform. Use one or the other',
+    );
   }
   if (name === 'ledger' && args.action !== 'verify' && args.action !== 'checkpoint') {
     throw new UsageError(

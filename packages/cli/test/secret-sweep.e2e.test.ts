@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshKey } from '../../core/test/helpers/ssh-keys.js';
-import { type CliResult, cli, makeProject, stopServers } from './helpers.js';
+import { type CliResult, cli, defaultConfig, makeProject, stopServers } from './helpers.js';
 
 // The secret sweep: every command, made to fail at least two ways (and succeed where it writes
 // something to disk), with canary secrets in the environment and named by the config, in GitHub
@@ -74,17 +74,8 @@ beforeAll(async () => {
   writeFileSync(summaryFile, '');
   writeFileSync(
     join(project.dir, 'modelship.config.yaml'),
-    `version: 1
-stages: [staging, production]
-gates:
-  staging:
-    metrics:
-      r2: ">= 0.5"
-approvals:
-  trustByFlag: true
-  production:
-    count: 1
-notifiers:
+    // The default project, approvals trusted by flag, and a Slack notifier whose URL is a canary.
+    `${defaultConfig.replace('approvals:\n', 'approvals:\n  trustByFlag: true\n')}notifiers:
   - { type: slack, webhookUrlEnv: TEAM_HOOK }
 `,
   );

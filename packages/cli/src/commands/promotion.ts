@@ -76,7 +76,7 @@ async function outcomeOf(
     text: [
       headline(result),
       ...(result.warnings ?? []).map((warning) => `warning: ${warning.message}`),
-      ...(result.gates.length ? ['gates:', gateTable(result.gates)] : []),
+      ...(result.gates.length ? ['gates:', gateTable(result.gates, { cwd: io.cwd })] : []),
       '',
       boardTable(board),
     ].join('\n'),
@@ -95,6 +95,7 @@ async function outcomeOf(
       board,
       version,
       runUrl,
+      cwd: io.cwd,
     }),
     ...(exitCode === exitCodes.failed
       ? {

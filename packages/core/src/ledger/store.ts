@@ -21,6 +21,7 @@ import {
   type LedgerSigner,
   parseLedgerPublicKey,
   signatureLine,
+  splitBatch,
 } from './signing.js';
 import { type SnapshotSeal, sealSnapshot, snapshotMatchesChain } from './snapshot-trust.js';
 import { checkChain, parseBatch } from './verify.js';
@@ -166,6 +167,39 @@ export class StoreLedger implements Ledger {
       seq += batch.length;
     }
     return events;
+  }
+
+  /** First seqs of every stored batch, ascending: lets a reader start in the middle of the chain. */
+  async batchStarts(): Promise<number[]> {
+    return (await this.store.listBatches()).sort((a, b) => a - b);
+  }
+
+  /** The batch starting at `firstSeq`: its events (hashes checked), its text, and its signature's key id if any. */
+  async readBatchAt(
+    firstSeq: number,
+  ): Promise<{ events: LedgerEvent[]; text: string; signedBy?: string } | null> {
+    const text = await this.store.readBatch(firstSeq);
+    if (text === null) return null;
+    const keyId = splitBatch(text).signature?.keyId;
+    return { events: parseBatch(text, firstSeq), text, ...(keyId ? { signedBy: keyId } : {}) };
+  }
+
+  /** The raw text of the batch starting at `firstSeq` (unchecked), or null. */
+  readBatchText(firstSeq: number): Promise<string | null> {
+    return this.store.readBatch(firstSeq);
+  }
+
+  /** Seq and hash of a batch's last event, from its text alone: where a cache checks it is still on the chain. */
+  async batchTail(firstSeq: number): Promise<{ seq: number; hash: string } | null> {
+    const text = await this.store.readBatch(firstSeq);
+    const last = text === null ? undefined : splitBatch(text).lines.at(-1);
+    if (last === undefined) return null;
+    try {
+      const { seq, hash } = JSON.parse(last) as { seq?: unknown; hash?: unknown };
+      return typeof seq === 'number' && typeof hash === 'string' ? { seq, hash } : null;
+    } catch {
+      return null;
+    }
   }
 
   async verify(options: LedgerVerifyOptions = {}): Promise<LedgerVerifyResult> {

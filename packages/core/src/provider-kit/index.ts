@@ -4,6 +4,7 @@ export { capabilitiesExcept } from './capabilities.js';
 export { delay, nextInterval, type PollOptions, type PollResult, pollUntil } from './poll.js';
 export { formatS3Uri, joinS3Key, parseS3Uri, type S3Location } from './s3-uri.js';
 export {
+  checkGivenSettings,
   coerceSetting,
   kebabCase,
   parseSettings,

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // For every publishable workspace package (run after the build): publint, @arethetypeswrong/cli,
-// and what `npm pack` would ship — no emulator or double code, no bin but a `modelship` wrapper.
+// and what `npm pack` would ship — no emulator or double code, no sources or tests, no bin but a
+// `modelship` wrapper.
 // Private packages (apps, packages/testing/*) are never published and are skipped.
 //   node scripts/check-packages.mjs [--tarballs-only]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { refusedInTarball } from './packages.mjs';
 
 const tarballsOnly = process.argv.includes('--tarballs-only');
 const packageRoots = ['packages', join('packages', 'testing')].flatMap((parent) =>
@@ -13,13 +15,6 @@ const packageRoots = ['packages', join('packages', 'testing')].flatMap((parent) 
     .map((dir) => join(parent, dir))
     .filter((root) => existsSync(join(root, 'package.json'))),
 );
-
-/** Why a packed file or bin of a published package must not ship, or undefined when it may. */
-export function refusedInTarball(path) {
-  if (/(^|\/)(emulators?|doubles?)(\/|$)/i.test(path) || /(emulator|double)[^/]*\.[cm]?[jt]s$/i.test(path))
-    return `${path} is test-platform code; it belongs in a private packages/testing/* package`;
-  return undefined;
-}
 
 function checkTarball(root, pkg) {
   const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {

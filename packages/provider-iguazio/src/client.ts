@@ -1,10 +1,5 @@
-import {
-  AbortedError,
-  ErrorCode,
-  InvalidInputError,
-  type ProviderContext,
-  ProviderError,
-} from '@modelship/core';
+import { AbortedError, InvalidInputError, type ProviderContext } from '@modelship/core';
+import { providerFetch } from '@modelship/core/provider-kit';
 import { mlrunError } from './errors.js';
 import type { StoredArtifact } from './upload.js';
 
@@ -62,21 +57,22 @@ export function createMlrunClient(options: MlrunClientOptions): MlrunClient {
     if (request.json !== undefined) headers['content-type'] = 'application/json';
     const method = request.method ?? 'GET';
     context.logger.debug(`${method} ${url.pathname}${url.search}`);
-    let response: Response;
-    try {
-      response = await options.fetch(url, {
+    const response = await providerFetch(
+      url,
+      {
         method,
         headers,
         body: request.json === undefined ? undefined : JSON.stringify(request.json),
         signal: context.signal,
-      });
-    } catch (error) {
-      if (context.signal.aborted) throw new AbortedError(request.operation, { cause: context.signal.reason });
-      throw new ProviderError(
-        `${request.operation}: cannot reach the MLRun API at ${context.redact(base)} for ${request.what} (${context.redact(String((error as Error).message))}); check apiUrl and the network`,
-        { provider: 'iguazio', operation: request.operation, code: ErrorCode.Provider, isRetryable: true },
-      );
-    }
+      },
+      {
+        provider: 'iguazio',
+        operation: request.operation,
+        service: 'the MLRun API',
+        hint: `needed for ${request.what}; check apiUrl (MLRUN_DBPATH) and the network`,
+        fetch: options.fetch,
+      },
+    );
     const text = await response.text();
     let body: unknown = text;
     if (text && (response.headers.get('content-type') ?? '').includes('json')) {

@@ -6,24 +6,17 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sshKey, sshKeygenVerify } from '../../core/test/helpers/ssh-keys.js';
-import { useProject } from './helpers.js';
+import { defaultConfig, useProject } from './helpers.js';
 import { runInProcess } from './in-process.js';
 
-const config = `version: 1
-stages: [staging, production]
-gates:
-  staging:
-    metrics:
-      r2: ">= 0.5"
-approvals:
-  production:
-    count: 1
-    allowedSigners: approvers/allowed_signers
-`;
+const config = `${defaultConfig}    allowedSigners: approvers/allowed_signers\n`;
 
 const project = useProject(config);
 const run = (args: string[], env: Record<string, string> = {}) =>
   runInProcess(args, { cwd: project.dir, env });
+/** `approve m <version> --stage production --by <by>` plus `extra`. */
+const approve = (version: string, by: string, extra: string[] = [], env: Record<string, string> = {}) =>
+  run(['approve', 'm', version, '--stage', 'production', '--by', by, ...extra], env);
 let alice: Awaited<ReturnType<typeof sshKey>>;
 let mallory: Awaited<ReturnType<typeof sshKey>>;
 
@@ -59,35 +52,15 @@ beforeAll(async () => {
 describe('a stage that takes only signed approvals', () => {
   it('refuses unsigned, foreign-key and wrong-name approvals with exit 2 and why, recording nothing', async () => {
     const v = await candidate('a', 2);
-    const unsigned = await run(['approve', 'm', v, '--stage', 'production', '--by', 'alice']);
+    const unsigned = await approve(v, 'alice');
     expect(unsigned.code).toBe(2);
     expect(unsigned.stderr).toContain('takes only signed approvals');
     expect(unsigned.stderr).toContain('approvals.production.allowedSigners');
     expect(unsigned.stderr).toContain('--sign-key');
-    const foreign = await run([
-      'approve',
-      'm',
-      v,
-      '--stage',
-      'production',
-      '--by',
-      'alice',
-      '--sign-key',
-      mallory.path,
-    ]);
+    const foreign = await approve(v, 'alice', ['--sign-key', mallory.path]);
     expect(foreign.code).toBe(2);
     expect(foreign.stderr).toMatch(/key SHA256:\S+ is not in allowed_signers/);
-    const impostor = await run([
-      'approve',
-      'm',
-      v,
-      '--stage',
-      'production',
-      '--by',
-      'bob',
-      '--sign-key',
-      alice.path,
-    ]);
+    const impostor = await approve(v, 'bob', ['--sign-key', alice.path]);
     expect(impostor.code).toBe(2);
     expect(impostor.stderr).toContain('not for bob');
     expect(`${foreign.stdout}${foreign.stderr}${impostor.stderr}`).not.toContain('PRIVATE KEY');
@@ -96,17 +69,7 @@ describe('a stage that takes only signed approvals', () => {
 
   it('approve --sign-key deploys, records a signature ssh-keygen verifies, and ledger verify passes', async () => {
     const v = 'v1';
-    const approved = await run([
-      'approve',
-      'm',
-      v,
-      '--stage',
-      'production',
-      '--by',
-      'alice',
-      '--sign-key',
-      alice.path,
-    ]);
+    const approved = await approve(v, 'alice', ['--sign-key', alice.path]);
     expect(approved.code, approved.stderr).toBe(0);
     const [event] = await granted();
     expect(event?.by).toBe('alice');
@@ -145,16 +108,7 @@ describe('a stage that takes only signed approvals', () => {
 
   it('accepts a signature ssh-keygen made over --print-payload (agent or hardware keys)', async () => {
     const v = await candidate('b', 3);
-    const printed = await run([
-      'approve',
-      'm',
-      v,
-      '--stage',
-      'production',
-      '--by',
-      'alice',
-      '--print-payload',
-    ]);
+    const printed = await approve(v, 'alice', ['--print-payload']);
     expect(printed.code, printed.stderr).toBe(0);
     expect(await granted()).toHaveLength(1);
     const payload = join(project.dir, 'approval.json');
@@ -162,17 +116,7 @@ describe('a stage that takes only signed approvals', () => {
     execFileSync('ssh-keygen', ['-Y', 'sign', '-q', '-n', 'modelship-approval', '-f', alice.path, payload], {
       stdio: 'pipe',
     });
-    const approved = await run([
-      'approve',
-      'm',
-      v,
-      '--stage',
-      'production',
-      '--by',
-      'alice',
-      '--signature',
-      `${payload}.sig`,
-    ]);
+    const approved = await approve(v, 'alice', ['--signature', `${payload}.sig`]);
     expect(approved.code, approved.stderr).toBe(0);
     expect((await granted()).map((e) => e.version)).toEqual(['v1', v]);
     expect((await run(['ledger', 'verify'])).code).toBe(0);
@@ -181,18 +125,12 @@ describe('a stage that takes only signed approvals', () => {
   it('in GitHub Actions still needs --by to be GITHUB_ACTOR, and then that user’s signature', async () => {
     const v = await candidate('d', 5);
     const gha = { GITHUB_ACTIONS: 'true', GITHUB_ACTOR: 'alice' };
-    const asOther = await run(
-      ['approve', 'm', v, '--stage', 'production', '--by', 'bob', '--sign-key', alice.path],
-      gha,
-    );
+    const asOther = await approve(v, 'bob', ['--sign-key', alice.path], gha);
     expect(asOther.code).toBe(2);
     expect(asOther.stderr).toContain('GITHUB_ACTOR=alice');
-    const unsigned = await run(['approve', 'm', v, '--stage', 'production', '--by', 'alice'], gha);
+    const unsigned = await approve(v, 'alice', [], gha);
     expect(unsigned.code).toBe(2);
-    const signed = await run(
-      ['approve', 'm', v, '--stage', 'production', '--by', 'alice', '--sign-key', alice.path],
-      gha,
-    );
+    const signed = await approve(v, 'alice', ['--sign-key', alice.path], gha);
     expect(signed.code, signed.stderr).toBe(0);
     expect((await run(['ledger', 'verify'])).code).toBe(0);
   });

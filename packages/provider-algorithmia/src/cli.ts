@@ -9,14 +9,9 @@ import { settingFlags } from './flags.js';
 import type { AlgorithmiaProvider } from './provider.js';
 import type { AlgorithmiaProviderSettings } from './settings.js';
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
 export const cliSpec: ProviderCliSpec<AlgorithmiaProviderSettings> = {
   name: 'algorithmia',
-  summary:
-    'Deploy to Algorithmia: notebook training, data collection upload, algorithm repo push, build wait, tests, publish',
+  summary: 'Algorithmia: notebook training, data upload, algorithm repo push, build wait, tests, publish',
   settings: settingFlags,
   settingsSchema: async () => (await import('./settings.js')).settingsSchema,
   // Paths resolve against the command's directory; its environment is where fallbacks are read.
@@ -35,9 +30,9 @@ export const cliSpec: ProviderCliSpec<AlgorithmiaProviderSettings> = {
       description: 'publish the built algorithm commit of a version (details.label = the modelship version)',
       usage: 'publish --model M --version V --ref algoCommit=SHA [--version-type minor]',
       async run({ provider, values, context }) {
-        const model = text(values.model);
-        const version = text(values.version);
-        if (!model || !version) throw new InvalidInputError('publish: --model and --version are required');
+        const { model, version } = values;
+        if (typeof model !== 'string' || !model || typeof version !== 'string' || !version)
+          throw new InvalidInputError('publish: --model and --version are required');
         const refs = Object.fromEntries(
           ((values.ref as string[] | undefined) ?? []).map((pair) => {
             const cut = pair.indexOf('=');

@@ -28,10 +28,7 @@ export const settingFlags = {
   algorithmDir: { description: 'local algorithm directory copied into the repository' },
   modelPath: { description: 'model file the notebook writes (or the checked-in model)' },
   notebook: { description: 'training notebook (train)' },
-  jupyter: {
-    type: 'list',
-    description: 'program running nbconvert, and its first arguments (default jupyter)',
-  },
+  jupyter: { type: 'list', description: 'nbconvert program and its first arguments (default jupyter)' },
   notebookTimeoutMs: { type: 'number', description: 'notebook timeout in ms (default 600000)' },
   metricsPath: { description: 'JSON file of metrics the notebook writes (default metrics.json beside it)' },
   workspace: { description: 'ML repository checkout (default .)' },

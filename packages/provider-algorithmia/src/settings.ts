@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidInputError } from '@modelship/core';
-import { parseSettings } from '@modelship/core/provider-kit';
+import { checkGivenSettings } from '@modelship/core/provider-kit';
 import { z } from 'zod';
 import type { AlgorithmiaDataClient } from './client.js';
 
@@ -92,14 +92,7 @@ export type AlgorithmiaProviderSettings = z.input<typeof settingsSchema> & Algor
 
 /** Settings given in code are checked like those from flags or a config file. */
 export function checkSettings(settings: AlgorithmiaProviderSettings): AlgorithmiaProviderSettings {
-  const { fetch, dataClient, env, ...values } = settings;
-  const checked = parseSettings(settingsSchema, { values: { ...values }, from: {} }, 'algorithmia');
-  return {
-    ...checked,
-    ...(fetch ? { fetch } : {}),
-    ...(dataClient ? { dataClient } : {}),
-    ...(env ? { env } : {}),
-  };
+  return checkGivenSettings(settingsSchema, settings, ['fetch', 'dataClient', 'env'], 'algorithmia');
 }
 
 export interface ResolvedSettings {

@@ -39,9 +39,9 @@ export async function status(deps: AlgorithmiaDeps, input: StatusInput): Promise
       refs: { ...input.refs, tags: labelTags(version.details?.label, input.model.version) },
     };
   }
+  const builds = await deps.api.builds(deps.context.signal);
   const algorithm = await deps.api.algorithm(deps.context.signal);
   const tags = labelTags(algorithm.details?.label, input.model.version);
-  const builds = await deps.api.builds(deps.context.signal);
   const commit = input.refs?.algoCommit;
   const build = commit ? builds.find((b) => b.commit_sha === commit) : builds[0];
   if (!build) return { status: { unified: 'unknown', raw: '' }, refs: { ...input.refs, tags } };

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { InvalidInputError, type ProviderContext } from '@modelship/core';
-import { parseSettings } from '@modelship/core/provider-kit';
+import { checkGivenSettings } from '@modelship/core/provider-kit';
 import { z } from 'zod';
 import { createMlrunClient, type MlrunClient } from './client.js';
 import { checkEnvironments, fromVariable, type IguazioEnvironment } from './environments.js';
@@ -89,13 +89,7 @@ export type IguazioProviderSettings = z.input<typeof settingsSchema> & {
 
 /** Settings given in code are checked like those from flags or a config file; injectables pass through. */
 export function checkSettings(given: IguazioProviderSettings): IguazioProviderSettings {
-  const { fetch: fetcher, s3Client, env, ...settings } = given;
-  return {
-    ...parseSettings(settingsSchema, { values: { ...settings }, from: {} }, 'iguazio'),
-    ...(fetcher ? { fetch: fetcher } : {}),
-    ...(s3Client ? { s3Client } : {}),
-    ...(env ? { env } : {}),
-  };
+  return checkGivenSettings(settingsSchema, given, ['fetch', 's3Client', 'env'], 'iguazio');
 }
 
 /** One MLRun cluster as the provider talks to it. */

@@ -159,15 +159,20 @@ def scoped_candidates(flow, args):
     return [run], []
 
 
-def command_select(args):
+def load_flow(args):
+    """The flow `args.flow` in `args.namespace`; a flow that never ran is not_found."""
     from metaflow import Flow
     from metaflow.exception import MetaflowNotFound
 
     set_namespace(args.namespace)
     try:
-        flow = Flow(args.flow)
+        return Flow(args.flow)
     except MetaflowNotFound:
         fail("not_found", "flow %s has no runs in this datastore" % args.flow)
+
+
+def command_select(args):
+    flow = load_flow(args)
     candidates, considered = scoped_candidates(flow, args)
     for run in candidates:
         reason = out_of_scope(run, args)
@@ -184,14 +189,7 @@ def command_select(args):
 
 
 def command_tagged(args):
-    from metaflow import Flow
-    from metaflow.exception import MetaflowNotFound
-
-    set_namespace(args.namespace)
-    try:
-        flow = Flow(args.flow)
-    except MetaflowNotFound:
-        fail("not_found", "flow %s has no runs in this datastore" % args.flow)
+    flow = load_flow(args)
     runs = [
         {"pathspec": run.pathspec, "systemTags": sorted(run.system_tags)}
         for run in flow.runs(args.tag)

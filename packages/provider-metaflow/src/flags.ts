@@ -45,11 +45,7 @@ export const settingFlags = {
     description:
       'STAGE=TAG run tags of stages, comma separated (default staging=deployment_candidate,production=production)',
   },
-  argoStages: {
-    type: 'list',
-    flag: 'argo-stage',
-    description: 'stages deployed to Argo Workflows, comma separated (default production)',
-  },
+  argoStages: { type: 'list', flag: 'argo-stage', description: 'stages on Argo (default production)' },
   upstreamRunParameter: { description: 'deploy flow parameter for the run (default upstream-run-id)' },
   deployDatastore: { description: '--datastore for argo-workflows (e.g. s3)' },
   // Booleans that default to true have no flag (a flag can only say true); config or environment.

@@ -4,7 +4,7 @@
 // environment) at call time.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { InvalidInputError } from '@modelship/core';
-import { parseSettings } from '@modelship/core/provider-kit';
+import { checkGivenSettings } from '@modelship/core/provider-kit';
 import { z } from 'zod';
 
 /** `STAGE=TAG` items (flags, environment) → a record; a config file may write the record itself. */
@@ -113,14 +113,9 @@ export function checkSettings(given: MetaflowProviderSettings): {
   settings: ParsedSettings;
   processEnv?: NodeJS.ProcessEnv;
 } {
-  const { s3Client, fetch: fetcher, processEnv, ...rest } = given;
-  const defined = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+  const { processEnv, ...settings } = given;
   return {
-    settings: {
-      ...parseSettings(settingsSchema, { values: defined, from: {} }, 'metaflow'),
-      ...(s3Client ? { s3Client } : {}),
-      ...(fetcher ? { fetch: fetcher } : {}),
-    },
+    settings: checkGivenSettings(settingsSchema, settings, ['s3Client', 'fetch'], 'metaflow'),
     ...(processEnv ? { processEnv } : {}),
   };
 }

@@ -22,12 +22,8 @@ const input = {
 describe('metadata service auth (loopback stand-in that checks headers)', () => {
   const seen: IncomingHttpHeaders[] = [];
   const lines: string[] = [];
-  const logger: Logger = {
-    debug: (m) => lines.push(m),
-    info: (m) => lines.push(m),
-    warn: (m) => lines.push(m),
-    error: (m) => lines.push(m),
-  };
+  const record = (message: string) => lines.push(message);
+  const logger: Logger = { debug: record, info: record, warn: record, error: record };
   const home = mkdtempSync(join(tmpdir(), 'modelship-metaflow-auth-'));
   let server: Server;
   let url = '';

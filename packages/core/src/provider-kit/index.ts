@@ -5,6 +5,7 @@ export { type ProviderFetchOptions, providerFetch, safeUrl } from './fetch.js';
 export { delay, nextInterval, type PollOptions, type PollResult, pollUntil } from './poll.js';
 export { formatS3Uri, joinS3Key, parseS3Uri, type S3Location } from './s3-uri.js';
 export {
+  checkGivenSettings,
   coerceSetting,
   kebabCase,
   parseSettings,

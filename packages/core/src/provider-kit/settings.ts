@@ -127,6 +127,28 @@ export function parseSettings<Settings>(
   });
 }
 
+/**
+ * Settings given in code, checked by the same schema as those from flags or a config file, for a
+ * factory. Keys named in `programmatic` (injected clients, the environment to read) are not
+ * settings: they pass through unchecked. An undefined value counts as absent.
+ */
+export function checkGivenSettings<Settings, Given extends object, Key extends keyof Given & string>(
+  schema: ZodType<Settings>,
+  given: Given,
+  programmatic: readonly Key[],
+  provider: string,
+): Settings & Pick<Given, Key> {
+  const values: Record<string, unknown> = {};
+  const passed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(given)) {
+    if (value === undefined) continue;
+    if ((programmatic as readonly string[]).includes(key)) passed[key] = value;
+    else values[key] = value;
+  }
+  return { ...parseSettings(schema, { values, from: {} }, provider), ...passed } as Settings &
+    Pick<Given, Key>;
+}
+
 /** resolveSettingValues, then parseSettings: what both CLIs call. */
 export function resolveSettings<Settings>(schema: ZodType<Settings>, sources: SettingSources): Settings {
   return parseSettings(schema, resolveSettingValues(sources), sources.provider);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { SettingFlags } from '../../src/contract/cli-spec.js';
 import { ErrorCode, type ModelshipError } from '../../src/contract/errors.js';
 import {
+  checkGivenSettings,
   kebabCase,
   parseS3Uri,
   resolveSettings,
@@ -101,6 +102,14 @@ describe('provider settings: flag > environment > config, one schema', () => {
       resolveSettings(schema, { provider: 'demo', fields, env: {}, config: { settings: { root: 7 }, path } }),
     );
     expect(fromConfig.message).toMatch(new RegExp(`^invalid demo settings: ${path}: providers.demo.root: `));
+  });
+
+  it('checks settings given in code by the schema; programmatic keys pass through unchecked', () => {
+    const fetcher = async () => new Response('');
+    const given = { root: '/r', verbose: undefined, fetch: fetcher };
+    expect(checkGivenSettings(schema, given, ['fetch'], 'demo')).toEqual({ root: '/r', fetch: fetcher });
+    const unknown = thrown(() => checkGivenSettings(schema, { root: '/r', rooot: '/x' }, [], 'demo'));
+    expect(unknown.message).toMatch(/^invalid demo settings: demo settings: Unrecognized key: "rooot"/);
   });
 
   it('collects secret values to redact, and derives kebab-case flag names', () => {

@@ -2,13 +2,24 @@
 // Ledger read cost: `status` (snapshot + events after it) against a full replay of the history
 // (the baseline), measured in one run on FileLedgers of growing length; then how many times a
 // promote and an approve that deploy read the ledger (a counting BatchStore), the board they
-// return included. Needs `npm run build`.
+// return included; then time travel on a long ledger (BENCH_LONG_EVENTS, default 100,000 events):
+// `modelship status --at`, `history --stage` and `report` as whole processes against bare
+// `node -e 0`. Needs `npm run build`.
 // Data lives in a temporary directory that is removed at the end.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createPromoter, emptyState, openFileLedger, replay, StoreLedger } from '@modelship/core';
+import { fileURLToPath } from 'node:url';
+import {
+  chainEvents,
+  createPromoter,
+  emptyState,
+  openFileLedger,
+  replay,
+  StoreLedger,
+} from '@modelship/core';
 
 const sizes = (process.env.BENCH_LEDGER_SIZES ?? '200,1000').split(',').map(Number);
 const repeats = Number(process.env.BENCH_REPEATS ?? 15);
@@ -141,3 +152,124 @@ await count('approve v1 production (deploys)', () =>
 );
 console.log('\nLedger reads per call, board included (a load = one snapshot read + the batches after it)');
 console.table(loadRows);
+
+/**
+ * A long ledger written batch by batch (as appends would, without the promoter's per-call cost):
+ * two versions take turns as the staging champion (one batch of 4 events per promotion), and
+ * every 25th turn also goes to production through one approval (2 batches, 5 events).
+ */
+function writeLongLedger(ledgerDir, total) {
+  mkdirSync(join(ledgerDir, 'ledger'), { recursive: true });
+  const t0 = Date.parse('2026-01-01T00:00:00Z');
+  let head = { seq: 0, hash: null };
+  const write = (inputs) => {
+    const at = (i) => new Date(t0 + (head.seq + 1 + i) * 60_000).toISOString();
+    const events = chainEvents(
+      inputs.map((input, i) => ({ ...input, at: at(i) })),
+      head,
+    );
+    const name = `${String(head.seq + 1).padStart(12, '0')}.jsonl`;
+    writeFileSync(join(ledgerDir, 'ledger', name), `${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
+    head = { seq: events.at(-1).seq, hash: events.at(-1).hash };
+  };
+  const gate = (threshold) => ({
+    name: 'metric accuracy',
+    kind: 'metric',
+    verdict: 'pass',
+    inputs: { metric: 'accuracy', actual: 0.9, op: '>=', threshold },
+    message: `accuracy = 0.9 meets >= ${threshold}`,
+  });
+  for (const [id, number, accuracy] of [
+    ['v1', 1, 0.9],
+    ['v2', 2, 0.91],
+  ]) {
+    const record = {
+      model: 'm',
+      id,
+      number,
+      registeredAt: new Date(t0).toISOString(),
+      metrics: { accuracy },
+      refs: {},
+    };
+    write([{ type: 'version.registered', model: 'm', version: id, by: 'bench', data: { record } }]);
+  }
+  for (let turn = 0; head.seq < total; turn += 1) {
+    const version = turn % 2 ? 'v2' : 'v1';
+    const base = (stage) => ({ model: 'm', version, stage, by: 'bench' });
+    const deploy = (stage) => [
+      { ...base(stage), type: 'deploy.started', data: {} },
+      { ...base(stage), type: 'deploy.succeeded', data: { endpoint: `http://127.0.0.1/${stage}` } },
+    ];
+    write([
+      { ...base('staging'), type: 'promotion.requested', data: {} },
+      { ...base('staging'), type: 'gates.evaluated', data: { passed: true, gates: [gate(0.8)] } },
+      ...deploy('staging'),
+    ]);
+    if (turn % 25 !== 24) continue;
+    write([
+      { ...base('production'), type: 'promotion.requested', data: {} },
+      {
+        ...base('production'),
+        type: 'gates.evaluated',
+        data: { passed: true, gates: [gate(0.85)], approvalsRequired: 1 },
+      },
+    ]);
+    write([
+      { ...base('production'), type: 'approval.granted', by: 'alice', data: { reason: 'bench' } },
+      ...deploy('production'),
+    ]);
+  }
+  return head.seq;
+}
+
+const longEvents = Number(process.env.BENCH_LONG_EVENTS ?? 100_000);
+const processRepeats = Number(process.env.BENCH_PROCESS_REPEATS ?? 5);
+const longDir = join(dir, 'long');
+const written = writeLongLedger(longDir, longEvents);
+const modelship = fileURLToPath(new URL('../packages/cli/bin/modelship.js', import.meta.url));
+const spawnMs = (args) => {
+  const start = performance.now();
+  execFileSync(process.execPath, args, { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  return performance.now() - start;
+};
+const medianOf = (args) => median(Array.from({ length: processRepeats }, () => spawnMs(args)));
+const cli = (...args) => [modelship, ...args, '--ledger', longDir];
+const middle = new Date(Date.parse('2026-01-01T00:00:00Z') + (written / 2) * 60_000 + 30_000).toISOString();
+const bare = medianOf(['-e', '0']);
+const longRows = [];
+function row(label, ms, limit) {
+  longRows.push({
+    command: label,
+    ms: ms.toFixed(0),
+    'over node -e 0 (ms)': (ms - bare).toFixed(0),
+    ...(limit ? { 'goal (ms over node)': `< ${limit}`, met: ms - bare < limit ? 'yes' : 'NO' } : {}),
+  });
+}
+row('node -e 0', bare);
+// The first query walks the ledger once and fills .modelship-style history-cache/ beside it.
+row(
+  `status --at #${written >> 1} (first: builds the cache)`,
+  spawnMs(cli('status', 'm', '--at', `#${written >> 1}`)),
+);
+row(
+  `status --at #${(written >> 1) + 7}`,
+  medianOf(cli('status', 'm', '--at', `#${(written >> 1) + 7}`)),
+  300,
+);
+row(`status --at ${middle}`, medianOf(cli('status', 'm', '--at', middle)), 300);
+row(
+  `status --at #${written - 3} (near the head)`,
+  medianOf(cli('status', 'm', '--at', `#${written - 3}`)),
+  300,
+);
+row(
+  'history --stage production (first: builds the log)',
+  spawnMs(cli('history', 'm', '--stage', 'production')),
+);
+row('history --stage production', medianOf(cli('history', 'm', '--stage', 'production')), 300);
+const report = join(dir, 'report.html');
+row('report (history cached; chain checked in full)', spawnMs(cli('report', '--out', report)), 5000 - bare);
+console.log(
+  `\nTime travel on a ${written}-event ledger (${processRepeats} runs each, median; whole processes)`,
+);
+console.table(longRows);

@@ -5,13 +5,16 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { hashFile, hashFiles } from '@modelship/manifest';
+import { benchHugeModel } from './manifest-huge.mjs';
 
 const MiB = 1 << 20;
 const repeats = Number(process.env.BENCH_REPEATS ?? 5);
+/** BENCH_ONLY=huge runs only the 2 GiB single-file rows (all four contenders still in one run). */
+const only = process.env.BENCH_ONLY;
 const dir = mkdtempSync(join(tmpdir(), 'modelship-bench-'));
 const cleanup = () => rmSync(dir, { recursive: true, force: true });
 process.on('SIGINT', () => {
@@ -70,6 +73,24 @@ function row(scenario, baselineName, baselineMs, oursName, oursMs, bytes, goal) 
 }
 
 try {
+  if (only === undefined || only === 'huge') {
+    console.log(`preparing a 2 GiB model in ${dir} ...`);
+    await benchHugeModel({ dir, writeFile, compare, row });
+  }
+  if (only === undefined) await classicRows();
+  console.log(
+    `\n@modelship/manifest bench — ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ` +
+      `node ${process.version}; best of ${repeats} alternating runs (imports: median of 21); page-cached files; ` +
+      `load average at the end ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')}\n`,
+  );
+  console.table(rows);
+} finally {
+  cleanup();
+}
+
+async function classicRows() {
   console.log(`preparing data in ${dir} ...`);
   const big = join(dir, 'one-gib.bin');
   writeFile(big, 1024 * MiB);
@@ -198,12 +219,4 @@ try {
     speedup: `+${(withVerify - bare).toFixed(0)} ms`,
     goal: `<= +30 ms: ${withVerify - bare <= 30 ? 'met' : 'NOT met'}`,
   });
-
-  console.log(
-    `\n@modelship/manifest bench — ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ` +
-      `node ${process.version}; best of ${repeats} alternating runs (imports: median of ${importRuns}); page-cached files\n`,
-  );
-  console.table(rows);
-} finally {
-  cleanup();
 }

@@ -26,6 +26,10 @@ export const peerGroups = {
   algorithmia: ['algorithmia==2.0.5'],
   // The MLRun client is heavy (pandas, pydantic, kfp pins); it judges the Iguazio emulator.
   mlrun: ['mlrun==1.12.1'],
+  // The OpenSSF model_signing tool judges @modelship/manifest's OMS bundles. Its own venv: it pulls
+  // sigstore, protobuf and tuf pins that need not agree with moto's and metaflow's; pyOpenSSL is
+  // imported by its CLI at start-up but not declared as a dependency.
+  modelsigning: ['model-signing==1.1.1', 'pyOpenSSL==26.4.0'],
 };
 
 /**

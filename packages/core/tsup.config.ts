@@ -7,6 +7,8 @@ export default packageBuild(
     // `errors` is dependency-free: provider `cli` modules use it so a wrapper's --help skips zod.
     errors: 'src/contract/errors.ts',
     'provider-kit': 'src/provider-kit/index.ts',
+    // The only entry whose types name @aws-sdk/client-s3 (an optional peer).
+    'ledger-s3': 'src/ledger-s3.ts',
   },
   { external: ['vitest', '@aws-sdk/client-s3'] },
 );

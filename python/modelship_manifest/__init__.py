@@ -15,6 +15,7 @@ from .errors import (
 )
 from .hashing import hash_file, hash_files
 from .manifest import detect_format, parse_manifest_text, parse_manifest_value, read_manifest, unsafe_path_reason
+from .open_verified import open_verified
 from .signature import cryptography_available, signing_payload, verify_manifest_signature
 from .verify import aggregate_digest, assert_model, verify_model
 
@@ -33,6 +34,7 @@ __all__ = [
     "detect_format",
     "hash_file",
     "hash_files",
+    "open_verified",
     "parse_manifest_text",
     "parse_manifest_value",
     "read_manifest",

@@ -50,3 +50,31 @@ def hash_files(paths: Sequence[str], algorithms: Sequence[str] = DIGEST_ALGORITH
         for index, digests in zip(large, pool.map(lambda i: hash_file(paths[i], algorithms), large)):
             results[index] = digests
     return results
+
+
+def hash_fd(fd: int, algorithms: Sequence[str] = DIGEST_ALGORITHMS, start: int = 0, end: int = -1) -> FileDigests:
+    """Digests of an open descriptor's bytes [start, end) (end -1: to the end of the file), read
+    with positional reads so the descriptor's file position is left where it was."""
+    hashes = [(name, hashlib.new(name)) for name in algorithms]
+    position = start
+    while end < 0 or position < end:
+        want = READ_BUFFER_SIZE if end < 0 else min(READ_BUFFER_SIZE, end - position)
+        chunk = os.pread(fd, want, position)
+        if not chunk:
+            break
+        for _, digest in hashes:
+            digest.update(chunk)
+        position += len(chunk)
+    result: FileDigests = {"size": position - start}
+    for name, digest in hashes:
+        result[name] = digest.hexdigest()
+    return result
+
+
+def hash_fds(fds: Sequence[int], algorithms: Sequence[str] = DIGEST_ALGORITHMS) -> List[FileDigests]:
+    """hash_fd over several descriptors, on a thread pool sized to the cores."""
+    workers = min(len(fds), os.cpu_count() or 1)
+    if workers <= 1:
+        return [hash_fd(fd, algorithms) for fd in fds]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda fd: hash_fd(fd, algorithms), fds))

@@ -123,17 +123,8 @@ def _expectations(fmt: str, manifest: Dict[str, Any], root: str, model: Optional
     return [dict(entry, absolute=os.path.join(root, *entry["path"].split("/"))) for entry in files]
 
 
-def verify_model(
-    manifest_path: str,
-    root: Optional[str] = None,
-    model: Optional[str] = None,
-    algorithm: str = "strongest",
-    strict: bool = False,
-    public_key: Optional[str] = None,
-) -> Dict[str, Any]:
-    """Verifies a model against its manifest (either format) and returns a report; raises
-    ModelIntegrityError (bytes differ, file missing/extra, bad signature) or ManifestFormatError /
-    ManifestInputError (bad input). ``public_key`` is PEM text or base64 of the raw key."""
+def _prepare(manifest_path, root, model, algorithm, public_key):
+    """Everything before touching the model files: manifest, signature, aggregate, expectations."""
     if algorithm not in VERIFY_ALGORITHMS:
         raise ManifestInputError(
             ErrorCode.UNKNOWN_ALGORITHM,
@@ -151,7 +142,54 @@ def verify_model(
     root = os.path.abspath(root if root is not None else os.path.dirname(os.path.abspath(manifest_path)))
     expected = _expectations(fmt, manifest, root, model)
     algorithms = [_algorithms_for(entry, algorithm, index) for index, entry in enumerate(expected)]
+    return fmt, manifest, signature, root, expected, algorithms
 
+
+def _extra_files(root: str, expected: List[Dict[str, Any]], manifest_path: str) -> List[IntegrityIssue]:
+    """Strict mode: files under the root that the manifest does not list (the manifest itself aside)."""
+    listed = {entry["path"] for entry in expected}
+    manifest_real = os.path.abspath(manifest_path)
+
+    def skip(relative: str) -> bool:
+        return relative in (MODELSHIP_MANIFEST_FILE_NAME, ALGORITHMIA_MANIFEST_FILE_NAME) or os.path.join(
+            root, relative
+        ) == manifest_real
+
+    return [IntegrityIssue(ErrorCode.FILE_EXTRA, relative) for relative in _walk(root, skip) if relative not in listed]
+
+
+def _compare(expected, algorithms, results, issues) -> List[Dict[str, Any]]:
+    """Compares hashed digests with the manifest; ``results`` maps an index to its digests."""
+    files: List[Dict[str, Any]] = []
+    for index, entry in enumerate(expected):
+        actual = results.get(index)
+        if actual is None:
+            continue
+        for name in algorithms[index]:
+            if actual[name] != entry[name]:
+                issues.append(IntegrityIssue(ErrorCode.DIGEST_MISMATCH, entry["path"], name, entry[name], actual[name]))
+        report_entry: Dict[str, Any] = {"path": entry["path"], "size": actual["size"], "algorithms": algorithms[index]}
+        for name in algorithms[index]:
+            report_entry[name] = actual[name]
+        report_entry["fromCache"] = False
+        files.append(report_entry)
+    return files
+
+
+def verify_model(
+    manifest_path: str,
+    root: Optional[str] = None,
+    model: Optional[str] = None,
+    algorithm: str = "strongest",
+    strict: bool = False,
+    public_key: Optional[str] = None,
+) -> Dict[str, Any]:
+    """Verifies a model against its manifest (either format) and returns a report; raises
+    ModelIntegrityError (bytes differ, file missing/extra, bad signature) or ManifestFormatError /
+    ManifestInputError (bad input). ``public_key`` is PEM text or base64 of the raw key."""
+    fmt, manifest, signature, root, expected, algorithms = _prepare(
+        manifest_path, root, model, algorithm, public_key
+    )
     real_root = os.path.realpath(root)
     issues: List[IntegrityIssue] = []
     to_hash: List[int] = []
@@ -175,17 +213,7 @@ def verify_model(
         to_hash.append(index)
 
     if strict and model is None:
-        listed = {entry["path"] for entry in expected}
-        manifest_real = os.path.abspath(manifest_path)
-
-        def skip(relative: str) -> bool:
-            return relative in (MODELSHIP_MANIFEST_FILE_NAME, ALGORITHMIA_MANIFEST_FILE_NAME) or os.path.join(
-                root, relative
-            ) == manifest_real
-
-        for relative in _walk(root, skip):
-            if relative not in listed:
-                issues.append(IntegrityIssue(ErrorCode.FILE_EXTRA, relative))
+        issues.extend(_extra_files(root, expected, manifest_path))
 
     union = sorted({name for index in to_hash for name in algorithms[index]})
     try:
@@ -193,20 +221,8 @@ def verify_model(
     except OSError as error:
         raise _unreadable(error.filename or root, error.strerror or str(error)) from error
 
-    files: List[Dict[str, Any]] = []
     results = dict(zip(to_hash, hashed))
-    for index, entry in enumerate(expected):
-        actual = results.get(index)
-        if actual is None:
-            continue
-        for name in algorithms[index]:
-            if actual[name] != entry[name]:
-                issues.append(IntegrityIssue(ErrorCode.DIGEST_MISMATCH, entry["path"], name, entry[name], actual[name]))
-        report_entry: Dict[str, Any] = {"path": entry["path"], "size": actual["size"], "algorithms": algorithms[index]}
-        for name in algorithms[index]:
-            report_entry[name] = actual[name]
-        report_entry["fromCache"] = False
-        files.append(report_entry)
+    files = _compare(expected, algorithms, results, issues)
     if issues:
         raise ModelIntegrityError(issues)
     return {

@@ -88,7 +88,7 @@ const common = [
   join(ml, ALGO),
   '--workspace',
   ml,
-  '--build-timeout',
+  '--build-timeout-ms',
   '120000',
 ];
 

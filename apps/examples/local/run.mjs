@@ -2,7 +2,9 @@
 // The offline demo: train → stamp → register → gate → deploy → approve → challenger → tamper →
 // board and history. Every step is a real `modelship` / `modelship-local` process; the inference
 // servers are real HTTP servers on 127.0.0.1, all stopped before the demo exits.
-//   node apps/examples/local/run.mjs [--keep]   (build first: npm run demo does)
+//   node apps/examples/local/run.mjs [--keep] [--report FILE]   (build first: npm run demo does)
+// The HTML report of the demo's ledger is kept after the demo's directory is removed: FILE, by
+// default .reports/demo-report.html in the repository.
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -16,7 +18,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,6 +28,14 @@ const tsx = pathToFileURL(
   join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs'),
 ).href;
 const keep = process.argv.includes('--keep');
+const reportFlag = process.argv.indexOf('--report');
+if (reportFlag !== -1 && !process.argv[reportFlag + 1]) {
+  console.error('demo: --report needs a file name, e.g. --report /tmp/report.html');
+  process.exit(2);
+}
+const reportPath = resolve(
+  reportFlag === -1 ? join(repo, '.reports', 'demo-report.html') : process.argv[reportFlag + 1],
+);
 const started = Date.now();
 
 if (!existsSync(join(repo, 'packages', 'cli', 'dist', 'main.js'))) {
@@ -200,6 +210,15 @@ try {
   run('modelship', ['history', 'housing']);
   run('modelship', ['history', 'housing', '--format', 'mermaid']);
   run('modelship', ['ledger', 'verify']);
+
+  step('7. Time travel and the report: the board before v2, the production champions, one HTML file');
+  const v2Deploy = json('modelship', ['history', 'housing']).events.find(
+    (e) => e.type === 'deploy.succeeded' && e.version === 'v2' && e.stage === 'production',
+  );
+  run('modelship', ['status', 'housing', '--at', `#${v2Deploy.seq - 1}`]);
+  run('modelship', ['history', 'housing', '--stage', 'production']);
+  run('modelship', ['report', '--out', reportPath]);
+  console.log(`report: ${reportPath} (open it in a browser; it needs no network)`);
 } catch (error) {
   finish(1, `demo: ${error?.stack ?? error}`);
 }

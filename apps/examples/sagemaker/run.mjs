@@ -24,6 +24,7 @@ const { startMotoServer } = await import('../../../scripts/moto.mjs');
 const { CreateBucketCommand, PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
 const { SageMakerClient } = await import('@aws-sdk/client-sagemaker');
 const core = await import('@modelship/core');
+const { createS3Ledger } = await import('@modelship/core/ledger-s3');
 const { createSageMakerProvider } = await import('@modelship/provider-sagemaker');
 
 const work = mkdtempSync(join(tmpdir(), 'modelship-sagemaker-example-'));
@@ -66,7 +67,7 @@ try {
     logger: core.createConsoleLogger({ level: 'info', write: (line) => log(`  │ ${line}`) }),
     secrets: [aws.credentials.secretAccessKey],
   });
-  const ledger = core.createS3Ledger({
+  const ledger = createS3Ledger({
     client: s3,
     bucket: config.ledger.bucket,
     prefix: config.ledger.prefix,

@@ -49,6 +49,13 @@ const by = {
   description: 'who acts (default: GITHUB_ACTOR, else USER)',
 } as const;
 
+const staleAfter = {
+  type: 'string',
+  placeholder: 'DURATION',
+  description:
+    'reconcile first a deploy to the stage left by a run gone this long (default deploy.staleAfter, 30m; at once if its pid is gone on this host)',
+} as const;
+
 // approve and reject take the same options: a decision on one stage, by someone, for a reason.
 const approvalDecisionOptions = {
   stage: { type: 'string', placeholder: 'S', description: 'stage' },
@@ -135,13 +142,32 @@ export const commands = {
         placeholder: 'VERSION|none',
         description: 'only if this is still the stage champion, else exit 3 (compare-and-swap)',
       },
+      'stale-after': staleAfter,
     },
     required: ['to'],
   },
   approve: {
     summary: 'approve a version pending approval for a stage',
     positionals: ['model', 'version'],
-    options: approvalDecisionOptions,
+    options: {
+      ...approvalDecisionOptions,
+      'sign-key': {
+        type: 'string',
+        placeholder: 'FILE',
+        description:
+          'sign the approval with this SSH private key (required where approvals.<stage>.allowedSigners is set; passphrase in MODELSHIP_SIGN_KEY_PASSPHRASE)',
+      },
+      'print-payload': {
+        type: 'boolean',
+        description: 'print what to sign (for `ssh-keygen -Y sign -n modelship-approval`) and record nothing',
+      },
+      signature: {
+        type: 'string',
+        placeholder: 'FILE.sig',
+        description:
+          'an SSH signature of the payload FILE that --print-payload printed, made by ssh-keygen -Y sign',
+      },
+    },
     required: ['stage', 'by'],
   },
   reject: {
@@ -153,13 +179,21 @@ export const commands = {
   deploy: {
     summary: "deploy a stage's champion (or a given version) with the provider",
     positionals: ['model', 'version?'],
-    options: { stage: { type: 'string', placeholder: 'S', description: 'stage' }, by },
+    options: {
+      stage: { type: 'string', placeholder: 'S', description: 'stage' },
+      by,
+      'stale-after': staleAfter,
+    },
     required: ['stage'],
   },
   rollback: {
     summary: "put back the stage's previous champion",
     positionals: ['model'],
-    options: { stage: { type: 'string', placeholder: 'S', description: 'stage' }, by },
+    options: {
+      stage: { type: 'string', placeholder: 'S', description: 'stage' },
+      by,
+      'stale-after': staleAfter,
+    },
     required: ['stage'],
   },
   reconcile: {
@@ -176,16 +210,40 @@ export const commands = {
         description:
           "ask the provider what each stage serves; exit 1 naming any difference from the ledger's champion",
       },
+      at: {
+        type: 'string',
+        placeholder: 'TIME|#SEQ',
+        description:
+          'the board as it was then: an ISO-8601 time with a zone (2026-03-03T12:00:00Z) or an event number (#1200)',
+      },
     },
   },
   history: {
-    summary: "a model's ledger history",
+    summary: "a model's ledger history; with --stage, each champion's tenure in that stage",
     positionals: ['model'],
     options: {
+      stage: {
+        type: 'string',
+        placeholder: 'S',
+        description: 'list the champions of this stage: version, from, to, how it arrived, approvals, gates',
+      },
       format: {
         type: 'string',
         placeholder: 'table|json|mermaid',
-        description: 'output format (default table)',
+        description: 'output format (default table; mermaid is a flowchart, with --stage a Gantt chart)',
+      },
+    },
+  },
+  report: {
+    summary:
+      'write one self-contained HTML report: boards, timelines, gate evidence, approvals, metric charts',
+    positionals: [],
+    options: {
+      model: { type: 'string', placeholder: 'M', description: 'only this model (default every model)' },
+      out: {
+        type: 'string',
+        placeholder: 'FILE',
+        description: 'where to write it (default modelship-report.html)',
       },
     },
   },
@@ -319,6 +377,11 @@ export function argvToOptions(argv: readonly string[]): Invocation {
     !['table', 'json', 'mermaid'].includes(String(values.format))
   ) {
     throw new UsageError(`history: --format must be table, json or mermaid, not "${values.format}"`);
+  }
+  if (name === 'status' && values.at !== undefined && values.check === true) {
+    throw new UsageError(
+      'status: --at shows the board from the ledger as it was then; --check compares today with the platform. Use one or the other',
+    );
   }
   if (name === 'ledger' && args.action !== 'verify' && args.action !== 'checkpoint') {
     throw new UsageError(

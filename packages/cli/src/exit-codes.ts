@@ -6,7 +6,7 @@ export const exitCodes = {
   failed: 1,
   /** Bad input or usage. */
   usage: 2,
-  /** Lost a concurrent race; nothing was recorded, a retry is safe. */
+  /** Lost a concurrent race, or the stage is still deploying; nothing was recorded, a retry can succeed. */
   raceLost: 3,
   /** Waiting for approval. */
   pendingApproval: 4,
@@ -19,7 +19,7 @@ export const exitCodeHelp = `Exit codes:
   0  done
   1  a gate said no, or an operation failed
   2  bad input or usage
-  3  lost a concurrent race (nothing recorded; retrying is safe)
+  3  lost a concurrent race, or the stage is still deploying (nothing recorded; a retry can succeed)
   4  waiting for approval
   5  not allowed (not an allowed approver, or approving your own request)`;
 

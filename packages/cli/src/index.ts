@@ -14,12 +14,13 @@ export { type CliIo, type CliStream, processIo } from './io.js';
 export { main, runCli } from './main.js';
 export { createCliProgress } from './progress.js';
 export {
+  type ImportModule,
   loadProviderCliSpec,
   ProviderCliUnavailableError,
+  ProviderNotInstalledError,
   providerNames,
-  runProviderCli,
-  runWrapper,
-} from './wrapper.js';
+} from './provider-loader.js';
+export { runProviderCli, runWrapper } from './wrapper.js';
 export { argvToWrapperOptions, type WrapperInvocation, wrapperVerbs } from './wrapper-args.js';
 
 export const packageName = '@modelship/cli';

@@ -19,6 +19,7 @@ const loaders: Partial<Record<CommandName, () => Promise<CommandRunner>>> = {
   reconcile: async () => (await import('./commands/reconcile.js')).runReconcile,
   status: async () => (await import('./commands/board.js')).runStatus,
   history: async () => (await import('./commands/board.js')).runHistory,
+  report: async () => (await import('./commands/report.js')).runReport,
   ledger: async () => {
     const ledger = await import('./commands/ledger.js');
     return (command, io) =>

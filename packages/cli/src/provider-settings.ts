@@ -1,7 +1,7 @@
 // The one path from flags, environment and modelship.config to a provider, for `modelship` and
 // every `modelship-<provider>` alike (the order is documented in @modelship/core/provider-kit's
 // settings.ts: flag > environment > providers.<name> in the config; `modelship` has no provider flags).
-import type { ProviderSettingsCliSpec, ProviderV1 } from '@modelship/core';
+import type { ProviderCliSpec, ProviderV1 } from '@modelship/core';
 
 export interface ProviderSettingsSources {
   /** Parsed wrapper flags by flag name; empty for `modelship`. */
@@ -20,7 +20,7 @@ export interface CreatedFromSettings {
 }
 
 export async function createProviderFromSettings(
-  spec: ProviderSettingsCliSpec,
+  spec: ProviderCliSpec,
   sources: ProviderSettingsSources,
 ): Promise<CreatedFromSettings> {
   const kit = await import('@modelship/core/provider-kit');

@@ -10,19 +10,16 @@ type WrapperOption = ProviderCliOption;
 
 /**
  * Minimal shape of a provider's CLI spec needed to parse (the full one is @modelship/core's
- * ProviderCliSpec): `settings` (flag metadata of the settings schema) or, until every provider
- * has one, the older `options`.
+ * ProviderCliSpec): the flag metadata of its settings schema and its own commands.
  */
 export interface WrapperSpecShape {
   name: string;
-  settings?: SettingFlags;
-  options?: Record<string, WrapperOption>;
+  settings: SettingFlags;
   commands?: Record<string, { description: string; usage?: string; options?: Record<string, WrapperOption> }>;
 }
 
-/** The provider's flags by flag name: derived from its settings, or its legacy options. */
+/** The provider's flags by flag name, derived from its settings' flag metadata. */
 export function providerFlags(spec: WrapperSpecShape): Record<string, WrapperOption> {
-  if (!spec.settings) return spec.options ?? {};
   const flags: Record<string, WrapperOption> = {};
   for (const [key, field] of Object.entries(spec.settings)) {
     const flag = settingFlagName(key, field);
@@ -147,22 +144,6 @@ export function argvToWrapperOptions(spec: WrapperSpecShape, argv: readonly stri
   };
 }
 
-/** Fills provider options from their environment variables when the flag is absent (options form only). */
-export function withEnvFallbacks(
-  spec: WrapperSpecShape,
-  values: WrapperInvocation['values'],
-  env: Record<string, string | undefined>,
-): WrapperInvocation['values'] {
-  const out = { ...values };
-  for (const [name, option] of Object.entries(spec.options ?? {})) {
-    if (out[name] === undefined && option.env && env[option.env] !== undefined) {
-      out[name] =
-        option.type === 'boolean' ? env[option.env] === 'true' || env[option.env] === '1' : env[option.env];
-    }
-  }
-  return out;
-}
-
 export function required(values: WrapperInvocation['values'], name: string, verb: string): string {
   const value = values[name];
   if (typeof value !== 'string' || value === '')
@@ -196,21 +177,11 @@ export function wrapperHelp(spec: WrapperSpecShape & { summary: string }): strin
         ]
       : []),
     '',
-    ...(spec.settings ? settingsHelp(spec.name, spec.settings) : legacyOptionsHelp(spec, flag)),
+    ...settingsHelp(spec.name, spec.settings),
     '',
     'Common options:',
     ...Object.entries(wrapperOptions).map(([name, option]) => flag(name, option)),
   ].join('\n');
-}
-
-function legacyOptionsHelp(
-  spec: WrapperSpecShape,
-  flag: (name: string, option: WrapperOption) => string,
-): string[] {
-  return [
-    `${spec.name} options:`,
-    ...Object.entries(spec.options ?? {}).map(([name, option]) => flag(name, option)),
-  ];
 }
 
 /** One block per setting: its flag, what it is, and the other two places it can be set. */
@@ -229,46 +200,4 @@ function settingsHelp(provider: string, settings: SettingFlags): string[] {
     lines.push(`  ${head.padEnd(28)} ${field.description}`, `  ${''.padEnd(28)} (${where.join('; ')})`);
   }
   return lines;
-}
-
-/**
- * Config-file provider settings as option values: strings and booleans as they are, others as text.
- * Transition path for providers still on the options form; settings-form providers never use it.
- */
-export function settingsAsValues(settings: Record<string, unknown>): Record<string, string | boolean> {
-  return Object.fromEntries(
-    Object.entries(settings).map(([key, value]) => [
-      key,
-      typeof value === 'string' || typeof value === 'boolean'
-        ? value
-        : typeof value === 'number'
-          ? String(value)
-          : JSON.stringify(value),
-    ]),
-  );
-}
-
-/**
- * Fills provider options still unset (after flags and environment) from the config file's
- * `providers.<name>` settings. Keys that are not options of this provider are ignored (readers
- * tolerate unknown fields); a secret option there is refused: secrets live in the environment.
- */
-export function withConfigFallbacks(
-  spec: WrapperSpecShape,
-  values: WrapperInvocation['values'],
-  settings: Record<string, unknown>,
-  where: string,
-): WrapperInvocation['values'] {
-  const out = { ...values };
-  for (const [name, value] of Object.entries(settingsAsValues(settings))) {
-    const option = spec.options?.[name];
-    if (!option) continue;
-    if (option.secret)
-      throw new UsageError(
-        `${where}: providers.${spec.name}.${name} is a secret and must not be in a config file; set ${option.env ?? `--${name}`} instead`,
-      );
-    if (out[name] !== undefined) continue;
-    out[name] = option.type === 'boolean' ? value === true || value === 'true' : value;
-  }
-  return out;
 }

@@ -1,13 +1,11 @@
 // `modelship-<provider>`: the generic wrapper around a provider's cliSpec. The spec is
-// loaded lazily from `@modelship/provider-<name>/cli`, so `--help` stays cheap.
+// loaded lazily from `@modelship/provider-<name>/cli` (provider-loader.ts), so `--help` stays cheap.
 import { resolve } from 'node:path';
 import type {
-  AnyProviderCliSpec,
   MappedStatus,
   ProviderCliSpec,
   ProviderContext,
   ProviderRefs,
-  ProviderSettingsCliSpec,
   ProviderV1,
 } from '@modelship/core';
 import { keyValues } from './args.js';
@@ -16,57 +14,17 @@ import { describeError, exitCodeFor, exitCodeHelp, exitCodes, UsageError } from 
 import { githubActions } from './github.js';
 import { type CliIo, processIo } from './io.js';
 import { createCliProgress } from './progress.js';
+import { loadProviderCliSpec } from './provider-loader.js';
 import { createProviderFromSettings } from './provider-settings.js';
-import {
-  argvToWrapperOptions,
-  required,
-  type WrapperInvocation,
-  withConfigFallbacks,
-  withEnvFallbacks,
-  wrapperHelp,
-} from './wrapper-args.js';
+import { argvToWrapperOptions, required, type WrapperInvocation, wrapperHelp } from './wrapper-args.js';
 
-export const providerNames = [
-  'local',
-  'sagemaker',
-  'metaflow',
-  'algorithmia',
-  'pachyderm',
-  'iguazio',
-] as const;
-export type ProviderName = (typeof providerNames)[number];
-
-export class ProviderCliUnavailableError extends Error {
-  readonly code = 'unsupported';
-  constructor(name: string, cause: unknown) {
-    super(
-      `the ${name} provider's command line is not available yet: @modelship/provider-${name} does not export ./cli (a ProviderCliSpec named cliSpec); upgrade @modelship/provider-${name}`,
-      { cause },
-    );
-    this.name = 'ProviderCliUnavailableError';
-  }
-}
-
-/** Loads `cliSpec` from `@modelship/provider-<name>/cli`; a missing subpath is a clear error, not a fake. */
-export async function loadProviderCliSpec(name: string): Promise<AnyProviderCliSpec> {
-  const specifier = `@modelship/provider-${name}/cli`;
-  let module: { cliSpec?: AnyProviderCliSpec };
-  try {
-    module = (await import(specifier)) as { cliSpec?: AnyProviderCliSpec };
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (
-      code === 'ERR_PACKAGE_PATH_NOT_EXPORTED' ||
-      code === 'ERR_MODULE_NOT_FOUND' ||
-      /Cannot find|Failed to load|not exported/i.test(String((error as Error).message))
-    ) {
-      throw new ProviderCliUnavailableError(name, error);
-    }
-    throw error;
-  }
-  if (!module.cliSpec) throw new ProviderCliUnavailableError(name, undefined);
-  return module.cliSpec;
-}
+export {
+  loadProviderCliSpec,
+  ProviderCliUnavailableError,
+  type ProviderName,
+  ProviderNotInstalledError,
+  providerNames,
+} from './provider-loader.js';
 
 async function cliContext(
   io: CliIo,
@@ -79,11 +37,6 @@ async function cliContext(
     write: (line) => io.stderr.write(`${line}\n`),
   });
   return createProviderContext({ logger, secrets, progress: createCliProgress(io.stderr) });
-}
-
-/** True for specs that carry a settings schema (the form every provider moves to). */
-export function isSettingsSpec(spec: AnyProviderCliSpec): spec is ProviderSettingsCliSpec {
-  return 'settings' in spec && typeof (spec as ProviderSettingsCliSpec).settingsSchema === 'function';
 }
 
 /** `providers.<name>` of the modelship.config found from --config or the working directory. */
@@ -99,27 +52,6 @@ async function providerConfig(
   return settings && path ? { settings, path } : undefined;
 }
 
-/**
- * Options form (transition path until every provider has a settings schema): flags, then
- * environment, then the config's `providers.<name>` flattened to option strings.
- */
-async function createFromOptions(
-  spec: ProviderCliSpec,
-  invocation: WrapperInvocation,
-  io: CliIo,
-  onSecrets: (secrets: string[]) => void,
-): Promise<{ provider: ProviderV1; values: WrapperInvocation['values'] }> {
-  let values = withEnvFallbacks(spec, invocation.values, io.env);
-  const config = await providerConfig(spec.name, values, io);
-  if (config) values = withConfigFallbacks(spec, values, config.settings, config.path);
-  onSecrets(
-    Object.entries(spec.options)
-      .filter(([name, option]) => option.secret && typeof values[name] === 'string')
-      .map(([name]) => values[name] as string),
-  );
-  return { provider: await spec.create(values, io.env as NodeJS.ProcessEnv), values };
-}
-
 function refsOf(values: WrapperInvocation['values']): ProviderRefs {
   return Object.fromEntries(Object.entries(keyValues(values.ref, 'ref')).map(([k, v]) => [k, String(v)]));
 }
@@ -129,8 +61,8 @@ async function runVerb(
   invocation: WrapperInvocation,
   values: WrapperInvocation['values'],
   context: ProviderContext,
-  spec: AnyProviderCliSpec,
-  settings: Record<string, unknown> | undefined,
+  spec: ProviderCliSpec,
+  settings: Record<string, unknown>,
 ): Promise<unknown> {
   const verb = invocation.verb!;
   const idempotencyKey = values['idempotency-key'] as string | undefined;
@@ -240,7 +172,7 @@ function summarize(verb: string, result: unknown): string {
 
 /** Runs `modelship-<spec.name> <argv>` and resolves the exit code (see exitCodes). */
 export async function runProviderCli(
-  spec: AnyProviderCliSpec,
+  spec: ProviderCliSpec,
   argv: readonly string[],
   io: CliIo = processIo(),
 ): Promise<number> {
@@ -259,21 +191,15 @@ export async function runProviderCli(
     const onSecrets = (found: string[]) => {
       secrets = found.filter((secret) => secret.length >= 4);
     };
-    let provider: ProviderV1;
-    let values = invocation.values;
-    let settings: Record<string, unknown> | undefined;
-    if (isSettingsSpec(spec)) {
-      const config = await providerConfig(spec.name, values, io);
-      ({ provider, settings } = await createProviderFromSettings(spec, {
-        flags: values,
-        env: io.env,
-        cwd: io.cwd,
-        config,
-        onSecrets,
-      }));
-    } else {
-      ({ provider, values } = await createFromOptions(spec, invocation, io, onSecrets));
-    }
+    const { values } = invocation;
+    const config = await providerConfig(spec.name, values, io);
+    const { provider, settings } = await createProviderFromSettings(spec, {
+      flags: values,
+      env: io.env,
+      cwd: io.cwd,
+      config,
+      onSecrets,
+    });
     const context = await cliContext(io, values, secrets);
     const result = await runVerb(provider, invocation, values, context, spec, settings);
     const text = json ? JSON.stringify(result, null, 2) : summarize(invocation.verb!, result);
@@ -321,7 +247,7 @@ export async function runWrapper(
   argv: readonly string[],
   io: CliIo = processIo(),
 ): Promise<number> {
-  let spec: AnyProviderCliSpec;
+  let spec: ProviderCliSpec;
   try {
     spec = await loadProviderCliSpec(name);
   } catch (error) {

@@ -23,7 +23,7 @@ const fakeBin = join(project.dir, 'fake-bin');
 mkdirSync(fakeBin);
 writeFileSync(
   join(fakeBin, 'npx'),
-  `#!/bin/sh\nwhile [ "$1" != "--" ]; do shift; done\nshift\nshift\nexec "${process.execPath}" "${join(binDir, 'modelship.js')}" "$@"\n`,
+  `#!/bin/sh\necho "$@" > "${join(project.dir, 'npx-args')}"\nwhile [ "$1" != "--" ]; do shift; done\nshift\nshift\nexec "${process.execPath}" "${join(binDir, 'modelship.js')}" "$@"\n`,
 );
 chmodSync(join(fakeBin, 'npx'), 0o755);
 
@@ -74,6 +74,7 @@ describe('actions/modelship (composite action script, run with bash)', () => {
       'endpoint',
       'refs',
       'ledger-head',
+      'report',
       'exit-code',
     ]);
   });
@@ -112,6 +113,28 @@ describe('actions/modelship (composite action script, run with bash)', () => {
     });
     expect(approved.code, approved.stdout).toBe(0);
     expect(approved.outputs).toContain('status=promoted\n');
+  });
+
+  it('installs the CLI with only the providers asked for (default: the provider input, else local)', async () => {
+    const npxArgs = () => readFileSync(join(project.dir, 'npx-args'), 'utf8').trim().split(' -- ')[0];
+    await runAction({ command: 'status', model: 'm' });
+    expect(npxArgs()).toBe('--yes --package @modelship/cli@latest --package @modelship/provider-local');
+    await runAction({ command: 'status', model: 'm', provider: 'local', 'cli-version': '0.4.0' });
+    expect(npxArgs()).toBe('--yes --package @modelship/cli@0.4.0 --package @modelship/provider-local');
+    await runAction({ command: 'status', model: 'm', providers: 'local sagemaker@0.4.1' });
+    expect(npxArgs()).toBe(
+      '--yes --package @modelship/cli@latest --package @modelship/provider-local --package @modelship/provider-sagemaker@0.4.1',
+    );
+    const bad = await runAction({ command: 'status', model: 'm', providers: 'local ../evil' });
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toContain("providers: '../evil' is not a provider name");
+  });
+
+  it('writes the HTML report where path says and names it in the report output', async () => {
+    const report = await runAction({ command: 'report', model: 'm', path: 'reports/m.html' });
+    expect(report.code, report.stdout).toBe(0);
+    expect(report.outputs).toContain(`report=${join(project.dir, 'reports', 'm.html')}\n`);
+    expect(readFileSync(join(project.dir, 'reports', 'm.html'), 'utf8')).toContain('<section id="board">');
   });
 
   it('passes failures through with their exit code', async () => {

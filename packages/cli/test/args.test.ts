@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { argvToOptions, keyValues } from '../src/args.js';
 import { exitCodeFor, UsageError } from '../src/exit-codes.js';
-import {
-  argvToWrapperOptions,
-  providerFlags,
-  withConfigFallbacks,
-  withEnvFallbacks,
-  wrapperHelp,
-} from '../src/wrapper-args.js';
+import { argvToWrapperOptions, providerFlags, wrapperHelp } from '../src/wrapper-args.js';
 
 const usage = (fn: () => unknown) => {
   try {
@@ -111,9 +105,7 @@ describe('exit codes', () => {
 describe('argvToWrapperOptions', () => {
   const spec = {
     name: 'demo',
-    options: {
-      'api-key': { type: 'string' as const, description: 'key', env: 'DEMO_API_KEY', secret: true },
-    },
+    settings: { apiKey: { description: 'key', env: 'DEMO_API_KEY', secret: true } },
     commands: { publish: { description: 'publish' } },
   };
 
@@ -135,38 +127,12 @@ describe('argvToWrapperOptions', () => {
     });
   });
 
-  it('accepts the provider extras, refuses unknown verbs, and falls back to environment variables', () => {
+  it('accepts the provider extras and refuses unknown verbs', () => {
     expect(argvToWrapperOptions(spec, ['publish']).verb).toBe('publish');
     expect(usage(() => argvToWrapperOptions(spec, ['explode']))).toContain(
       'known: upload, train, tag, deploy, status, publish',
     );
-    expect(withEnvFallbacks(spec, {}, { DEMO_API_KEY: 'from-env' })).toEqual({ 'api-key': 'from-env' });
     expect(argvToWrapperOptions(spec, []).help).toBe(true);
-  });
-
-  it('fills options from the config file last, ignores keys it does not know, refuses secrets there', () => {
-    const withRegion = {
-      ...spec,
-      options: {
-        ...spec.options,
-        region: { type: 'string' as const, description: 'region' },
-        parts: { type: 'string' as const, description: 'parts' },
-        dry: { type: 'boolean' as const, description: 'dry run' },
-      },
-    };
-    expect(
-      withConfigFallbacks(
-        withRegion,
-        { region: 'from-flag' },
-        { region: 'eu-west-1', parts: 4, dry: true, unknown: 'x' },
-        '/p/modelship.config.yaml',
-      ),
-    ).toEqual({ region: 'from-flag', parts: '4', dry: true });
-    expect(
-      usage(() => withConfigFallbacks(spec, {}, { 'api-key': 'in-the-file' }, '/p/modelship.config.yaml')),
-    ).toBe(
-      '/p/modelship.config.yaml: providers.demo.api-key is a secret and must not be in a config file; set DEMO_API_KEY instead',
-    );
   });
 });
 

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, cli, makeProject, stopServers } from './helpers.js';
+import { sshKey } from '../../core/test/helpers/ssh-keys.js';
+import { type CliResult, cli, defaultConfig, makeProject, stopServers } from './helpers.js';
 
 // The secret sweep: every command, made to fail at least two ways (and succeed where it writes
 // something to disk), with canary secrets in the environment and named by the config, in GitHub
@@ -13,6 +14,8 @@ const canaries = {
   GITHUB_TOKEN: 'ghp_canaryGithubToken22223333',
   ALGORITHMIA_API_KEY: 'simCanaryAlgorithmia4444',
   MODELSHIP_WEBHOOK_SECRET: 'canaryWebhookSecret55556666',
+  // The passphrase of an approver's SSH key (approve --sign-key); here a wrong one.
+  MODELSHIP_SIGN_KEY_PASSPHRASE: 'canaryPassphrase9999aaaa',
   // Not a well-known name: a secret only because the config names it (notifiers[].webhookUrlEnv).
   TEAM_HOOK: '',
 };
@@ -71,17 +74,8 @@ beforeAll(async () => {
   writeFileSync(summaryFile, '');
   writeFileSync(
     join(project.dir, 'modelship.config.yaml'),
-    `version: 1
-stages: [staging, production]
-gates:
-  staging:
-    metrics:
-      r2: ">= 0.5"
-approvals:
-  trustByFlag: true
-  production:
-    count: 1
-notifiers:
+    // The default project, approvals trusted by flag, and a Slack notifier whose URL is a canary.
+    `${defaultConfig.replace('approvals:\n', 'approvals:\n  trustByFlag: true\n')}notifiers:
   - { type: slack, webhookUrlEnv: TEAM_HOOK }
 `,
   );
@@ -156,6 +150,10 @@ describe('secret sweep over every command', () => {
     await plain('promote', 'm', 'v3', '--to', 'staging');
     await plain('promote', 'm', 'v2', '--to', 'staging', '--evaluation', 'evaluation.json');
     await run('promote', 'm', 'v2', '--to', 'production', '--by', canaries.GITHUB_TOKEN);
+    // approve --sign-key: a file that is not a key (it quotes a secret); a locked key, a wrong passphrase.
+    const locked = await sshKey(project.dir, 'locked-key', 'ed25519', 'the-right-passphrase');
+    await run('approve', 'm', 'v2', '--stage', 'production', '--by', 'alice', '--sign-key', 'leaky.json');
+    await plain('approve', 'm', 'v2', '--stage', 'production', '--by', 'alice', '--sign-key', locked.path);
     // approve / reject: nothing pending; a secret as the approver (trusted flag: it reaches the ledger).
     await run('reject', 'm', 'v3', '--stage', 'production', '--by', canaries.ALGORITHMIA_API_KEY);
     await plain('approve', 'm', 'v1', '--stage', 'production', '--by', canaries.AWS_SECRET_ACCESS_KEY);
@@ -191,12 +189,16 @@ describe('secret sweep over every command', () => {
       true,
     );
     expect(readdirSync(join(project.dir, '.modelship', 'runs')).length).toBeGreaterThan(1);
+    expect(results.some(({ result }) => result.stderr.includes('is not an SSH private key'))).toBe(true);
+    expect(
+      results.some(({ result }) => result.stderr.includes('the passphrase does not open this key')),
+    ).toBe(true);
     expect(readFileSync(summaryFile, 'utf8')).toContain('modelship');
     expect(received.length).toBeGreaterThan(0);
   });
 
   it('no canary appears in stdout, stderr, $GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY, the ledger, snapshots, run records or notifications', () => {
-    const secrets = [...Object.values(canaries), slackPath];
+    const secrets = [...Object.values(canaries), slackPath, 'OPENSSH PRIVATE KEY'];
     const places: [string, string][] = [
       ...results.flatMap(({ args, result }): [string, string][] => [
         [`stdout of modelship ${args.join(' ')}`, result.stdout],

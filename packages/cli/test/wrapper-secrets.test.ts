@@ -1,5 +1,6 @@
 import type { ProviderCliSpec } from '@modelship/core';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { runProviderCli } from '../src/wrapper.js';
 
 const secret = 'sk-live-0123456789abcdef';
@@ -22,9 +23,10 @@ function io(env: Record<string, string> = {}) {
 const spec: ProviderCliSpec = {
   name: 'leaky',
   summary: 'a provider whose errors quote its key',
-  options: { 'api-key': { type: 'string', description: 'key', env: 'LEAKY_API_KEY', secret: true } },
-  create: (values) => {
-    throw new Error(`login refused for key ${values['api-key']}`);
+  settings: { apiKey: { description: 'key', env: 'LEAKY_API_KEY', secret: true } },
+  settingsSchema: async () => z.strictObject({ apiKey: z.string().optional() }),
+  createProvider: (settings) => {
+    throw new Error(`login refused for key ${settings.apiKey}`);
   },
 };
 

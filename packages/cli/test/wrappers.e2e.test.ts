@@ -191,7 +191,7 @@ describe('the other provider wrappers', () => {
           expect(help.stdout).toContain(verb);
       } else {
         expect(help.code).toBe(2);
-        expect(help.stderr).toContain(`the ${name} provider's command line is not available yet`);
+        expect(help.stderr).toContain(`the ${name} provider's command line is not available`);
       }
     });
   }

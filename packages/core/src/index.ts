@@ -2,6 +2,31 @@ export * from './config/errors.js';
 export * from './config/load.js';
 export * from './config/schema.js';
 export * from './contract/index.js';
+export * from './ledger/allowed-signers.js';
+export * from './ledger/approval-signature.js';
+export { type ChainReport, checkLedgerChain } from './history/chain.js';
+export { type CutPoint, describeCut, isPastCut, parseCutPoint } from './history/cut.js';
+export {
+  type ApprovalDecision,
+  createHistoryBuilder,
+  emptyHistoryLog,
+  gateSummary,
+  type HistoryLog,
+  type PromotionRecord,
+  promotionHistory,
+  stageTenures,
+  type Tenure,
+} from './history/fold.js';
+export {
+  type BatchSource,
+  historyCacheFormat,
+  ledgerHistory,
+  ledgerStateAt,
+  ledgerTenures,
+  type StageTenures,
+  type StateAtResult,
+  type TimeTravelOptions,
+} from './history/replay-cache.js';
 export * from './ledger/checkpoint.js';
 export * from './ledger/errors.js';
 export * from './ledger/events.js';
@@ -16,7 +41,6 @@ export type {
 } from './ledger/ledger.js';
 export { isProcessAlive, LedgerLockedError } from './ledger/lock.js';
 export { createMemoryLedger } from './ledger/memory-ledger.js';
-export { createS3Ledger, S3Ledger, type S3LedgerOptions } from './ledger/s3-ledger.js';
 export {
   type BatchSignature,
   batchSignatureSchemaId,
@@ -24,6 +48,14 @@ export {
   type LedgerSigner,
   parseLedgerPublicKey,
 } from './ledger/signing.js';
+export {
+  parseSshSig,
+  readSshPrivateKey,
+  type SshSigningKey,
+  signSshSig,
+  sshFingerprint,
+  verifySshSig,
+} from './ledger/sshsig.js';
 export {
   type BatchStore,
   type LedgerTrust,
@@ -45,8 +77,15 @@ export {
 } from './promotion/gates.js';
 export { defaultActor, defaultIdempotencyKey } from './promotion/idempotency.js';
 export { createPromoter, type EventListener, type Promoter } from './promotion/promoter.js';
+export { approvalSignersFor, signApproval } from './promotion/signed-approval.js';
 export { type TagChange, type TaggedOutcome, tagChangesFor } from './promotion/tags.js';
 export * from './promotion/types.js';
+export {
+  type RegisterFromPathInput,
+  type RegisterFromPathResult,
+  registerFromPath,
+} from './register/from-path.js';
+export { readMetricsFile } from './register/metrics.js';
 export * from './state/errors.js';
 export { entryStatus, reduce, replay } from './state/reducer.js';
 export { allowedTransitions, assertTransition, canTransition } from './state/transitions.js';

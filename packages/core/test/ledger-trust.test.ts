@@ -11,8 +11,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ledger, LedgerEvent } from '../src/index.js';
-import { createCheckpoint, createPromoter, createS3Ledger, hashEvent, openFileLedger } from '../src/index.js';
+import { createCheckpoint, createPromoter, hashEvent, openFileLedger } from '../src/index.js';
 import type { LedgerTrust } from '../src/ledger/store.js';
+import { createS3Ledger } from '../src/ledger-s3.js';
 
 // What an attacker with write access but without the key can do, on both stores: re-chain an
 // edited history, append a forged approval, cut the tail, or edit the snapshot.

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPromoter, createS3Ledger } from '../src/index.js';
+import { createPromoter } from '../src/index.js';
+import { createS3Ledger } from '../src/ledger-s3.js';
 import { bundleWorker, runRaceRounds, startWorker } from './helpers/workers.js';
 
 const endpoint = process.env.MODELSHIP_MOTO_URL as string;

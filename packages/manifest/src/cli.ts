@@ -58,7 +58,41 @@ function existingAlgorithmiaKeys(path: string): Record<string, unknown> | undefi
   }
 }
 
+async function createOms(command: CreateCommand, io: ManifestCliIo, cwd: string): Promise<number> {
+  const [{ createOmsBundle }, { writeFile, rename }] = await Promise.all([
+    import('./oms-sign.js'),
+    import('node:fs/promises'),
+  ]);
+  const path = resolve(cwd, command.path);
+  const out = command.out ? resolve(cwd, command.out) : join(path, 'model.sig');
+  const progress = createProgress(io.stderr, 'hashing');
+  const { bundle, statement } = await createOmsBundle({
+    path,
+    signKey: readKey(command.signKey!, '--sign-key', cwd),
+    method: command.method,
+    shardSize: command.shardSize,
+    ignorePaths: command.ignorePaths,
+    out,
+    onStart: progress.start,
+    onProgress: progress.advance,
+  });
+  progress.finish();
+  const temporary = `${out}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(bundle, null, 2)}\n`);
+  await rename(temporary, out);
+  const { serialization, resources } = statement.predicate;
+  if (command.json) io.stdout.write(`${JSON.stringify({ ok: true, out, root: path, bundle }, null, 2)}\n`);
+  else {
+    io.stdout.write(
+      `wrote ${out}: OMS bundle, ${serialization.method} method, ${resources.length} resource(s), ` +
+        `subject sha256 ${statement.subject[0]!.digest.sha256}, signed\n`,
+    );
+  }
+  return manifestExitCode.verified;
+}
+
 async function create(command: CreateCommand, io: ManifestCliIo, cwd: string): Promise<number> {
+  if (command.format === 'oms') return createOms(command, io, cwd);
   // Not the package root: that entry carries the zod schemas, and zod is an optional peer.
   const [{ createManifest }, { writeManifest }, { toAlgorithmiaManifest }] = await Promise.all([
     import('./create.js'),
@@ -77,6 +111,7 @@ async function create(command: CreateCommand, io: ManifestCliIo, cwd: string): P
     version: command.version,
     storageUri: command.uri,
     signKey: command.signKey ? readKey(command.signKey, '--sign-key', cwd) : undefined,
+    shardSize: command.shardSize,
     env: io.env ?? process.env,
     cwd,
     onStart: progress.start,
@@ -127,6 +162,9 @@ async function verify(command: VerifyCommand, io: ManifestCliIo, cwd: string): P
     publicKey: command.publicKey ? readKey(command.publicKey, '--public-key', cwd) : undefined,
     strict: command.strict,
     cache: command.cache ? resolve(cwd, command.cache) : undefined,
+    certificateIdentity: command.certificateIdentity,
+    certificateOidcIssuer: command.certificateOidcIssuer,
+    trustedRoot: command.trustedRoot ? resolve(cwd, command.trustedRoot) : undefined,
     onStart: progress.start,
     onProgress: progress.advance,
   });
@@ -135,10 +173,19 @@ async function verify(command: VerifyCommand, io: ManifestCliIo, cwd: string): P
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     for (const file of report.files) {
-      const digests = file.algorithms.map((name) => `${name} ${file[name]}`).join(' ');
+      const digests = file.algorithms
+        .map((name) =>
+          file[name] === undefined && file.shards
+            ? `${name} (${file.shards} shards)`
+            : `${name} ${file[name]}`,
+        )
+        .join(' ');
       io.stdout.write(`ok  ${file.path}  ${digests}${file.fromCache ? ' (cached)' : ''}\n`);
     }
-    const signature = report.signature === 'unsigned' ? '' : `, signature ${report.signature}`;
+    const signer = report.signer
+      ? ` (keyless: ${report.signer.identity}, issuer ${report.signer.issuer})`
+      : '';
+    const signature = report.signature === 'unsigned' ? '' : `, signature ${report.signature}${signer}`;
     io.stdout.write(`verified ${report.files.length} file(s) against ${report.manifestPath}${signature}\n`);
   }
   return manifestExitCode.verified;

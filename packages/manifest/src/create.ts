@@ -23,6 +23,11 @@ export interface CreateManifestOptions extends CaptureProvenanceOptions {
   storageUri?: string;
   /** ed25519 private key; when given the manifest is signed. */
   signKey?: KeyInput;
+  /**
+   * Files larger than this many bytes also get sharded SHA-256 digests (`shards`, SPEC.md §2), so
+   * a verifier hashes one huge file on every core.
+   */
+  shardSize?: number;
   concurrency?: number;
   onProgress?: HashProgress;
   onStart?: (totalBytes: number) => void;
@@ -74,12 +79,41 @@ export async function createManifest(options: CreateManifestOptions): Promise<Cr
   const { root, files } = await listModelFiles(path);
   const sizes = files.map((file) => file.size);
   options.onStart?.(sizes.reduce((sum, size) => sum + size, 0));
-  const digests = await hashFiles(
-    files.map((file) => file.absolutePath),
-    algorithms,
-    { sizes, concurrency: options.concurrency, onProgress: options.onProgress },
-  );
-  const entries = files.map((file, index) => ({ path: file.path, ...digests[index]! }));
+  const shardSize = options.shardSize;
+  if (shardSize !== undefined && !(Number.isSafeInteger(shardSize) && shardSize > 0)) {
+    throw new ManifestInputError(
+      ManifestErrorCode.INVALID_OPTIONS,
+      `shardSize must be a positive integer, got ${shardSize}`,
+    );
+  }
+  const shards = files.flatMap((file, index) => {
+    if (shardSize === undefined || file.size <= shardSize) return [];
+    const ranges = [];
+    for (let start = 0; start < file.size; start += shardSize) {
+      ranges.push({ index, source: file.absolutePath, start, end: Math.min(start + shardSize, file.size) });
+    }
+    return ranges;
+  });
+  const [digests, shardDigests] = await Promise.all([
+    hashFiles(
+      files.map((file) => file.absolutePath),
+      algorithms,
+      { sizes, concurrency: options.concurrency, onProgress: options.onProgress },
+    ),
+    hashFiles(shards, ['sha256'], {
+      sizes: shards.map((shard) => shard.end - shard.start),
+      concurrency: options.concurrency,
+    }),
+  ]);
+  const entries: ModelshipManifest['files'] = files.map((file, index) => ({
+    path: file.path,
+    ...digests[index]!,
+  }));
+  shards.forEach((shard, i) => {
+    const entry = entries[shard.index]!;
+    entry.shards ??= { size: shardSize!, sha256: [] };
+    entry.shards.sha256.push(shardDigests[i]!.sha256!);
+  });
   const aggregate = aggregateAlgorithmFor(entries);
   const provenance = await provenancePromise;
   const single = files.length === 1 && root !== path;

@@ -25,7 +25,7 @@ export const ManifestErrorCode = {
   MODEL_UNREADABLE: 'MODEL_UNREADABLE',
   /** Wrong or conflicting options (CLI usage, missing root/model, unreadable key file...). */
   INVALID_OPTIONS: 'MANIFEST_INVALID_OPTIONS',
-  /** A key file is not an ed25519 key. */
+  /** A key file is not an ed25519 key (or, for OMS bundles, not an ECDSA P-256/384/521 key). */
   INVALID_KEY: 'MANIFEST_INVALID_KEY',
   /** A file's size differs from the manifest (reported before hashing). */
   SIZE_MISMATCH: 'MODEL_SIZE_MISMATCH',
@@ -128,6 +128,8 @@ export interface IntegrityIssue {
   algorithm?: 'md5' | 'sha256';
   expected?: string | number;
   actual?: string | number;
+  /** For a sharded digest: the byte range [start, end) that differs. */
+  shard?: { start: number; end: number };
 }
 
 export function describeIssue(issue: IntegrityIssue): string {
@@ -135,7 +137,10 @@ export function describeIssue(issue: IntegrityIssue): string {
     case ManifestErrorCode.SIZE_MISMATCH:
       return `${issue.path}: size ${issue.actual} bytes, manifest says ${issue.expected}`;
     case ManifestErrorCode.DIGEST_MISMATCH:
-      return `${issue.path}: ${issue.algorithm} expected ${issue.expected}, actual ${issue.actual}`;
+      return (
+        `${issue.path}${issue.shard ? ` bytes [${issue.shard.start}, ${issue.shard.end})` : ''}: ` +
+        `${issue.algorithm} expected ${issue.expected}, actual ${issue.actual}`
+      );
     case ManifestErrorCode.FILE_MISSING:
       return `${issue.path}: missing (listed in the manifest)`;
     default:

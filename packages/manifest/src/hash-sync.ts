@@ -6,39 +6,43 @@ import { nodeCrypto } from './lazy-crypto.js';
 type OneShot = (algorithm: string, data: Buffer, encoding: 'hex') => string;
 
 /**
- * Hashes a file that fits in `buffer` with one read and one hash call per algorithm. A larger
- * file is not hashed: the result is `{ size, large: true }` so the caller can stream it elsewhere.
+ * What one hash covers: a path, or a file descriptor opened by the caller (read with positional
+ * reads, so its file position is untouched, and left open), optionally only the bytes
+ * [start, end) — one shard of a large file.
  */
-export function hashSmallFileSync(
-  path: string,
-  algorithms: readonly DigestAlgorithm[],
-  buffer: Buffer,
-): FileDigests | { size: number; large: true } {
-  const fd = openSync(path, 'r');
+export interface HashJob {
+  source: string | number;
+  start?: number;
+  end?: number;
+}
+
+function withFd<T>(source: string | number, use: (fd: number) => T): T {
+  if (typeof source === 'number') return use(source);
+  const fd = openSync(source, 'r');
   try {
-    const whole = hashIfWhole(fd, algorithms, buffer);
-    return typeof whole === 'number' ? { size: fstatSync(fd).size, large: true } : whole;
+    return use(fd);
   } finally {
     closeSync(fd);
   }
 }
 
 /**
- * Reads `fd` into `buffer`; when that is the whole file, hashes it in one call per algorithm,
- * else returns how many bytes of `buffer` are filled.
+ * Hashes a file that fits in `buffer` with one read and one hash call per algorithm. A larger
+ * file is not hashed: the result is `{ size, large: true }` so the caller can stream it elsewhere.
  */
-function hashIfWhole(
-  fd: number,
+export function hashSmallFileSync(
+  source: string | number,
   algorithms: readonly DigestAlgorithm[],
   buffer: Buffer,
-): FileDigests | number {
-  const first = readSync(fd, buffer, 0, buffer.length, null);
-  if (first === buffer.length) return first;
-  // A regular file gives a short read only at its end; the extra read proves it (returns 0).
-  const more = readSync(fd, buffer, first, buffer.length - first, null);
-  if (more !== 0) return first + more;
-  const whole = buffer.subarray(0, first);
-  const result: FileDigests = { size: first };
+): FileDigests | { size: number; large: true } {
+  return withFd(source, (fd) => {
+    const whole = hashIfWhole(fd, algorithms, buffer);
+    return typeof whole === 'number' ? { size: fstatSync(fd).size, large: true } : whole;
+  });
+}
+
+function oneShotDigests(whole: Buffer, algorithms: readonly DigestAlgorithm[]): FileDigests {
+  const result: FileDigests = { size: whole.length };
   const crypto = nodeCrypto();
   // One-shot crypto.hash() (Node ≥ 20.12) skips the Hash object: a third cheaper for small files.
   const oneShot = (crypto as { hash?: OneShot }).hash;
@@ -50,44 +54,77 @@ function hashIfWhole(
   return result;
 }
 
+/**
+ * Reads `fd` from offset 0 into `buffer`; when that is the whole file, hashes it in one call per
+ * algorithm, else returns how many bytes of `buffer` are filled.
+ */
+function hashIfWhole(
+  fd: number,
+  algorithms: readonly DigestAlgorithm[],
+  buffer: Buffer,
+): FileDigests | number {
+  const first = readSync(fd, buffer, 0, buffer.length, 0);
+  if (first === buffer.length) return first;
+  // A regular file gives a short read only at its end; the extra read proves it (returns 0).
+  const more = readSync(fd, buffer, first, buffer.length - first, first);
+  if (more !== 0) return first + more;
+  return oneShotDigests(buffer.subarray(0, first), algorithms);
+}
+
 /** Synchronous single-pass hashing of a file of any size (worker threads, where blocking is free). */
 export function hashFileSync(
-  path: string,
+  source: string | number,
   algorithms: readonly DigestAlgorithm[],
   buffer: Buffer,
   onBytes?: (bytes: number) => void,
 ): FileDigests {
-  const fd = openSync(path, 'r');
-  try {
+  return withFd(source, (fd) => {
     const whole = hashIfWhole(fd, algorithms, buffer);
     if (typeof whole !== 'number') {
       onBytes?.(whole.size);
       return whole;
     }
-    return streamRest(fd, algorithms, buffer, whole, onBytes);
-  } finally {
-    closeSync(fd);
-  }
+    return streamRange(fd, algorithms, buffer, 0, Number.POSITIVE_INFINITY, whole, onBytes);
+  });
 }
 
-function streamRest(
+/** Hashes a whole file, or with `start`/`end` one shard of it. */
+export function hashJobSync(
+  job: HashJob,
+  algorithms: readonly DigestAlgorithm[],
+  buffer: Buffer,
+  onBytes?: (bytes: number) => void,
+): FileDigests {
+  if (job.start === undefined && job.end === undefined) {
+    return hashFileSync(job.source, algorithms, buffer, onBytes);
+  }
+  const start = job.start ?? 0;
+  const end = job.end ?? Number.POSITIVE_INFINITY;
+  return withFd(job.source, (fd) => streamRange(fd, algorithms, buffer, start, end, 0, onBytes));
+}
+
+/** Streams [start, end) through the hashes; `filled` bytes of `buffer` (from `start`) are already read. */
+function streamRange(
   fd: number,
   algorithms: readonly DigestAlgorithm[],
   buffer: Buffer,
+  start: number,
+  end: number,
   filled: number,
   onBytes?: (bytes: number) => void,
 ): FileDigests {
   const hashes = algorithms.map((name) => [name, nodeCrypto().createHash(name)] as const);
-  let size = 0;
-  let bytesRead = filled;
+  let position = start;
+  const read = () => readSync(fd, buffer, 0, Math.min(buffer.length, end - position), position);
+  let bytesRead = filled > 0 ? filled : read();
   while (bytesRead > 0) {
     const chunk = buffer.subarray(0, bytesRead);
     for (const [, hash] of hashes) hash.update(chunk);
-    size += bytesRead;
+    position += bytesRead;
     onBytes?.(bytesRead);
-    bytesRead = readSync(fd, buffer, 0, buffer.length, null);
+    bytesRead = position < end ? read() : 0;
   }
-  const result: FileDigests = { size };
+  const result: FileDigests = { size: position - start };
   for (const [name, hash] of hashes) result[name] = hash.digest('hex');
   return result;
 }

@@ -1,13 +1,14 @@
-// Entry point of a hashing worker thread (emitted by tsup as dist/hash-worker.js).
+// Entry point of a hashing worker thread (emitted by tsup as dist/hash-worker.js). Jobs may name
+// file descriptors: threads share the process's descriptor table.
 import { parentPort } from 'node:worker_threads';
 import type { DigestAlgorithm } from './algorithms.js';
 import { readBufferSize } from './constants.js';
 import type { FileDigests } from './hash.js';
-import { hashFileSync } from './hash-sync.js';
+import { type HashJob, hashJobSync } from './hash-sync.js';
 
 export interface HashBatchRequest {
   id: number;
-  paths: string[];
+  jobs: HashJob[];
   algorithms: DigestAlgorithm[];
 }
 
@@ -22,7 +23,7 @@ const progressEvery = 16 * readBufferSize;
 
 const post = (message: HashWorkerMessage) => parentPort!.postMessage(message);
 
-parentPort?.on('message', ({ id, paths, algorithms }: HashBatchRequest) => {
+parentPort?.on('message', ({ id, jobs, algorithms }: HashBatchRequest) => {
   let unreported = 0;
   const onBytes = (bytes: number) => {
     unreported += bytes;
@@ -32,7 +33,7 @@ parentPort?.on('message', ({ id, paths, algorithms }: HashBatchRequest) => {
     }
   };
   try {
-    const results = paths.map((path) => hashFileSync(path, algorithms, buffer, onBytes));
+    const results = jobs.map((job) => hashJobSync(job, algorithms, buffer, onBytes));
     if (unreported > 0) post({ type: 'progress', id, bytes: unreported });
     post({ type: 'done', id, results });
   } catch (error) {

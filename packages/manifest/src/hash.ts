@@ -2,10 +2,11 @@ import type { Hash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { assertDigestAlgorithms, type DigestAlgorithm } from './algorithms.js';
 import { readBufferSize } from './constants.js';
-import { hashSmallFileSync } from './hash-sync.js';
+import { type HashJob, hashJobSync, hashSmallFileSync } from './hash-sync.js';
 import { nodeCrypto } from './lazy-crypto.js';
 import { hashInPool, shouldPoolAll, shouldUsePool } from './pool.js';
 
+export type { HashJob };
 export { readBufferSize };
 
 export interface FileDigests {
@@ -68,29 +69,30 @@ export interface HashFilesOptions {
 const yieldEvery = 256;
 
 /**
- * Hashes many files; results come back in the order of `paths`. Files that fit in one 1 MiB read
- * are hashed in this thread (for them syscalls dominate, and a fresh worker isolate is slower
- * than this warm thread); larger files go to a worker_threads pool when there is enough work to
- * repay starting it, else are streamed here.
+ * Hashes many files (paths, or jobs naming an open descriptor or a shard); results come back in
+ * the order of `sources`. Files that fit in one 1 MiB read are hashed in this thread (for them
+ * syscalls dominate, and a fresh worker isolate is slower than this warm thread); larger files go
+ * to a worker_threads pool when there is enough work to repay starting it, else are streamed here.
  */
 export async function hashFiles(
-  paths: readonly string[],
+  sources: readonly (string | HashJob)[],
   algorithms: readonly DigestAlgorithm[] = ['md5', 'sha256'],
   options: HashFilesOptions & { sizes?: readonly number[] } = {},
 ): Promise<FileDigests[]> {
   const names = assertDigestAlgorithms(algorithms);
-  if (shouldPoolAll(paths.length, options.concurrency)) {
-    const pooled = await hashInPool(paths, names, options, true);
+  const jobs = sources.map((source) => (typeof source === 'string' ? { source } : source));
+  if (shouldPoolAll(jobs.length, options.concurrency)) {
+    const pooled = await hashInPool(jobs, names, options, true);
     if (pooled) return pooled;
   }
-  const results: FileDigests[] = new Array(paths.length);
+  const results: FileDigests[] = new Array(jobs.length);
   const large: number[] = [];
   const largeSizes: number[] = [];
   let pooled: Promise<void> | undefined;
   const startPool = () => {
     if (!shouldUsePool(largeSizes, options.concurrency)) return undefined;
     return hashInPool(
-      large.map((index) => paths[index]!),
+      large.map((index) => jobs[index]!),
       names,
       options,
     ).then((digests) => {
@@ -101,15 +103,23 @@ export async function hashFiles(
     });
   };
   const hashInThread = async (indices: number[]) => {
-    for (const index of indices) results[index] = await hashFile(paths[index]!, names, options.onProgress);
+    const buffer = Buffer.allocUnsafe(readBufferSize);
+    for (const index of indices) {
+      const job = jobs[index]!;
+      results[index] =
+        typeof job.source === 'string' && job.start === undefined && job.end === undefined
+          ? await hashFile(job.source, names, options.onProgress)
+          : hashJobSync(job, names, buffer, options.onProgress);
+    }
   };
+  const isRange = (job: HashJob) => job.start !== undefined || job.end !== undefined;
 
   // Known sizes (createManifest, verifyModel): start the pool on the large files first, so it
   // works while this thread hashes the small ones.
   const sizes = options.sizes;
   if (sizes) {
     sizes.forEach((size, index) => {
-      if (size >= readBufferSize) {
+      if (size >= readBufferSize || isRange(jobs[index]!)) {
         large.push(index);
         largeSizes.push(size);
       }
@@ -119,9 +129,11 @@ export async function hashFiles(
     pooled?.catch(() => {});
   }
   const buffer = Buffer.allocUnsafe(readBufferSize);
-  for (const [index, path] of paths.entries()) {
-    if (sizes && sizes[index]! >= readBufferSize) continue;
-    const result = hashSmallFileSync(path, names, buffer);
+  for (const [index, job] of jobs.entries()) {
+    if (sizes && (sizes[index]! >= readBufferSize || isRange(job))) continue;
+    const result = isRange(job)
+      ? { size: (job.end ?? 0) - (job.start ?? 0), large: true as const }
+      : hashSmallFileSync(job.source, names, buffer);
     if ('large' in result) {
       large.push(index);
       largeSizes.push(result.size);

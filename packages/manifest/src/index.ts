@@ -12,6 +12,7 @@ export { describeIssue, type ManifestErrorOptions } from './errors.js';
 export type { HashFilesOptions, HashProgress } from './hash.js';
 export { type InTotoStatement, toInTotoStatement } from './intoto.js';
 export { formatManifest, writeManifest } from './manifest-io.js';
+export { type CreatedOmsBundle, type CreateOmsBundleOptions, createOmsBundle } from './oms-sign.js';
 export { unsafePathReason } from './paths.js';
 export { type CaptureProvenanceOptions, captureProvenance, repositoryFromRemote } from './provenance.js';
 export {

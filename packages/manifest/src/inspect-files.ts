@@ -5,12 +5,21 @@ import { ManifestErrorCode, ManifestInputError } from './errors.js';
 import type { FileDigests } from './hash.js';
 import { isInside, symlinkEscape } from './walk.js';
 
+/** The SHA-256 of the bytes [start, end) of a file. */
+export interface ExpectedShard {
+  start: number;
+  end: number;
+  sha256: string;
+}
+
 export interface ExpectedFile {
   path: string;
   absolutePath: string;
   size?: number;
   md5?: string;
   sha256?: string;
+  /** Sharded digests (OMS `shards` method, modelship `shards`): hashed range by range, in parallel. */
+  shards?: ExpectedShard[];
 }
 
 export type Inspection =

@@ -5,7 +5,7 @@ import type { Worker } from 'node:worker_threads';
 import type { DigestAlgorithm } from './algorithms.js';
 import { readBufferSize } from './constants.js';
 import type { FileDigests, HashFilesOptions } from './hash.js';
-import { hashFileSync } from './hash-sync.js';
+import { type HashJob, hashJobSync } from './hash-sync.js';
 import type { HashBatchRequest, HashWorkerMessage } from './hash-worker.js';
 
 /** Below this much work, starting workers (~40 ms each here) costs more than it saves. */
@@ -141,12 +141,13 @@ function workerError(error: { message: string; code?: string; path?: string }): 
 }
 
 /**
- * Hashes `paths` on the worker_threads pool; resolves null when no worker file is available.
+ * Hashes `jobs` (files, descriptors or shards) on the worker_threads pool; resolves null when no
+ * worker file is available.
  * This thread takes batches from the same queue until a worker is up, or with `thisThreadToo`
  * until the end (then one worker fewer is used: this thread is one of them).
  */
 export async function hashInPool(
-  paths: readonly string[],
+  jobs: readonly HashJob[],
   algorithms: DigestAlgorithm[],
   options: HashFilesOptions,
   thisThreadToo = false,
@@ -155,13 +156,13 @@ export async function hashInPool(
   if (file === null) return null;
   workerThreads ??= await import('node:worker_threads');
   const concurrency = Math.max(1, options.concurrency ?? defaultConcurrency());
-  const batches = batchesOf(paths.length, concurrency);
+  const batches = batchesOf(jobs.length, concurrency);
   const workers = workersFor(
     file,
     Math.max(1, Math.min(concurrency - (thisThreadToo ? 1 : 0), batches.length)),
   );
   options.onWorkers?.(workers.length);
-  const results: FileDigests[] = new Array(paths.length);
+  const results: FileDigests[] = new Array(jobs.length);
   let next = 0;
   let failure: Error | undefined;
 
@@ -175,7 +176,7 @@ export async function hashInPool(
         next += 1;
         inFlight += 1;
         pooled.send(
-          { id, paths: batch.map((index) => paths[index]!), algorithms },
+          { id, jobs: batch.map((index) => jobs[index]!), algorithms },
           {
             onMessage: (message) => {
               if (message.type === 'progress') return options.onProgress?.(message.bytes);
@@ -208,7 +209,7 @@ export async function hashInPool(
     while ((thisThreadToo || !workers.some((pooled) => pooled.online)) && next < batches.length) {
       if (failure) return;
       for (const index of batches[next++]!) {
-        results[index] = hashFileSync(paths[index]!, algorithms, buffer, options.onProgress);
+        results[index] = hashJobSync(jobs[index]!, algorithms, buffer, options.onProgress);
       }
       await new Promise((resolve) => setImmediate(resolve));
     }

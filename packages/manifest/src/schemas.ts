@@ -21,11 +21,24 @@ export const manifestFileSchema = z
     size: z.number().int().nonnegative().describe('size in bytes'),
     md5: md5Hex.optional(),
     sha256: sha256Hex.optional(),
+    shards: z
+      .looseObject({
+        size: z.number().int().positive().describe('bytes per shard; the last shard is shorter'),
+        sha256: z.array(sha256Hex).min(1).describe('SHA-256 of bytes [i*size, min((i+1)*size, file size))'),
+      })
+      .optional()
+      .describe('sharded SHA-256 digests, so one large file is verified on every core'),
   })
   .refine((file) => file.md5 !== undefined || file.sha256 !== undefined, {
     message: 'a file entry needs at least one digest',
     path: ['sha256'],
   })
+  .refine(
+    (file) =>
+      file.shards === undefined ||
+      file.shards.sha256.length === Math.max(1, Math.ceil(file.size / file.shards.size)),
+    { message: 'shards.sha256 must hold one digest per shards.size bytes of the file', path: ['shards'] },
+  )
   .describe('One file of the model; at least one of md5 and sha256 is present');
 export type ManifestFile = z.infer<typeof manifestFileSchema>;
 
@@ -94,7 +107,7 @@ export type Manifest = z.infer<typeof manifestSchema>;
 
 export type ManifestFormat = 'modelship' | 'algorithmia';
 
-/** JSON Schema (draft 2020-12) of both formats, as committed under packages/manifest/schema/. */
+/** JSON Schema (draft 2020-12) of both formats, as shipped in this package's schema/ folder. */
 export function manifestJsonSchemas(): Record<ManifestFormat, Record<string, unknown>> {
   return {
     modelship: {

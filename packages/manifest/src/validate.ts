@@ -54,6 +54,18 @@ const sha256Pattern = /^[0-9a-f]{64}$/;
 const isoUtcPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;
 const algorithmiaTimePattern = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/;
 
+function checkShards(c: Checker, shards: Json, fileSize: number, at: string): void {
+  if (typeof shards.size !== 'number' || !Number.isSafeInteger(shards.size) || shards.size <= 0)
+    c.fail(`${at}.size`, 'must be a positive integer', shards.size);
+  if (!Array.isArray(shards.sha256)) c.fail(`${at}.sha256`, 'must be an array', shards.sha256);
+  const count = Math.max(1, Math.ceil(fileSize / shards.size));
+  if (shards.sha256.length !== count)
+    c.fail(`${at}.sha256`, `must hold ${count} digests (one per ${shards.size} bytes)`, shards.sha256.length);
+  shards.sha256.forEach((digest: unknown, i: number) => {
+    c.string(digest, `${at}.sha256[${i}]`, sha256Pattern, '64 lowercase hex digits');
+  });
+}
+
 function checkModelship(c: Checker, root: Json): ModelshipManifest {
   c.string(root.schema, 'schema', /^modelship\.manifest\/v1$/, `"${modelshipSchemaId}"`);
   c.nonEmpty(root.name, 'name');
@@ -75,6 +87,8 @@ function checkModelship(c: Checker, root: Json): ModelshipManifest {
       c.string(file.sha256, `${at}.sha256`, sha256Pattern, '64 lowercase hex digits');
     if (file.md5 === undefined && file.sha256 === undefined)
       c.fail(`${at}.sha256`, 'must be present (or md5): a file entry needs at least one digest', undefined);
+    if (file.shards !== undefined)
+      checkShards(c, c.object(file.shards, `${at}.shards`), file.size, `${at}.shards`);
   });
   const digest = c.object(root.digest, 'digest');
   c.string(digest.algorithm, 'digest.algorithm', /^(md5|sha256)$/, '"md5" or "sha256"');

@@ -23,12 +23,29 @@ export {
 } from './errors.js';
 export { type FileDigests, hashFile, hashFiles } from './hash.js';
 export { type LoadedManifest, readManifest } from './manifest-io.js';
+export {
+  isOmsBundle,
+  type OmsBundle,
+  type OmsStatement,
+  omsDefaultIgnorePaths,
+  omsDefaultShardSize,
+  omsPredicateType,
+  parseOmsBundle,
+  verifyOmsBundle,
+} from './oms.js';
+export {
+  type OpenVerifiedOptions,
+  openVerified,
+  type VerifiedFileHandle,
+  type VerifiedModel,
+} from './open-verified.js';
 export type { AlgorithmiaManifest, ManifestFormat, ModelshipManifest } from './schemas.js';
 export { type KeyInput, type SignatureStatus, verifyManifestSignature } from './signature.js';
 export { detectFormat, parseManifestText, parseManifestValue } from './validate.js';
 export {
   assertModel,
   type VerifiedFile,
+  type VerifyFormat,
   type VerifyModelOptions,
   type VerifyReport,
   verifyModel,

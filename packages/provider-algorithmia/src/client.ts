@@ -1,6 +1,7 @@
 // The one place that talks to Algorithmia: algorithm management and calls over fetch (builds, logs,
 // versions, algorithm details, `/v1/algo`), and the data API through the official npm client.
-import { type ProviderContext, throwIfAborted } from '@modelship/core';
+import { ErrorCode, type ProviderContext, ProviderError, throwIfAborted } from '@modelship/core';
+import { providerFetch, safeUrl } from '@modelship/core/provider-kit';
 import { z } from 'zod';
 import { algorithmiaError } from './errors.js';
 import type { AlgorithmiaProviderSettings, ResolvedSettings } from './settings.js';
@@ -39,6 +40,15 @@ const UPDATE_SETTINGS = [
   'environment',
 ] as const;
 
+/** Where an unreachable Algorithmia API is reported from (the URL comes from providerFetch). */
+const unreachable = (operation: string, fetchImpl: typeof globalThis.fetch) => ({
+  provider: 'algorithmia',
+  operation,
+  service: 'the Algorithmia API',
+  hint: 'check apiAddress (ALGORITHMIA_API) and the network',
+  fetch: fetchImpl,
+});
+
 const listOf = <T extends z.ZodType>(item: T) => z.looseObject({ results: z.array(item).nullish() });
 
 export class ManagementApi {
@@ -58,15 +68,19 @@ export class ManagementApi {
     init: { method?: string; json?: unknown } = {},
   ) {
     throwIfAborted(signal, operation);
-    const response = await this.fetchImpl(`${this.settings.apiAddress}${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        Authorization: `Simple ${this.settings.apiKey}`,
-        ...(init.json === undefined ? {} : { 'Content-Type': 'application/json' }),
+    const response = await providerFetch(
+      `${this.settings.apiAddress}${path}`,
+      {
+        method: init.method ?? 'GET',
+        headers: {
+          Authorization: `Simple ${this.settings.apiKey}`,
+          ...(init.json === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        body: init.json === undefined ? undefined : JSON.stringify(init.json),
+        signal,
       },
-      body: init.json === undefined ? undefined : JSON.stringify(init.json),
-      signal,
-    });
+      unreachable(operation, this.fetchImpl),
+    );
     const text = await response.text();
     let body: unknown = text;
     try {
@@ -187,6 +201,14 @@ function errorMessage(body: unknown, status: number): string {
   return error?.message ?? `HTTP ${status}`;
 }
 
+/** The official client reports a socket error as status 500 with the error's message. */
+function isNetworkFailure(body: unknown, status: number): boolean {
+  return (
+    status === 500 &&
+    /^(connect |getaddrinfo |read |write )?E[A-Z]{3,}\b|socket hang up/.test(errorMessage(body, status))
+  );
+}
+
 export class DataApi {
   constructor(
     private readonly client: AlgorithmiaDataClient,
@@ -206,18 +228,35 @@ export class DataApi {
     return new Promise((resolve, reject) => {
       this.client.req(`/v1/data/${path}`, method, data, headers, (body, status) => {
         if (status >= 200 && status < 300) resolve({ body, status });
+        else if (isNetworkFailure(body, status))
+          reject(this.unreachable(operation, path, errorMessage(body, status)));
         else reject(algorithmiaError(operation, `data://${path}`, status, errorMessage(body, status)));
       });
     });
   }
 
+  /** What providerFetch says for an unreachable API, for the official client's requests. */
+  private unreachable(operation: string, path: string, why: string): ProviderError {
+    const where = safeUrl(`${this.settings.apiAddress}/v1/data/${path}`);
+    return new ProviderError(
+      `${operation}: cannot reach the Algorithmia API at ${where} (${why}); check apiAddress (ALGORITHMIA_API) and the network`,
+      {
+        provider: 'algorithmia',
+        operation,
+        code: ErrorCode.Provider,
+        isRetryable: true,
+        details: { url: where },
+      },
+    );
+  }
+
   async head(path: string, signal: AbortSignal): Promise<HeadResult> {
     throwIfAborted(signal, 'data HEAD');
-    const response = await this.fetchImpl(`${this.settings.apiAddress}/v1/data/${path}`, {
-      method: 'HEAD',
-      headers: { Authorization: `Simple ${this.settings.apiKey}` },
-      signal,
-    });
+    const response = await providerFetch(
+      `${this.settings.apiAddress}/v1/data/${path}`,
+      { method: 'HEAD', headers: { Authorization: `Simple ${this.settings.apiKey}` }, signal },
+      unreachable('data HEAD', this.fetchImpl),
+    );
     if (response.status === 404) return { exists: false };
     if (!response.ok) {
       throw algorithmiaError(

@@ -22,7 +22,7 @@ export interface PublishInput {
 export async function release(deps: AlgorithmiaDeps, input: TagInput | DeployInput) {
   const pushed = await pushAlgorithm(deps, input.model, input.refs);
   const build = await waitForBuild(deps, pushed.commit);
-  const tested = await runTestCases(deps, pushed.commit, deps.settings.testCases ?? []);
+  const tested = await runTestCases(deps, pushed.commit, deps.resolved.testCases);
   return { pushed, build, tested };
 }
 
@@ -44,12 +44,7 @@ export async function deploy(deps: AlgorithmiaDeps, input: DeployInput): Promise
       warnings: [],
     };
   }
-  const published = await publishVersion(
-    deps,
-    pushed.commit,
-    input.model,
-    deps.settings.testCases?.[0]?.input,
-  );
+  const published = await publishVersion(deps, pushed.commit, input.model, deps.resolved.testCases[0]?.input);
   refs.semanticVersion = published.semanticVersion;
   return {
     status: { unified: 'deployed', raw: 'published' },
@@ -68,7 +63,7 @@ export async function publish(deps: AlgorithmiaDeps, input: PublishInput): Promi
     );
   }
   const build = await waitForBuild(deps, commit);
-  const published = await publishVersion(deps, commit, input.model, deps.settings.testCases?.[0]?.input);
+  const published = await publishVersion(deps, commit, input.model, deps.resolved.testCases[0]?.input);
   const algo = `${deps.resolved.username}/${deps.resolved.algoName}`;
   return {
     status: { unified: 'deployed', raw: 'published' },

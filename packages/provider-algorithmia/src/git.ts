@@ -79,7 +79,7 @@ export async function cloneAlgorithmRepo(
     if (ModelshipError.isInstance(error) && error.code === ErrorCode.CommandFailed) {
       throw new ModelshipError(
         ErrorCode.Provider,
-        `cannot clone the algorithm repository ${context.redact(settings.repo.url)}; check algoRepo.url and algoRepo.auth\n${error.message}`,
+        `cannot clone the algorithm repository ${context.redact(settings.repo.url)}; check algoRepo, gitUsername and gitPassword\n${error.message}`,
         { cause: error },
       );
     }
@@ -134,9 +134,9 @@ export async function pushAlgorithm(
     const changed = (await checkout.git(['status', '--porcelain'])) !== '';
     const origin = manifest.provenance;
     if (changed) {
-      const author = deps.settings.gitAuthor ?? {
-        name: deps.resolved.username,
-        email: `${deps.resolved.username}@users.noreply.modelship`,
+      const author = {
+        name: deps.settings.gitAuthorName ?? deps.resolved.username,
+        email: deps.settings.gitAuthorEmail ?? `${deps.resolved.username}@users.noreply.modelship`,
       };
       const message = [
         `Deploy ${version.name} ${version.version} from ${origin.repository ?? 'unknown'}@${origin.commit ?? 'unknown'}`,

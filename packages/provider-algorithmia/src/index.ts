@@ -1,12 +1,11 @@
 export type { AlgorithmBuild, AlgorithmiaDataClient, AlgorithmVersion } from './client.js';
 export type { PublishInput } from './deploy.js';
 export { algorithmiaError } from './errors.js';
+export { settingFlags } from './flags.js';
 export { type AlgorithmiaProvider, algorithmiaCapabilities, createAlgorithmiaProvider } from './provider.js';
 export {
   type AlgorithmiaInjectables,
   type AlgorithmiaProviderSettings,
-  type AlgorithmRepoSettings,
   type AlgorithmTestCase,
-  type NotebookSettings,
   settingsSchema,
 } from './settings.js';

@@ -1,13 +1,7 @@
 // The factory: wiring only. Each verb lives in its own file and receives the resolved settings, the
 // two API clients and the call's context.
-import type {
-  DeployResult,
-  ProviderCapabilities,
-  ProviderContext,
-  ProviderV1,
-  StatusInput,
-  StatusResult,
-} from '@modelship/core';
+import type { DeployResult, ProviderContext, ProviderV1, StatusInput, StatusResult } from '@modelship/core';
+import { capabilitiesExcept } from '@modelship/core/provider-kit';
 import { type AlgorithmiaDeps, DataApi, ManagementApi, officialDataClient } from './client.js';
 import { deploy, type PublishInput, publish } from './deploy.js';
 import { type AlgorithmiaProviderSettings, checkSettings, resolveSettings } from './settings.js';
@@ -16,17 +10,7 @@ import { tag } from './tag.js';
 import { trainWithNotebook } from './train.js';
 import { uploadModel } from './upload.js';
 
-export const algorithmiaCapabilities: ProviderCapabilities = {
-  upload: true,
-  train: true,
-  tag: true,
-  deploy: true,
-  status: true,
-  undeploy: false,
-  describe: true,
-  rollback: false,
-  abort: true,
-};
+export const algorithmiaCapabilities = capabilitiesExcept('undeploy', 'rollback');
 
 export interface AlgorithmiaProvider extends ProviderV1 {
   /** Publishes the already built commit of a version, without pushing anything. */
@@ -76,7 +60,7 @@ export function createAlgorithmiaProvider(given: AlgorithmiaProviderSettings = {
           collection: `data://${resolved.collection}`,
           algoRepo: context.redact(resolved.repo.url),
           branch: resolved.repo.branch,
-          notebook: settings.notebook?.path,
+          notebook: settings.notebook,
           publishStages: settings.publishStages ?? ['production'],
         },
         capabilities: algorithmiaCapabilities,

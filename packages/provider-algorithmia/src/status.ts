@@ -14,6 +14,15 @@ export const mapBuildStatus = createStatusMapper({
   failed: 'failed',
 });
 
+/**
+ * The tags `label` gives `version`: tag writes `details.label` = `<version> <tag>` (a published
+ * version keeps the label it was published with), so the label is where a version's tag is read back.
+ */
+export function labelTags(label: unknown, version: string | undefined): string {
+  if (typeof label !== 'string' || !version || !label.startsWith(`${version} `)) return '';
+  return label.slice(version.length + 1).trim();
+}
+
 /** A published version when `refs.semanticVersion` is given, else the build of `refs.algoCommit` (or the latest). */
 export async function status(deps: AlgorithmiaDeps, input: StatusInput): Promise<StatusResult> {
   const algo = `${deps.resolved.username}/${deps.resolved.algoName}`;
@@ -27,13 +36,15 @@ export async function status(deps: AlgorithmiaDeps, input: StatusInput): Promise
     return {
       status: { unified: 'deployed', raw: 'published' },
       endpoint: `${deps.resolved.apiAddress}/v1/algo/${algo}/${semanticVersion}`,
-      refs: input.refs ?? {},
+      refs: { ...input.refs, tags: labelTags(version.details?.label, input.model.version) },
     };
   }
+  const algorithm = await deps.api.algorithm(deps.context.signal);
+  const tags = labelTags(algorithm.details?.label, input.model.version);
   const builds = await deps.api.builds(deps.context.signal);
   const commit = input.refs?.algoCommit;
   const build = commit ? builds.find((b) => b.commit_sha === commit) : builds[0];
-  if (!build) return { status: { unified: 'unknown', raw: '' }, refs: input.refs ?? {} };
+  if (!build) return { status: { unified: 'unknown', raw: '' }, refs: { ...input.refs, tags } };
   return {
     status: mapBuildStatus(build.status),
     ...(build.commit_sha
@@ -43,6 +54,7 @@ export async function status(deps: AlgorithmiaDeps, input: StatusInput): Promise
       ...input.refs,
       buildId: build.build_id,
       ...(build.commit_sha ? { algoCommit: build.commit_sha } : {}),
+      tags,
     },
   };
 }

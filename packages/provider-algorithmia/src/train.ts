@@ -51,7 +51,7 @@ export async function trainWithNotebook(
   context: ProviderContext,
 ): Promise<TrainResult> {
   const workspace = resolve(settings.workspace ?? '.');
-  const notebookPath = typeof options?.notebook === 'string' ? options.notebook : settings.notebook?.path;
+  const notebookPath = typeof options?.notebook === 'string' ? options.notebook : settings.notebook;
   const modelPath = settings.modelPath ? resolve(workspace, settings.modelPath) : undefined;
   if (!notebookPath) {
     if (modelPath && existsSync(modelPath)) {
@@ -71,16 +71,16 @@ export async function trainWithNotebook(
       };
     }
     throw new InvalidInputError(
-      'train needs a notebook (settings.notebook.path) or a checked-in model file (settings.modelPath) that exists',
+      'train needs a notebook (settings.notebook) or a checked-in model file (settings.modelPath) that exists',
     );
   }
   const notebook = resolve(workspace, notebookPath);
   if (!existsSync(notebook))
-    throw new InvalidInputError(`notebook ${notebook} does not exist; check settings.notebook.path`);
+    throw new InvalidInputError(`notebook ${notebook} does not exist; check settings.notebook`);
   throwIfAborted(context.signal, 'train');
 
-  const [program = 'jupyter', ...prefix] = settings.notebook?.command ?? ['jupyter'];
-  const timeoutMs = settings.notebook?.timeoutMs ?? 600_000;
+  const [program = 'jupyter', ...prefix] = settings.jupyter ?? ['jupyter'];
+  const timeoutMs = settings.notebookTimeoutMs ?? 600_000;
   const outDir = await mkdtemp(join(tmpdir(), 'modelship-notebook-'));
   const runId = `notebook-${createHash('sha256').update(`${notebook}:${context.now().toISOString()}`).digest('hex').slice(0, 12)}`;
   try {
@@ -105,7 +105,7 @@ export async function trainWithNotebook(
     if (result.timedOut) {
       throw new ModelshipError(
         ErrorCode.Timeout,
-        `notebook ${notebookPath} did not finish within ${timeoutMs} ms; raise notebook.timeoutMs`,
+        `notebook ${notebookPath} did not finish within ${timeoutMs} ms; raise notebookTimeoutMs`,
       );
     }
     if (result.failed) {
@@ -129,7 +129,7 @@ export async function trainWithNotebook(
         `notebook ${notebookPath} ran but did not write the model file ${modelPath}; check settings.modelPath`,
       );
     }
-    const metricsPath = resolve(dirname(notebook), settings.notebook?.metricsPath ?? 'metrics.json');
+    const metricsPath = resolve(dirname(notebook), settings.metricsPath ?? 'metrics.json');
     return {
       runId,
       status: { unified: 'succeeded', raw: 'executed' },

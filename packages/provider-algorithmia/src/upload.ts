@@ -23,14 +23,17 @@ export function uploadFileName(modelPath: string, commit: string): string {
   return `${basename(modelPath, ext)}_${commit}${ext}`;
 }
 
-/** Where the model came from: settings.origin over GitHub Actions variables / the git checkout. */
+/** Where the model came from: the origin* settings over GitHub Actions variables / the git checkout. */
 export async function originOf(settings: AlgorithmiaProviderSettings) {
   const captured = await captureProvenance({ cwd: resolve(settings.workspace ?? '.'), env: settings.env });
-  return {
-    ...captured,
-    ...settings.origin,
-    commitMessage: settings.origin?.commitMessage ?? captured.commitMessage,
+  const given = {
+    commit: settings.originCommit,
+    repository: settings.originRepository,
+    ref: settings.originRef,
+    commitMessage: settings.originCommitMessage,
   };
+  const defined = Object.entries(given).filter(([, value]) => value !== undefined);
+  return { ...captured, ...Object.fromEntries(defined) };
 }
 
 export async function uploadModel(deps: AlgorithmiaDeps, input: UploadInput): Promise<UploadResult> {
@@ -47,7 +50,7 @@ export async function uploadModel(deps: AlgorithmiaDeps, input: UploadInput): Pr
   const commit = input.metadata?.commit ?? provenance.commit;
   if (!commit) {
     throw new InvalidInputError(
-      'upload: the origin commit is unknown; set settings.origin.commit, GITHUB_SHA, or run inside the git checkout (settings.workspace)',
+      'upload: the origin commit is unknown; set settings.originCommit (--origin-commit), GITHUB_SHA, or run inside the git checkout (settings.workspace)',
     );
   }
   const dataPath = `${deps.resolved.collection}/${uploadFileName(path, commit)}`;

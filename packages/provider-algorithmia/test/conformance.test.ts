@@ -1,27 +1,41 @@
+import { join } from 'node:path';
 import { testProvider } from '@modelship/core/testing';
 import { algorithmiaCapabilities, createAlgorithmiaProvider } from '../src/index.js';
-import { ALGO, API_KEY, providerSettings, type Scene, startScene, USER } from './helpers.js';
+import {
+  ALGO,
+  API_KEY,
+  jupyter,
+  providerSettings,
+  type Scene,
+  startScene,
+  USER,
+  writeNotebook,
+} from './helpers.js';
 
 let scene: Scene;
 
 testProvider({
   name: 'algorithmia against the API emulator and a local bare git repository',
   capabilities: algorithmiaCapabilities,
-  create: () => createAlgorithmiaProvider(providerSettings(scene)),
+  create: () => createAlgorithmiaProvider({ ...providerSettings(scene), jupyter: [jupyter] }),
   fixtures: async () => {
     scene = await startScene();
     return {
       modelPath: scene.modelPath,
       secrets: [API_KEY],
       missingRefs: { dataPath: `data://${USER}/${ALGO}/missing_model.pkl` },
-      trainInput: {},
+      // A real nbconvert run of a notebook that writes metrics.json, as the example's does.
+      trainInput: {
+        options: {
+          notebook: join(
+            scene.root,
+            writeNotebook(scene.root, 'train.ipynb', [
+              "import json\njson.dump({'r2': 0.91, 'rmse': 4.2}, open('metrics.json', 'w'))",
+            ]),
+          ),
+        },
+      },
     };
   },
   cleanup: () => scene.cleanup(),
-  // Visible opt-outs from the stricter kit (issue 15): each runs as `it.fails`; whoever closes a gap
-  // removes its line here.
-  knownGaps: {
-    'train-metrics': 'the conformance notebook run reports no metrics',
-    'tag-observed': "status does not report the version's tags (refs.tags) yet",
-  },
 });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createProviderContext, type Logger, type ProviderContext } from '@modelship/core';
+import { type CapturedContext, capturingContext } from '@modelship/core/testing';
 import { type AlgorithmiaEmulator, startAlgorithmiaEmulator } from '@modelship/testing-algorithmia-emulator';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -15,6 +15,26 @@ export function algorithmiaSitePackages(): string {
   const lib = join(repoRoot, '.peers/algorithmia/lib');
   const python = readdirSync(lib).find((name) => name.startsWith('python'));
   return join(lib, python ?? 'python3', 'site-packages');
+}
+
+/** A notebook of code cells at `<dir>/<name>`; returns `name` (train resolves it against the workspace). */
+export function writeNotebook(dir: string, name: string, sources: string[]): string {
+  const cells = sources.map((source, i) => ({
+    cell_type: 'code',
+    id: `c${i}`,
+    metadata: {},
+    execution_count: null,
+    outputs: [],
+    source,
+  }));
+  const doc = {
+    cells,
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  writeFileSync(join(dir, name), JSON.stringify(doc));
+  return name;
 }
 
 export const API_KEY = 'simtesting-fake-api-key';
@@ -74,30 +94,20 @@ export function providerSettings(scene: Scene) {
     apiAddress: scene.emulator.url,
     username: USER,
     algoName: ALGO,
-    algoRepo: { url: `file://${scene.repoDir}` },
+    algoRepo: `file://${scene.repoDir}`,
     algorithmDir: scene.algorithmDir,
     modelPath: scene.modelPath,
-    origin: {
-      commit: ORIGIN_SHA,
-      repository: 'acme/housing',
-      ref: 'refs/heads/master',
-      commitMessage: 'retrain on more data',
-    },
+    originCommit: ORIGIN_SHA,
+    originRepository: 'acme/housing',
+    originRef: 'refs/heads/master',
+    originCommitMessage: 'retrain on more data',
     pollIntervalMs: 25,
     buildTimeoutMs: 30_000,
     env: {},
   };
 }
 
-export function capturing(secrets: string[] = [API_KEY]): { context: ProviderContext; lines: string[] } {
-  const lines: string[] = [];
-  const record = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-    lines.push(`${level} ${message} ${fields ? JSON.stringify(fields) : ''}`);
-  const logger: Logger = {
-    debug: record('debug'),
-    info: record('info'),
-    warn: record('warn'),
-    error: record('error'),
-  };
-  return { context: createProviderContext({ logger, secrets }), lines };
+/** A context that keeps its log lines, redacting the API key (the kit's capturingContext). */
+export function capturing(secrets: string[] = [API_KEY]): CapturedContext {
+  return capturingContext(secrets);
 }

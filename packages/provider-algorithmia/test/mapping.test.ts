@@ -49,8 +49,8 @@ describe('pure mappings', () => {
     expect(() => createAlgorithmiaProvider({ versionType: 'huge' as 'minor' })).toThrow(
       /invalid algorithmia settings: algorithmia setting versionType: /,
     );
-    expect(() => createAlgorithmiaProvider({ algoRepo: { url: 'x', brnach: 'main' } as never })).toThrow(
-      /algorithmia setting algoRepo: Unrecognized key: "brnach"/,
+    expect(() => createAlgorithmiaProvider({ algoRepoUrl: 'x' } as never)).toThrow(
+      /algorithmia settings: Unrecognized key: "algoRepoUrl"/,
     );
     expect(settingsSchema.safeParse({ username: 'demo', algoName: 'a' }).success).toBe(true);
   });

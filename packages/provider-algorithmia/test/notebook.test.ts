@@ -6,31 +6,14 @@ import { ErrorCode, ModelshipError } from '@modelship/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAlgorithmiaProvider } from '../src/index.js';
 import { cellErrorFrom } from '../src/train.js';
-import { API_KEY, capturing, jupyter } from './helpers.js';
+import { API_KEY, capturing, jupyter, writeNotebook } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'algorithmia-notebook-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const base = { apiKey: API_KEY, username: 'demo', algoName: 'nb', workspace: dir, env: {} };
 
-function notebook(name: string, sources: string[]): string {
-  const cells = sources.map((source, i) => ({
-    cell_type: 'code',
-    id: `c${i}`,
-    metadata: {},
-    execution_count: null,
-    outputs: [],
-    source,
-  }));
-  const doc = {
-    cells,
-    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
-    nbformat: 4,
-    nbformat_minor: 5,
-  };
-  writeFileSync(join(dir, name), JSON.stringify(doc));
-  return name;
-}
+const notebook = (name: string, sources: string[]) => writeNotebook(dir, name, sources);
 
 describe('train', () => {
   it("fails the step with the failing cell's source and error (real nbconvert)", async () => {
@@ -41,7 +24,9 @@ describe('train', () => {
     ]);
     const provider = createAlgorithmiaProvider({
       ...base,
-      notebook: { path, command: [jupyter], timeoutMs: 120_000 },
+      notebook: path,
+      jupyter: [jupyter],
+      notebookTimeoutMs: 120_000,
       modelPath: 'model.pkl',
     });
     const error = await provider
@@ -60,13 +45,15 @@ describe('train', () => {
     const path = notebook('slow.ipynb', ['1']);
     const provider = createAlgorithmiaProvider({
       ...base,
-      notebook: { path, command: [slow], timeoutMs: 300 },
+      notebook: path,
+      jupyter: [slow],
+      notebookTimeoutMs: 300,
     });
     const error = await provider
       .train({ model: { name: 'm' } }, capturing().context)
       .catch((e: unknown) => e);
     expect(ModelshipError.hasCode(error, ErrorCode.Timeout)).toBe(true);
-    expect((error as Error).message).toMatch(/did not finish within 300 ms; raise notebook\.timeoutMs/);
+    expect((error as Error).message).toMatch(/did not finish within 300 ms; raise notebookTimeoutMs/);
   }, 30_000);
 
   it('is skipped with a clear message when the model file is checked in', async () => {

@@ -25,7 +25,8 @@ async function stage(version: string, originSha: string) {
   writeFileSync(scene.modelPath, `model bytes of ${version}`);
   const provider = createAlgorithmiaProvider({
     ...providerSettings(scene),
-    origin: { commit: originSha, repository: 'acme/housing' },
+    originCommit: originSha,
+    originRepository: 'acme/housing',
   });
   const model = { name: 'housing', version };
   const uploaded = await provider.upload({ model, path: scene.modelPath }, capturing().context);

@@ -185,7 +185,7 @@ describe('deploy', () => {
     const quiet = createAlgorithmiaProvider({
       ...providerSettings(scene),
       buildTimeoutMs: 300,
-      algoRepo: { url: unwatched },
+      algoRepo: unwatched,
     });
     const error = await quiet
       .deploy({ model, stage: 'staging', refs }, capturing().context)
@@ -207,10 +207,9 @@ describe('algorithm repository credentials', () => {
     const password = 'gitP4ssw0rd-very-secret';
     const settings = {
       ...providerSettings(scene),
-      algoRepo: {
-        url: `http://${USER}:${password}@127.0.0.1:9/git/${USER}/${ALGO}.git`,
-        auth: { username: USER, password },
-      },
+      algoRepo: `http://${USER}:${password}@127.0.0.1:9/git/${USER}/${ALGO}.git`,
+      gitUsername: USER,
+      gitPassword: password,
     };
     const { provider, refs } = await uploaded(settings);
     const { context, lines } = capturing();

@@ -31,7 +31,7 @@ async function cli(...args: string[]): Promise<CliResult> {
   const common = [
     ...['--api-address', scene.emulator.url, '--username', USER, '--algo-name', ALGO],
     ...['--algo-repo', `file://${scene.repoDir}`, '--algorithm-dir', scene.algorithmDir],
-    ...['--workspace', ml, '--build-timeout', '60000', '--json'],
+    ...['--workspace', ml, '--build-timeout-ms', '60000', '--json'],
   ];
   const env = { ...process.env, ALGORITHMIA_API_KEY: API_KEY, GITHUB_ACTIONS: '', GITHUB_SHA: '' };
   const result = await exec(process.execPath, [bin, ...args, ...common], { cwd: ml, env }).then(

@@ -76,13 +76,13 @@ describe('upload to a data collection', () => {
   });
 
   it('needs the origin commit and a file, and says which settings to set', async () => {
-    const { origin: _origin, ...noOrigin } = providerSettings(scene);
+    const { originCommit: _commit, ...noOrigin } = providerSettings(scene);
     const provider = createAlgorithmiaProvider({ ...noOrigin, workspace: scene.root });
     const error = await provider
       .upload({ model, path: scene.modelPath }, capturing().context)
       .catch((e: unknown) => e);
     expect((error as Error).message).toMatch(
-      /origin commit is unknown.*settings\.origin\.commit, GITHUB_SHA/,
+      /origin commit is unknown.*settings\.originCommit \(--origin-commit\), GITHUB_SHA/,
     );
     const dirError = await createAlgorithmiaProvider(providerSettings(scene))
       .upload({ model, path: scene.root }, capturing().context)

@@ -1,7 +1,7 @@
 // What `modelship-iguazio` adds to the generic wrapper verbs: its settings as flags (from
 // ./flags.ts, so `--help` names each environment variable) and `export`. Nothing heavy loads
 // before a command runs: --help reads plain data only.
-import type { ProviderSettingsCliSpec } from '@modelship/core';
+import type { ProviderCliSpec } from '@modelship/core';
 // The light errors entry keeps `modelship-<name> --help` from loading core (and zod).
 import { InvalidInputError } from '@modelship/core/errors';
 import { settingFlags } from './flags.js';
@@ -27,7 +27,7 @@ async function askOnTerminal(question: string): Promise<boolean> {
   }
 }
 
-export const cliSpec: ProviderSettingsCliSpec<IguazioProviderSettings> = {
+export const cliSpec: ProviderCliSpec<IguazioProviderSettings> = {
   name: 'iguazio',
   summary:
     'Iguazio / MLRun over its REST API: projects, workflows, challenger/champion tags, serving deploys',

@@ -1,11 +1,7 @@
-import {
-  AbortedError,
-  ErrorCode,
-  InvalidInputError,
-  type ProviderContext,
-  ProviderError,
-} from '@modelship/core';
+import { AbortedError, InvalidInputError, type ProviderContext } from '@modelship/core';
+import { providerFetch } from '@modelship/core/provider-kit';
 import { mlrunError } from './errors.js';
+import type { StoredArtifact } from './upload.js';
 
 export interface MlrunClientOptions {
   apiUrl: string;
@@ -61,21 +57,22 @@ export function createMlrunClient(options: MlrunClientOptions): MlrunClient {
     if (request.json !== undefined) headers['content-type'] = 'application/json';
     const method = request.method ?? 'GET';
     context.logger.debug(`${method} ${url.pathname}${url.search}`);
-    let response: Response;
-    try {
-      response = await options.fetch(url, {
+    const response = await providerFetch(
+      url,
+      {
         method,
         headers,
         body: request.json === undefined ? undefined : JSON.stringify(request.json),
         signal: context.signal,
-      });
-    } catch (error) {
-      if (context.signal.aborted) throw new AbortedError(request.operation, { cause: context.signal.reason });
-      throw new ProviderError(
-        `${request.operation}: cannot reach the MLRun API at ${context.redact(base)} for ${request.what} (${context.redact(String((error as Error).message))}); check apiUrl and the network`,
-        { provider: 'iguazio', operation: request.operation, code: ErrorCode.Provider, isRetryable: true },
-      );
-    }
+      },
+      {
+        provider: 'iguazio',
+        operation: request.operation,
+        service: 'the MLRun API',
+        hint: `needed for ${request.what}; check apiUrl (MLRUN_DBPATH) and the network`,
+        fetch: options.fetch,
+      },
+    );
     const text = await response.text();
     let body: unknown = text;
     if (text && (response.headers.get('content-type') ?? '').includes('json')) {
@@ -89,4 +86,29 @@ export function createMlrunClient(options: MlrunClientOptions): MlrunClient {
       throw mlrunError(request.operation, request.what, response.status, body);
     return { status: response.status, body: body as T, headers: response.headers };
   };
+}
+
+/** `GET /api/v2/projects/{p}/artifacts`, following `pagination.page-token` to the last page. */
+export async function listArtifacts(
+  client: MlrunClient,
+  project: string,
+  query: Record<string, string>,
+  operation: string,
+): Promise<StoredArtifact[]> {
+  const all: StoredArtifact[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client<{
+      artifacts?: StoredArtifact[];
+      pagination?: { 'page-token'?: string | null };
+    }>({
+      path: `v2/projects/${project}/artifacts`,
+      query: token ? { 'page-token': token } : query,
+      what: `artifacts of ${project}`,
+      operation,
+    });
+    all.push(...(page.body.artifacts ?? []));
+    token = page.body.pagination?.['page-token'] ?? undefined;
+  } while (token);
+  return all;
 }

@@ -15,6 +15,7 @@ import { ensureProject } from './projects.js';
 import { type ResolvedSettings, separateEnvironments, sourceEnvironment, stageTarget } from './settings.js';
 import { isTerminalFunctionState, mapFunctionState } from './status.js';
 import { formatStoreUri } from './store-uri.js';
+import { versionTags } from './tag.js';
 import { pollUntil } from './train.js';
 import type { StoredArtifact } from './upload.js';
 
@@ -47,13 +48,21 @@ export function servingFunction(
   };
 }
 
-async function readDeployStatus(client: MlrunClient, project: string, name: string, operation: string) {
+async function readDeployStatus(
+  client: MlrunClient,
+  project: string,
+  name: string,
+  operation: string,
+  allow: number[] = [],
+) {
   const response = await client<string>({
     path: `v1/projects/${project}/nuclio/${name}/deploy`,
     query: { name, project, tag: '', last_log_timestamp: '0.0', verbose: 'false' },
+    allow,
     what: `serving function ${project}/${name}`,
     operation,
   });
+  if (response.status === 404) return { raw: '', endpoint: undefined, logs: '', missing: true };
   const raw = response.headers.get('x-mlrun-function-status') ?? '';
   const external = (response.headers.get('x-mlrun-external-invocation-urls') ?? '')
     .split(',')
@@ -175,15 +184,18 @@ export async function deploymentStatus(
 ): Promise<StatusResult> {
   throwIfAborted(context.signal, 'status');
   const target = stageTarget(resolved, input.stage ?? 'development');
+  // A stage nothing was deployed to yet has no function: not deployed, and its tags still read back.
   const state = await readDeployStatus(
     target.environment.client,
     input.refs?.stageProject ?? target.project,
     input.refs?.function ?? target.function,
     'status',
+    [404],
   );
+  const tags = await versionTags(resolved, input, context);
   return {
-    status: mapFunctionState(state.raw),
+    status: state.missing ? { unified: 'unknown', raw: 'not deployed' } : mapFunctionState(state.raw),
     endpoint: state.endpoint,
-    refs: { ...input.refs, function: target.function },
+    refs: { ...input.refs, function: target.function, ...(tags === undefined ? {} : { tags }) },
   };
 }

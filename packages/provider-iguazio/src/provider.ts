@@ -1,4 +1,5 @@
-import type { ProviderCapabilities, ProviderContext, ProviderDescription, ProviderV1 } from '@modelship/core';
+import type { ProviderContext, ProviderDescription, ProviderV1 } from '@modelship/core';
+import { capabilitiesExcept } from '@modelship/core/provider-kit';
 import { deployModel, deploymentStatus } from './deploy.js';
 import { type ExportInput, type ExportResult, exportModel } from './export.js';
 import { checkSettings, type IguazioProviderSettings, resolveSettings } from './settings.js';
@@ -15,17 +16,7 @@ export interface IguazioProvider extends ProviderV1 {
   exportModel(input: ExportInput, context: ProviderContext): Promise<ExportResult>;
 }
 
-export const iguazioCapabilities: ProviderCapabilities = {
-  upload: true,
-  train: true,
-  tag: true,
-  deploy: true,
-  status: true,
-  undeploy: false,
-  describe: true,
-  rollback: true,
-  abort: true,
-};
+export const iguazioCapabilities = capabilitiesExcept('undeploy');
 
 /** MLRun over its REST API with `fetch`. No side effects until a method is called. */
 export function createIguazioProvider(given: IguazioProviderSettings = {}): IguazioProvider {

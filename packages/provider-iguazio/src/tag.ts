@@ -1,5 +1,12 @@
-import { type ProviderContext, type TagInput, type TagResult, throwIfAborted } from '@modelship/core';
-import { artifactRefFrom, versionQuery } from './artifact-ref.js';
+import {
+  type ProviderContext,
+  type StatusInput,
+  type TagInput,
+  type TagResult,
+  throwIfAborted,
+} from '@modelship/core';
+import { type ArtifactRef, artifactRefFrom, versionQuery } from './artifact-ref.js';
+import { listArtifacts } from './client.js';
 import { type ResolvedSettings, separateEnvironments, sourceEnvironment } from './settings.js';
 import { formatStoreUri, validateStoreUri } from './store-uri.js';
 import type { StoredArtifact } from './upload.js';
@@ -82,4 +89,54 @@ export async function tagModel(
 
 function tagUri(project: string, key: string, tag: string): string {
   return formatStoreUri({ kind: 'models', project, key, tag });
+}
+
+/**
+ * The tags a version holds where `tag` put them on `stage`, read back from MLRun: the artifact
+ * lists one record per tag (`tag=*`), and MLRun tag names map back through `tagNames`. The version
+ * is the one `refs` name, else the artifact upload tagged with the modelship version. Comma-separated;
+ * undefined when neither names a version.
+ */
+export async function versionTags(
+  resolved: ResolvedSettings,
+  input: StatusInput,
+  context: ProviderContext,
+): Promise<string | undefined> {
+  const refs = input.refs ?? {};
+  const key = refs.key ?? input.model.name;
+  const ref: ArtifactRef | undefined =
+    refs.storeUri || refs.tree
+      ? artifactRefFrom(refs, { project: resolved.project, key }, 'status')
+      : input.model.version
+        ? { project: resolved.project, key, tag: input.model.version }
+        : undefined;
+  if (!ref) return undefined;
+  const source = sourceEnvironment(resolved, refs);
+  if (!ref.tree) {
+    const found = await source.client<StoredArtifact>({
+      path: `v2/projects/${ref.project}/artifacts/${ref.key}`,
+      query: versionQuery(ref),
+      allow: [404],
+      what: `artifact ${ref.project}/${ref.key}`,
+      operation: 'status',
+    });
+    ref.tree = found.status === 404 ? undefined : found.body.metadata?.tree;
+    if (!ref.tree) return '';
+  }
+  throwIfAborted(context.signal, 'status');
+  const environment = resolved.environment(input.stage ?? 'development');
+  const project = separateEnvironments(source, environment) ? environment.project : ref.project;
+  const records = await listArtifacts(
+    environment.client,
+    project,
+    { name: ref.key, tree: ref.tree, tag: '*' },
+    'status',
+  );
+  const held = new Set(
+    records.map((record) => record.metadata?.tag).filter((tag) => tag && tag !== 'latest'),
+  );
+  const named = Object.entries(resolved.settings.tagNames ?? {})
+    .filter(([, mlrunTag]) => held.has(mlrunTag))
+    .map(([tag]) => tag);
+  return [...new Set([...held, ...named])].join(',');
 }

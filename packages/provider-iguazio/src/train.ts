@@ -8,7 +8,7 @@ import {
   throwIfAborted,
 } from '@modelship/core';
 import { pollUntil as poll } from '@modelship/core/provider-kit';
-import type { MlrunClient } from './client.js';
+import { listArtifacts, type MlrunClient } from './client.js';
 import { ensureProject } from './projects.js';
 import type { ResolvedSettings } from './settings.js';
 import { mapWorkflowState } from './status.js';
@@ -81,30 +81,6 @@ async function submit(client: MlrunClient, project: string, workflow: string, js
   }
 }
 
-/** `GET /api/v2/projects/{p}/artifacts`, following `pagination.page-token` to the last page. */
-async function listArtifacts(
-  client: MlrunClient,
-  project: string,
-  query: Record<string, string>,
-): Promise<StoredArtifact[]> {
-  const all: StoredArtifact[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client<{
-      artifacts?: StoredArtifact[];
-      pagination?: { 'page-token'?: string | null };
-    }>({
-      path: `v2/projects/${project}/artifacts`,
-      query: token ? { 'page-token': token } : query,
-      what: `artifacts of ${project}`,
-      operation: 'train',
-    });
-    all.push(...(page.body.artifacts ?? []));
-    token = page.body.pagination?.['page-token'] ?? undefined;
-  } while (token);
-  return all;
-}
-
 /**
  * Submits a project workflow (`train` by default), follows the runner to its workflow id and the
  * pipeline to a terminal state, then reads the model artifact the workflow logged and its metrics.
@@ -174,11 +150,12 @@ export async function trainModel(
       { provider: 'iguazio', operation: 'train', rawCode: finalState.status.raw, details: { workflowId } },
     );
   }
-  const logged = await listArtifacts(client, project, {
-    tree: workflowId,
-    category: 'model',
-    name: input.model.name,
-  });
+  const logged = await listArtifacts(
+    client,
+    project,
+    { tree: workflowId, category: 'model', name: input.model.name },
+    'train',
+  );
   const model = logged.find((a) => a.kind === 'model') ?? logged[0];
   const metrics: Record<string, number> = {};
   for (const [name, value] of Object.entries(model?.spec?.metrics ?? {}))

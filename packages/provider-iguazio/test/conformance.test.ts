@@ -1,6 +1,7 @@
 import { testProvider } from '@modelship/core/testing';
 import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import { createIguazioProvider } from '../src/index.js';
+import { iguazioCapabilities } from '../src/provider.js';
 import { accessKey, modelDir } from './helpers.js';
 
 let emulator: MlrunEmulator;
@@ -16,17 +17,7 @@ testProvider({
       pollIntervalMs: 5,
       projectSource: 'git://github.com/acme/conformance#main',
     }),
-  capabilities: {
-    upload: true,
-    train: true,
-    tag: true,
-    deploy: true,
-    status: true,
-    undeploy: false,
-    describe: true,
-    rollback: true,
-    abort: true,
-  },
+  capabilities: iguazioCapabilities,
   fixtures: async () => {
     emulator = await startMlrunEmulator({ accessKey });
     model = await modelDir();
@@ -39,10 +30,5 @@ testProvider({
   cleanup: async () => {
     await emulator.close();
     await model.cleanup();
-  },
-  // Visible opt-outs from the stricter kit (issue 15): each runs as `it.fails`; whoever closes a gap
-  // removes its line here.
-  knownGaps: {
-    'tag-observed': "status does not report the version's tags (refs.tags) yet",
   },
 });

@@ -2,7 +2,7 @@
 // ./flags.ts) and the local-only commands (serve in the foreground, rollback, undeploy, list
 // deployments). Nothing heavy loads before a command runs: --help reads plain data only.
 import { resolve } from 'node:path';
-import type { ProviderSettingsCliSpec } from '@modelship/core';
+import type { ProviderCliSpec } from '@modelship/core';
 // The light errors entry keeps `modelship-<name> --help` from loading core (and zod).
 import { InvalidInputError } from '@modelship/core/errors';
 import { settingFlags } from './flags.js';
@@ -19,7 +19,7 @@ function required(values: Record<string, unknown>, name: string, command: string
   return value;
 }
 
-export const cliSpec: ProviderSettingsCliSpec<LocalProviderSettings> = {
+export const cliSpec: ProviderCliSpec<LocalProviderSettings> = {
   name: 'local',
   summary: 'the embedded, offline provider: artifact store, training runs and inference servers on 127.0.0.1',
   settings: settingFlags,

@@ -1,7 +1,3 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-
 /**
  * The model format the local server can run: `model.json` holding a linear model.
  *   { "kind": "linear-regression", "features": ["RM", "LSTAT"], "intercept": 1.2, "coefficients": [4.1, -0.6] }
@@ -54,11 +50,9 @@ export function linearPredictor(model: LinearModel): Predictor {
     });
 }
 
-/** Loads the model's predictor, or undefined when the model is in a format this server cannot run. */
-export async function loadPredictor(artifactDir: string): Promise<Predictor | undefined> {
-  const path = join(artifactDir, linearModelFileName);
-  if (!existsSync(path)) return undefined;
-  const value: unknown = JSON.parse(await readFile(path, 'utf8'));
+/** The predictor of a `model.json` text; `path` only names it in the error. */
+export function parsePredictor(text: string, path: string): Predictor {
+  const value: unknown = JSON.parse(text);
   if (!isLinearModel(value)) {
     throw new Error(`${path} is not a linear-regression model (kind, features, intercept, coefficients)`);
   }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { loadPredictor, PredictInputError, type Predictor } from './predictor.js';
+import { linearModelFileName, PredictInputError, type Predictor, parsePredictor } from './predictor.js';
 
 export interface InferenceServerOptions {
   /** A stored artifact: the model files plus `modelship.manifest.json`. */
@@ -93,16 +93,29 @@ async function predict(
 }
 
 /**
- * Verifies the artifact against its manifest, and only then loads the model and listens.
+ * Verifies the artifact against its manifest, and loads the model from the very descriptors that
+ * were hashed (openVerified), so a file swapped after the check cannot be loaded; then listens.
  * A mismatch rejects with the manifest package's ModelIntegrityError (expected and actual digests).
  */
 export async function startInferenceServer(options: InferenceServerOptions): Promise<InferenceServer> {
-  const { assertModel, readManifest } = await import('@modelship/manifest/verify');
+  const { openVerified, readManifest } = await import('@modelship/manifest/verify');
   const manifestPath = join(options.artifactDir, 'modelship.manifest.json');
   const loaded = await readManifest(manifestPath);
-  const report = await assertModel(manifestPath, { strict: true });
+  const verified = await openVerified({ manifest: manifestPath, strict: true });
+  let predictor: Predictor | undefined;
+  try {
+    const listed = verified.files.some((file) => file.path === linearModelFileName);
+    predictor = listed
+      ? parsePredictor(
+          (await verified.readFile(linearModelFileName)).toString('utf8'),
+          join(options.artifactDir, linearModelFileName),
+        )
+      : undefined;
+  } finally {
+    await verified.close();
+  }
+  const report = verified.report;
   const manifest = loaded.manifest as { digest?: { algorithm: string; value: string }; provenance?: unknown };
-  const predictor = await loadPredictor(options.artifactDir);
   const health: InferenceHealth = {
     ok: true,
     model: options.model,

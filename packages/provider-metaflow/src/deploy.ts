@@ -12,15 +12,20 @@ import {
   ProviderError,
   type ProviderRefs,
   type ProviderWarning,
-  type StatusInput,
-  type StatusResult,
 } from '@modelship/core';
-import { commandFailed, flowPath, runPython } from './python.js';
-import { parseRunPathspec, type RunPathspec } from './run-id.js';
-import { readRun, runCreator, runsTagged } from './runs.js';
+import {
+  flowPath,
+  parseRunPathspec,
+  type RunPathspec,
+  readRun,
+  runCreator,
+  runPython,
+  runsTagged,
+} from './client.js';
+import { commandFailed } from './errors.js';
 import { type ResolvedSettings, requireFlowFile, setting } from './settings.js';
-import { mapRunStatus } from './status-map.js';
-import { mutateTags } from './tags.js';
+import { mapRunStatus } from './status.js';
+import { mutateTags } from './tag.js';
 
 /** Tag prefixes modelship adds so a flow can find the model and version of a deployed run. */
 export const modelUriTagPrefix = 'modelship_model_uri:';
@@ -214,25 +219,4 @@ async function untagOthers(
         : input.refs.flowFile;
     await mutateTags(settings, { run, remove: [stageTag], flowFile, creator: runCreator(holder) }, context);
   }
-}
-
-/** A stage is deployed when its run carries the stage tag; without a stage, the run's own state. */
-export async function status(
-  settings: ResolvedSettings,
-  input: StatusInput,
-  context: ProviderContext,
-): Promise<StatusResult> {
-  const target = parseRunPathspec(input.refs?.runId, 'status refs.runId', input.refs?.flow);
-  const run = await readRun(settings, target.pathspec, [], context);
-  const refs: ProviderRefs = { ...input.refs, runId: run.pathspec };
-  const stageTag = input.stage ? settings.stageTags[input.stage] : undefined;
-  if (!input.stage || !stageTag) return { status: mapRunStatus(run), refs };
-  if (!run.tags.includes(stageTag))
-    return { status: { unified: 'unknown', raw: `not tagged ${stageTag}` }, refs };
-  const raw = input.refs?.argoRunId
-    ? 'triggered'
-    : input.refs?.workflowTemplate
-      ? 'template-rendered'
-      : `tagged ${stageTag}`;
-  return { status: { unified: 'deployed', raw }, refs };
 }

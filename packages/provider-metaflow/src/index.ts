@@ -1,14 +1,7 @@
-export { modelUriTagPrefix, versionTagPrefix } from './deploy.js';
-export {
-  createMetaflowProvider,
-  type MetaflowProvider,
-  metaflowCapabilities,
-  metaflowTagFor,
-  type ReplaceTagsInput,
-} from './provider.js';
-export { parseRunPathspec, type RunPathspec } from './run-id.js';
-export { type MetaflowRun, metricsOf, type SelectInput, type SelectResult } from './runs.js';
-export { defaultStageTags, type MetaflowProviderSettings } from './settings.js';
-export { mapRunStatus, type RunFacts } from './status-map.js';
+export type { MetaflowRun, SelectInput, SelectResult } from './client.js';
+export { mapS3Error, tagServiceError } from './errors.js';
+export { settingFlags } from './flags.js';
+export { createMetaflowProvider, type MetaflowProvider, metaflowCapabilities } from './provider.js';
+export { type MetaflowProviderSettings, settingsSchema } from './settings.js';
+export type { ReplaceTagsInput } from './tag.js';
 export type { MetaflowTrainOptions } from './train.js';
-export { mapS3Error, parseS3Uri } from './upload.js';

@@ -1,67 +1,128 @@
+// provider-metaflow's settings: the one schema that the factory, `modelship-metaflow` flags and help,
+// the environment and `providers.metaflow` in modelship.config all read (flag metadata: ./flags.ts),
+// and the helpers that read a setting the way Metaflow does (option, command environment, process
+// environment) at call time.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { InvalidInputError } from '@modelship/core';
+import { parseSettings } from '@modelship/core/provider-kit';
+import { z } from 'zod';
 
-export interface MetaflowProviderSettings {
-  /** The Python that has Metaflow installed (default `python3`). */
-  python?: string;
+/** `STAGE=TAG` items (flags, environment) → a record; a config file may write the record itself. */
+const stageTagsSchema = z
+  .union([z.record(z.string(), z.string().min(1)), z.array(z.string())])
+  .transform((value, ctx) => {
+    if (!Array.isArray(value)) return value;
+    const tags: Record<string, string> = {};
+    for (const item of value) {
+      const at = item.indexOf('=');
+      if (at <= 0 || at === item.length - 1) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${item}" is not STAGE=TAG, e.g. staging=deployment_candidate`,
+        });
+        return z.NEVER;
+      }
+      tags[item.slice(0, at)] = item.slice(at + 1);
+    }
+    return tags;
+  });
+
+const text = z.string().min(1).optional();
+const ms = z.number().int().positive().optional();
+
+/**
+ * The provider's settings: the factory, `modelship-metaflow` flags and `--help`, the environment
+ * and `providers.metaflow` in modelship.config all read this one schema, with the same camelCase
+ * keys (flag names and environment variables: ./flags.ts). An unknown key is an error naming it.
+ */
+export const settingsSchema = z.strictObject({
+  /** The Python that has Metaflow installed (default `python3`). Env: MODELSHIP_METAFLOW_PYTHON. */
+  python: text,
   /** Directory holding the flow files; relative flow paths resolve against it (default: process cwd). */
-  cwd?: string;
+  cwd: text,
   /** Extra environment for every Metaflow command (e.g. METAFLOW_DEFAULT_DATASTORE). */
-  env?: Record<string, string | undefined>;
+  env: z.record(z.string(), z.string().optional()).optional(),
   /** Client namespace for lookups (`user:alice`, `production:…`); default: every namespace. */
-  namespace?: string;
+  namespace: text,
   /** Metaflow metadata service; when set, tags change through its `tag/mutate` endpoint. Env: METAFLOW_SERVICE_URL. */
-  metadataServiceUrl?: string;
+  metadataServiceUrl: text,
   /** Sent as `x-api-key` to the metadata service. Env: METAFLOW_SERVICE_AUTH_KEY. */
-  apiKey?: string;
+  apiKey: text,
   /**
    * Extra headers for the metadata service, e.g. an Outerbounds service principal's. Env:
    * METAFLOW_SERVICE_HEADERS (a JSON object, as Metaflow reads it). Values are treated as secrets.
    */
-  serviceHeaders?: Record<string, string>;
+  serviceHeaders: z.record(z.string(), z.string()).optional(),
   /** How long a metadata service request may take before it is reported unreachable (default 10 s). */
-  serviceTimeoutMs?: number;
+  serviceTimeoutMs: ms,
   /**
    * Production token for `--production argo-workflows create --authorize <token>`, needed when
    * someone else deployed the flow before. Env: MODELSHIP_METAFLOW_PRODUCTION_TOKEN.
    */
-  productionToken?: string;
+  productionToken: text,
   /** METAFLOW_USER for the commands (Metaflow refuses to run as root without it). Env: METAFLOW_USER. */
-  user?: string;
+  user: text,
   /** Flow file `train` runs when the call names none (e.g. `evaluate_new_model_flow.py`). */
-  trainFlow?: string;
+  trainFlow: text,
   /** Flow file deployed to production stages (e.g. `predict_flow.py`). */
-  deployFlow?: string;
+  deployFlow: text,
   /** Artifact holding the run's metrics: a dict of numbers, or one number (default `eval_metrics`). */
-  metricsArtifact?: string;
+  metricsArtifact: text,
   /** Artifact holding where the model is (a path or URI); `select` requires it when set. */
-  modelArtifact?: string;
+  modelArtifact: text,
   /** Run tag per stage (default staging → `deployment_candidate`, production → `production`). */
-  stageTags?: Record<string, string>;
+  stageTags: stageTagsSchema.optional(),
   /** Stages whose deploy also (re)creates the deploy flow on Argo Workflows (default `production`). */
-  argoStages?: readonly string[];
+  argoStages: z.array(z.string().min(1)).optional(),
   /** Parameter of the deploy flow that receives the upstream run (default `upstream-run-id`). */
-  upstreamRunParameter?: string;
+  upstreamRunParameter: text,
   /** `--datastore` for `argo-workflows create` (Argo needs `s3`; default: Metaflow's default). */
-  deployDatastore?: string;
+  deployDatastore: text,
   /** Pass `--production` (the flow uses @project) when deploying to Argo (default true). */
-  production?: boolean;
+  production: z.boolean().optional(),
   /** With `onlyJson`, write each rendered WorkflowTemplate here as `<name>.json`. */
-  templateDir?: string;
+  templateDir: text,
   /** Only render the Argo WorkflowTemplate (`--only-json`): no cluster is touched, nothing is triggered. */
-  onlyJson?: boolean;
+  onlyJson: z.boolean().optional(),
   /** Add `--with card` to training runs (default true). */
-  withCard?: boolean;
+  withCard: z.boolean().optional(),
   /** Where `upload` puts models: `s3://bucket/prefix` (default `$METAFLOW_DATASTORE_SYSROOT_S3/modelship`). */
-  s3Root?: string;
+  s3Root: text,
   /** S3 endpoint (default METAFLOW_S3_ENDPOINT_URL, then AWS's). */
-  s3Endpoint?: string;
+  s3Endpoint: text,
+  /** Upper bound for one Metaflow command (default 1 hour). */
+  timeoutMs: ms,
+});
+
+/** The schema's settings plus what only code can pass (injected clients, the environment to read). */
+export type MetaflowProviderSettings = z.input<typeof settingsSchema> & {
   s3Client?: S3Client;
   fetch?: typeof globalThis.fetch;
-  /** Upper bound for one Metaflow command (default 1 hour). */
-  timeoutMs?: number;
   /** Environment read for fallbacks (default process.env). */
   processEnv?: NodeJS.ProcessEnv;
+};
+
+/** Settings after the schema: what the verbs read. */
+export type ParsedSettings = z.output<typeof settingsSchema> & {
+  s3Client?: S3Client;
+  fetch?: typeof globalThis.fetch;
+};
+
+/** Settings given in code are checked like those from flags or a config file; injectables pass through. */
+export function checkSettings(given: MetaflowProviderSettings): {
+  settings: ParsedSettings;
+  processEnv?: NodeJS.ProcessEnv;
+} {
+  const { s3Client, fetch: fetcher, processEnv, ...rest } = given;
+  const defined = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+  return {
+    settings: {
+      ...parseSettings(settingsSchema, { values: defined, from: {} }, 'metaflow'),
+      ...(s3Client ? { s3Client } : {}),
+      ...(fetcher ? { fetch: fetcher } : {}),
+    },
+    ...(processEnv ? { processEnv } : {}),
+  };
 }
 
 export const defaultStageTags: Readonly<Record<string, string>> = {
@@ -81,11 +142,13 @@ export interface ResolvedSettings {
   withCard: boolean;
   onlyJson: boolean;
   timeoutMs: number;
-  raw: MetaflowProviderSettings;
+  raw: ParsedSettings;
   env: NodeJS.ProcessEnv;
 }
 
-export function resolveSettings(settings: MetaflowProviderSettings): ResolvedSettings {
+/** Defaults filled in; environment fallbacks stay lazy (read at call time through `setting`). */
+export function resolveSettings(checked: ReturnType<typeof checkSettings>): ResolvedSettings {
+  const { settings } = checked;
   return {
     python: settings.python ?? 'python3',
     cwd: settings.cwd ?? process.cwd(),
@@ -99,7 +162,7 @@ export function resolveSettings(settings: MetaflowProviderSettings): ResolvedSet
     onlyJson: settings.onlyJson ?? false,
     timeoutMs: settings.timeoutMs ?? 3_600_000,
     raw: settings,
-    env: settings.processEnv ?? process.env,
+    env: checked.processEnv ?? process.env,
   };
 }
 

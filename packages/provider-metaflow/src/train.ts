@@ -11,10 +11,18 @@ import {
   type TrainInput,
   type TrainResult,
 } from '@modelship/core';
-import { flowPath, runPython, stderrTail } from './python.js';
-import { type MetaflowRun, metricsOf, readRun, runCreator, selectRun } from './runs.js';
+import {
+  flowPath,
+  type MetaflowRun,
+  metricsOf,
+  readRun,
+  runCreator,
+  runPython,
+  selectRun,
+} from './client.js';
+import { stderrTail } from './errors.js';
 import { type ResolvedSettings, requireFlowFile } from './settings.js';
-import { mapRunStatus } from './status-map.js';
+import { mapRunStatus } from './status.js';
 
 /** Options `train` reads from `input.options`. */
 export interface MetaflowTrainOptions {

@@ -4,38 +4,35 @@
 import { readFile } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
-  ErrorCode,
   InvalidInputError,
-  type ModelshipError,
-  NotFoundError,
   type ProviderContext,
-  ProviderError,
   type UploadInput,
   type UploadResult,
 } from '@modelship/core';
-import { manifestFileName, uploadWithManifest } from '@modelship/core/provider-kit';
+import { joinS3Key, manifestFileName, parseS3Uri, uploadWithManifest } from '@modelship/core/provider-kit';
+import { mapS3Error } from './errors.js';
 import { type ResolvedSettings, setting } from './settings.js';
 
-export interface S3Location {
+/** Where models go: a bucket and a key prefix (no trailing slash). */
+export interface S3Root {
   bucket: string;
   prefix: string;
 }
 
-export function parseS3Uri(uri: string, where: string): S3Location {
-  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(uri.trim());
-  if (!match) throw new InvalidInputError(`${where} "${uri}" is not an S3 URI; use s3://bucket/prefix`);
-  return { bucket: match[1]!, prefix: (match[2] ?? '').replace(/\/+$/, '') };
+function s3Root(uri: string, what: string): S3Root {
+  const { bucket, key } = parseS3Uri(uri.trim(), what);
+  return { bucket, prefix: joinS3Key(key) };
 }
 
-export function uploadRoot(settings: ResolvedSettings): S3Location {
-  if (settings.raw.s3Root) return parseS3Uri(settings.raw.s3Root, 's3Root');
+export function uploadRoot(settings: ResolvedSettings): S3Root {
+  if (settings.raw.s3Root) return s3Root(settings.raw.s3Root, 's3Root');
   const sysroot = setting(settings, undefined, 'METAFLOW_DATASTORE_SYSROOT_S3');
   if (!sysroot)
     throw new InvalidInputError(
       'upload needs an S3 location: set the provider setting s3Root (s3://bucket/prefix) or METAFLOW_DATASTORE_SYSROOT_S3',
     );
-  const root = parseS3Uri(sysroot, 'METAFLOW_DATASTORE_SYSROOT_S3');
-  return { bucket: root.bucket, prefix: [root.prefix, 'modelship'].filter(Boolean).join('/') };
+  const root = s3Root(sysroot, 'METAFLOW_DATASTORE_SYSROOT_S3');
+  return { bucket: root.bucket, prefix: joinS3Key(root.prefix, 'modelship') };
 }
 
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -57,36 +54,6 @@ export async function s3Client(settings: ResolvedSettings, context: ProviderCont
     ...(accessKeyId && secretAccessKey
       ? { credentials: { accessKeyId, secretAccessKey, sessionToken } }
       : {}),
-  });
-}
-
-/** S3 failures as ModelshipErrors with the right code. */
-export function mapS3Error(error: unknown, operation: string, where: string): ModelshipError {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number }; message?: string };
-  const name = e.name ?? 'Error';
-  const status = e.$metadata?.httpStatusCode;
-  if (name === 'NoSuchBucket' || name === 'NotFound' || status === 404)
-    return new NotFoundError(
-      `${operation}: ${where} does not exist (${name}); create the bucket or fix s3Root`,
-      {
-        cause: error,
-      },
-    );
-  const code =
-    name === 'AccessDenied' ||
-    name === 'InvalidAccessKeyId' ||
-    name === 'SignatureDoesNotMatch' ||
-    status === 403
-      ? ErrorCode.AuthFailed
-      : name === 'SlowDown' || name === 'Throttling' || status === 503 || status === 429
-        ? ErrorCode.Throttled
-        : ErrorCode.Provider;
-  return new ProviderError(`${operation}: S3 said ${name} for ${where}: ${e.message ?? ''}`.trim(), {
-    provider: 'metaflow',
-    operation,
-    rawCode: name,
-    code,
-    cause: error,
   });
 }
 

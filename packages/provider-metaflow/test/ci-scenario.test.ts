@@ -215,11 +215,12 @@ describe.skipIf(!built)(
     it('selection is scoped: unscoped newest-wins would have shipped the pull request; --commit and --run do not', {
       timeout: 900_000,
     }, async () => {
-      // What the old workflow did on pull requests: tag the run a candidate.
+      // What the old workflow did on pull requests: tag the run a candidate. The config's trainFlow
+      // makes that the flow's own `tag` command, which needs a user name (a runner has one; root here).
       const shell = (command: string) =>
         execFileSync('bash', ['-c', command], {
           cwd: repo,
-          env: { ...options.env, ...options.overrides },
+          env: { ...options.env, ...options.overrides, METAFLOW_USER: 'ci' },
           encoding: 'utf8',
         });
       const json = (command: string) => JSON.parse(shell(`${command} --json`));

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { SettingFlag } from '@modelship/core';
+import { resolveSettings, type SettingSources } from '@modelship/core/provider-kit';
 import { describe, expect, inject, it } from 'vitest';
-import { settingsFromFlags, stageTagsOf } from '../src/cli.js';
+import { settingFlags, settingsSchema } from '../src/index.js';
 import { flowName, flowsDir, metaflowEnv, python } from './fixtures.js';
 
 const run = promisify(execFile);
@@ -14,50 +16,59 @@ const built =
   existsSync(join(bin, '..', '..', 'dist', 'wrapper.js')) &&
   existsSync(new URL('../dist/cli.js', import.meta.url));
 
-describe('modelship-metaflow flags', () => {
-  it('maps flags to settings', () => {
-    const settings = settingsFromFlags(
-      { 'stage-tag': ['staging=candidate'], 'only-json': true, 'no-card': true, 'argo-stage': ['prod'] },
-      {},
+const resolveFrom = (sources: Partial<Omit<SettingSources, 'provider' | 'fields'>>) =>
+  resolveSettings(settingsSchema, { provider: 'metaflow', fields: settingFlags, env: {}, ...sources });
+
+describe('modelship-metaflow settings (one schema for flags, environment and providers.metaflow)', () => {
+  it('has flag metadata for exactly the schema keys; the secrets have an environment variable', () => {
+    expect(Object.keys(settingFlags).sort()).toEqual(Object.keys(settingsSchema.shape).sort());
+    for (const [key, field] of Object.entries(settingFlags) as [string, SettingFlag][])
+      if (field.secret) expect(field.env, `${key} is set through the environment`).toBeDefined();
+  });
+
+  it('maps flags to settings (lists comma separated) and says what a bad STAGE=TAG is', () => {
+    expect(
+      resolveFrom({
+        flags: { 'stage-tag': 'staging=candidate', 'only-json': true, 'argo-stage': 'prod,canary' },
+      }),
+    ).toEqual({ stageTags: { staging: 'candidate' }, onlyJson: true, argoStages: ['prod', 'canary'] });
+    expect(() => resolveFrom({ flags: { 'stage-tag': 'staging' } })).toThrow(
+      /--stage-tag: "staging" is not STAGE=TAG/,
     );
-    expect(settings).toMatchObject({
-      stageTags: { staging: 'candidate' },
-      onlyJson: true,
-      withCard: false,
-      argoStages: ['prod'],
-    });
-    expect(() => stageTagsOf(['staging'])).toThrow(/must be STAGE=TAG/);
+    expect(resolveFrom({ env: { MODELSHIP_METAFLOW_WITH_CARD: 'false' } })).toEqual({ withCard: false });
   });
 });
 
 describe('the example config (apps/examples/metaflow/modelship.config.yaml, copied as a fixture)', () => {
-  it('its camelCase keys reach the provider as `modelship` passes them (strings) and as written', async () => {
+  it('its camelCase keys resolve as the flags do; an unknown key is an error naming the known ones', async () => {
     const { loadConfig } = await import('@modelship/core');
-    const { config } = await loadConfig(
-      fileURLToPath(new URL('./fixtures/example.modelship.config.yaml', import.meta.url)),
-    );
-    const written = config.providers.metaflow ?? {};
-    const asText = Object.fromEntries(
-      Object.entries({
-        ...written,
-        onlyJson: true,
-        argoStages: ['production', 'canary'],
-        stageTags: { staging: 'cand' },
-      }).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
-    );
-    for (const values of [written as Record<string, string>, asText])
-      expect(settingsFromFlags(values, {})).toMatchObject({
-        trainFlow: 'evaluate_new_model_flow.py',
-        deployFlow: 'predict_flow.py',
-        modelArtifact: 'model_path',
-        deployDatastore: 's3',
-      });
-    expect(settingsFromFlags(asText, {})).toMatchObject({
-      onlyJson: true,
-      argoStages: ['production', 'canary'],
-      stageTags: { staging: 'cand' },
+    const path = fileURLToPath(new URL('./fixtures/example.modelship.config.yaml', import.meta.url));
+    const { config } = await loadConfig(path);
+    const fromConfig = resolveFrom({ config: { settings: config.providers.metaflow ?? {}, path } });
+    expect(fromConfig).toEqual({
+      trainFlow: 'evaluate_new_model_flow.py',
+      deployFlow: 'predict_flow.py',
+      modelArtifact: 'model_path',
+      deployDatastore: 's3',
     });
-    expect(() => settingsFromFlags({ onlyJson: 'yes' }, {})).toThrow(/onlyJson must be true or false/);
+    const flags = {
+      'train-flow': 'evaluate_new_model_flow.py',
+      'deploy-flow': 'predict_flow.py',
+      'model-artifact': 'model_path',
+      'deploy-datastore': 's3',
+    };
+    expect(resolveFrom({ flags })).toEqual(fromConfig);
+    const written = { onlyJson: true, argoStages: ['production', 'canary'], stageTags: { staging: 'cand' } };
+    expect(resolveFrom({ config: { settings: written, path } })).toEqual(written);
+    expect(() => resolveFrom({ config: { settings: { 'train-flow': 'x.py' }, path } })).toThrow(
+      /providers\.metaflow\.train-flow is not a metaflow setting; known: .*trainFlow/,
+    );
+    expect(() => resolveFrom({ config: { settings: { onlyJson: 'yes' }, path } })).toThrow(
+      /providers\.metaflow\.onlyJson/,
+    );
+    expect(() => resolveFrom({ config: { settings: { apiKey: 'k-123' }, path } })).toThrow(
+      /apiKey is a secret.*METAFLOW_SERVICE_AUTH_KEY/,
+    );
   });
 });
 
@@ -68,6 +79,16 @@ describe.skipIf(!built)('modelship-metaflow end to end (spawned, real Metaflow)'
       env: { ...process.env, ...metaflowEnv(shared.root) },
       timeout: 180_000,
     }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+
+  it('--help is generated from the settings: each flag with its environment variable and config key', async () => {
+    const { stdout } = await run(process.execPath, [bin, '--help']);
+    expect(stdout).toContain('metaflow settings');
+    for (const [key, field] of Object.entries(settingFlags) as [string, SettingFlag][]) {
+      if (field.env) expect(stdout).toContain(`env ${field.env}`);
+      if (!field.secret) expect(stdout).toContain(`config ${key}`);
+    }
+    expect(stdout).toMatch(/--train-flow X/);
+  });
 
   it('show, status and select answer with JSON; a missing run exits non-zero with not_found', async () => {
     const shown = await cli(['show', '--run', shared.good, '--artifact', 'eval_metrics']);
@@ -94,7 +115,8 @@ describe.skipIf(!built)('modelship-metaflow end to end (spawned, real Metaflow)'
       'm',
       '--train-flow',
       'train_flow.py',
-      '--no-card',
+      '--option',
+      'withCard=false',
       '--param',
       'fail=true',
     ]);
@@ -105,21 +127,25 @@ describe.skipIf(!built)('modelship-metaflow end to end (spawned, real Metaflow)'
     expect(failed.stderr).toContain(`run ${result.runId} is failed (step start failed)`);
   });
 
-  it('`modelship train` exits 1 on a failed run and registers nothing', async () => {
+  // The flow comes from the config's camelCase trainFlow (issue 15: the example's keys were ignored).
+  it('`modelship train` reads providers.metaflow as written; a failed run exits 1 and registers nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'modelship-metaflow-train-cli-'));
     writeFileSync(
       join(dir, 'modelship.config.yaml'),
-      `version: 1\nstages: [staging]\nproviders:\n  metaflow:\n    python: ${python}\n    cwd: ${flowsDir}\n`,
+      `version: 1\nstages: [staging]\nproviders:\n  metaflow:\n    python: ${python}\n    cwd: ${flowsDir}\n    trainFlow: train_flow.py\n    withCard: false\n`,
     );
     const modelship = fileURLToPath(new URL('../../cli/bin/modelship.js', import.meta.url));
-    const args = ['train', 'm', '--register', '--option', 'flow=train_flow.py', '--param', 'fail=true'];
+    const args = ['train', 'm', '--register', '--param', 'fail=true'];
     const failed = await run(process.execPath, [modelship, ...args, '--json'], {
       cwd: dir,
       env: { ...process.env, ...metaflowEnv(shared.root) },
       timeout: 180_000,
     }).catch((error: { code: number; stdout: string; stderr: string }) => error);
     expect((failed as { code?: number }).code).toBe(1);
-    expect(JSON.parse(failed.stdout)).toMatchObject({ model: 'm', status: { unified: 'failed' } });
+    expect(JSON.parse(failed.stdout)).toMatchObject({
+      model: 'm',
+      status: { unified: 'failed', raw: 'step start failed' },
+    });
     expect(existsSync(join(dir, '.modelship')), 'nothing was registered').toBe(false);
     rmSync(dir, { recursive: true, force: true });
   });

@@ -28,12 +28,12 @@ testProvider({
       // Tag and deploy act on a Metaflow run: the one the shared setup trained.
       deployRefs: () => ({ runId: shared.good }),
       missingRefs: { runId: 'ModelshipTrainFlow/1' },
+      // A Metaflow tag lives on a run: status reads the run's tags back through the refs naming it.
+      observeTags: async ({ provider, model, stage, refs, context }) => {
+        const { refs: read } = await provider.status!({ model, stage, refs }, context);
+        return read.tags?.split(',') ?? [];
+      },
     };
   },
   cleanup: () => rmSync(work, { recursive: true, force: true }),
-  // Visible opt-outs from the stricter kit (issue 15): each runs as `it.fails`; whoever closes a gap
-  // removes its line here.
-  knownGaps: {
-    'tag-observed': "status does not report the version's tags (refs.tags) yet",
-  },
 });

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createProviderContext, type Logger } from '@modelship/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createMetaflowProvider, metaflowTagFor } from '../src/index.js';
-import { tagCommandArgs } from '../src/tags.js';
+import { createMetaflowProvider } from '../src/index.js';
+import { metaflowTagFor, tagCommandArgs } from '../src/tag.js';
 import { testProvider } from './fixtures.js';
 
 describe('tag through the flow command (real Metaflow)', () => {

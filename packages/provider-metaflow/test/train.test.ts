@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProviderContext, ErrorCode, type Logger, ModelshipError } from '@modelship/core';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { metricsOf, parseRunPathspec } from '../src/index.js';
+import { metricsOf, parseRunPathspec } from '../src/client.js';
 import { trainArgs } from '../src/train.js';
 import { flowName, testProvider } from './fixtures.js';
 

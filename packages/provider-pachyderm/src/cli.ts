@@ -1,13 +1,13 @@
 // What `modelship-pachyderm` adds to the generic wrapper verbs: its settings as flags (from
 // ./flags.ts) and `lineage`. Nothing heavy loads before a command runs: --help reads plain data only.
-import type { ProviderSettingsCliSpec } from '@modelship/core';
+import type { ProviderCliSpec } from '@modelship/core';
 // The light errors entry keeps `modelship-<name> --help` from loading core (and zod).
 import { InvalidInputError } from '@modelship/core/errors';
 import { settingFlags } from './flags.js';
 import type { PachydermProvider } from './provider.js';
 import type { ParsedSettings } from './settings.js';
 
-export const cliSpec: ProviderSettingsCliSpec<ParsedSettings> = {
+export const cliSpec: ProviderCliSpec<ParsedSettings> = {
   name: 'pachyderm',
   summary: 'versioned data, image-tagged pipelines and lineage on Pachyderm, through pachctl',
   settings: settingFlags,

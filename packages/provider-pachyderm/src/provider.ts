@@ -1,11 +1,6 @@
-import type {
-  ProviderCapabilities,
-  ProviderContext,
-  ProviderV1,
-  UploadInput,
-  UploadResult,
-} from '@modelship/core';
+import type { ProviderContext, ProviderV1, UploadInput, UploadResult } from '@modelship/core';
 import { InvalidInputError } from '@modelship/core';
+import { capabilitiesExcept } from '@modelship/core/provider-kit';
 import type { Pachctl, PachctlSession } from './client.js';
 import { deploy } from './deploy.js';
 import { type Lineage, readLineage } from './lineage.js';
@@ -23,17 +18,7 @@ import { tag } from './tag.js';
 import { train } from './train.js';
 import { uploadCommit } from './upload.js';
 
-export const pachydermCapabilities: ProviderCapabilities = {
-  upload: true,
-  train: true,
-  tag: true,
-  deploy: true,
-  status: true,
-  undeploy: false,
-  describe: false,
-  rollback: true,
-  abort: true,
-};
+export const pachydermCapabilities = capabilitiesExcept('undeploy', 'describe');
 
 export interface PachydermProvider extends ProviderV1 {
   readonly name: 'pachyderm';

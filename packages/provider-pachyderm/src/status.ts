@@ -10,7 +10,7 @@ import {
   throwIfAborted,
 } from '@modelship/core';
 import type { Pachctl } from './client.js';
-import { branchInfoSchema, pipelineInfoSchema } from './schemas.js';
+import { branchInfoSchema, commitInfoSchema, pipelineInfoSchema } from './schemas.js';
 import { assertName, type ResolvedSettings } from './settings.js';
 import { stageBranch } from './tag.js';
 
@@ -65,6 +65,19 @@ export async function branchHead(
   }
 }
 
+/**
+ * The tag `tag` wrote for `stage` into the commit's metadata (`modelship.tag.<stage>`), read back
+ * with `inspect commit`; empty when it has none (never tagged, removed, or pachctl < 2.10).
+ */
+export async function commitTags(pachctl: Pachctl, repo: string, commit: string, stage: string) {
+  const info = await pachctl.read(
+    ['inspect', 'commit', `${repo}@${commit}`],
+    commitInfoSchema,
+    'status (inspect commit)',
+  );
+  return info.metadata?.[`modelship.tag.${stage}`] ?? '';
+}
+
 export async function status(
   pachctl: Pachctl,
   resolved: ResolvedSettings,
@@ -87,12 +100,16 @@ export async function status(
   const branch = stageBranch(resolved, input.stage);
   const head = await branchHead(pachctl, repo, branch);
   const expected = input.refs?.commit;
-  if (!head)
-    return { status: { unified: 'pending', raw: `${repo}@${branch} has no head` }, refs: { repo, branch } };
+  if (!head) {
+    const tags = expected ? await commitTags(pachctl, repo, expected, input.stage) : '';
+    const raw = `${repo}@${branch} has no head`;
+    return { status: { unified: 'pending', raw }, refs: { repo, branch, tags } };
+  }
   const matches = !expected || expected === head;
+  const tags = await commitTags(pachctl, repo, expected ?? head, input.stage);
   return {
     status: { unified: matches ? 'deployed' : 'unknown', raw: `${repo}@${branch}=${head}` },
     endpoint: `${repo}@${branch}`,
-    refs: { repo, branch, commit: head },
+    refs: { repo, branch, commit: head, tags },
   };
 }

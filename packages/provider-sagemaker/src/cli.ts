@@ -1,7 +1,7 @@
 // What `modelship-sagemaker` adds to the generic wrapper verbs: its settings as flags (from
 // ./flags.ts, so `--help` names each environment variable) and registry/endpoint extras. Nothing
 // heavy loads before a command runs: --help reads plain data only.
-import type { ProviderSettingsCliSpec } from '@modelship/core';
+import type { ProviderCliSpec } from '@modelship/core';
 // The light errors entry keeps `modelship-<name> --help` from loading core (and zod).
 import { InvalidInputError } from '@modelship/core/errors';
 import { settingFlags } from './flags.js';
@@ -12,7 +12,7 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-export const cliSpec: ProviderSettingsCliSpec<SageMakerProviderSettings> = {
+export const cliSpec: ProviderCliSpec<SageMakerProviderSettings> = {
   name: 'sagemaker',
   summary:
     'Amazon SageMaker: S3 upload with digests, training jobs and pipelines, model registry approvals, <group>-<stage> endpoints',

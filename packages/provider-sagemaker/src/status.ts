@@ -63,7 +63,14 @@ export async function status(
     const name = endpointNameFor(group, input.stage);
     const [endpoint, tags] = await Promise.all([
       describeEndpoint(api, name, context),
-      versionTags(api, group, input, context),
+      // The endpoint is what was asked; its version's tags are extra and never fail the status.
+      versionTags(api, group, input, context).catch((error: unknown) => {
+        if (context.signal.aborted) throw error;
+        context.logger.warn(
+          `status: tags of ${input.model.name}@${input.model.version} not read: ${String((error as Error).message)}`,
+        );
+        return undefined;
+      }),
     ]);
     const tagRefs: Record<string, string> = tags ? { tags: tags.join(',') } : {};
     if (!endpoint)

@@ -6,7 +6,6 @@ import type { DescribeTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker
 import {
   ErrorCode,
   InvalidInputError,
-  ModelshipError,
   type ProviderContext,
   ProviderError,
   type TrainInput,
@@ -226,15 +225,15 @@ async function readEvaluation(
     s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: context.signal }),
   );
   const text = (await object.Body?.transformToString('utf8')) ?? '';
-  let report: unknown;
-  try {
-    report = JSON.parse(text);
-  } catch (error) {
-    throw new ModelshipError(
-      ErrorCode.InvalidInput,
-      `evaluation report ${uri} is not JSON (${(error as Error).message}); the evaluation step must write a JSON object`,
-      { cause: error },
-    );
-  }
+  const report = (() => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new InvalidInputError(
+        `evaluation report ${uri} is not JSON (${(error as Error).message}); the evaluation step must write a JSON object`,
+        { cause: error },
+      );
+    }
+  })();
   return flattenMetrics(report);
 }

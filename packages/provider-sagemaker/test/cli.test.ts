@@ -156,6 +156,41 @@ describe.skipIf(!built)(
       expect((await cli('upload', dir, ...common)).skipped).toBe(true);
     });
 
+    it('reads providers.sagemaker with the schema keys, and names an old flag-style key', async () => {
+      const project = await mkdtemp(join(tmpdir(), 'modelship-sm-config-'));
+      try {
+        await writeFile(
+          join(project, 'modelship.config.yaml'),
+          `version: 1\nstages: [staging]\nproviders:\n  sagemaker:\n    modelPackageGroup: ${group}\n    maxAttempts: 1\n`,
+        );
+        const { stdout } = await run(
+          process.execPath,
+          [bin, 'latest-approved', '--model', 'churn', '--json'],
+          {
+            env,
+            cwd: project,
+            timeout: 60_000,
+          },
+        );
+        expect(JSON.parse(stdout).refs.modelPackageGroup).toBe(group);
+        await writeFile(
+          join(project, 'modelship.config.yaml'),
+          'version: 1\nstages: [staging]\nproviders:\n  sagemaker:\n    model-package-group: churn\n',
+        );
+        const error = (await run(process.execPath, [bin, 'latest-approved', '--model', 'churn'], {
+          env,
+          cwd: project,
+          timeout: 60_000,
+        }).catch((e: unknown) => e)) as { code: number; stderr: string };
+        expect(error.code).not.toBe(0);
+        expect(error.stderr).toMatch(
+          /providers\.sagemaker\.model-package-group is not a sagemaker setting; known: .*modelPackageGroup/,
+        );
+      } finally {
+        await rm(project, { recursive: true, force: true });
+      }
+    });
+
     it('exits non-zero with a clear message and no secret when the bucket is missing', async () => {
       const error = (await run(
         process.execPath,

@@ -3,6 +3,7 @@
 // itself, and the execution role kept in an SSM parameter.
 import {
   CreateModelPackageCommand,
+  DescribeEndpointCommand,
   DescribeModelCommand,
   DescribeModelPackageCommand,
   ListModelPackagesCommand,
@@ -50,6 +51,23 @@ describe('registry lookups (aws-sdk-client-mock)', () => {
     const status = await provider.status({ model: { name: 'churn' } }, capturingContext().context);
     expect(status.refs.modelPackageArn).toBe(arn);
     expect(mock.commandCalls(ListModelPackagesCommand)[1]?.args[0].input.NextToken).toBe('page-2');
+    mock.restore();
+  });
+
+  it("a stage's status survives a registry it may not list: the tags are left out with a warning", async () => {
+    const { mock, provider } = mocked();
+    mock.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'c' });
+    mock
+      .on(ListModelPackagesCommand)
+      .rejects(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }));
+    const { context, lines } = capturingContext();
+    const status = await provider.status(
+      { model: { name: 'churn', version: '7' }, stage: 'staging' },
+      context,
+    );
+    expect(status.status.unified).toBe('deployed');
+    expect(status.refs.tags).toBeUndefined();
+    expect(lines.join('\n')).toMatch(/warn status: tags of churn@7 not read: .*AccessDeniedException/);
     mock.restore();
   });
 

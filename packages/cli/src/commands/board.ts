@@ -1,7 +1,15 @@
 import type { CommandRunner } from '../command.js';
-import { exitCodes } from '../exit-codes.js';
+import { exitCodes, UsageError } from '../exit-codes.js';
 import { assertKnownModel } from '../input-checks.js';
-import { boardTable, historyMermaid, historyTable, markdownSummary } from '../report.js';
+import {
+  boardTable,
+  historyMermaid,
+  historyTable,
+  markdownSummary,
+  tenureGantt,
+  tenureTable,
+} from '../report.js';
+import { historySource } from './time-travel.js';
 import { openWorkspace, type Workspace } from './workspace.js';
 
 /** Only on the error path: a model with no versions and no events was never registered. */
@@ -12,6 +20,7 @@ async function assertKnown(workspace: Workspace, model: string): Promise<void> {
 
 /** The documented `status --json` shape: `{ model, stages: [{ name, champion, challengers, pendingApprovals }] }`. */
 export const runStatus: CommandRunner = async (command, io) => {
+  if (command.values.at !== undefined) return statusAt(command, io);
   const check = command.values.check === true;
   // A configured provider is opened even without --check: decisions taken in its registry are recorded.
   const workspace = await openWorkspace(command, io, { provider: check || 'if-configured' });
@@ -53,7 +62,42 @@ export const runStatus: CommandRunner = async (command, io) => {
   };
 };
 
+/** `status --at`: the board replayed from the ledger up to a time or an event number. */
+const statusAt: CommandRunner = async (command, io) => {
+  const core = await import('@modelship/core');
+  const cut = core.parseCutPoint(String(command.values.at));
+  const workspace = await openWorkspace(command, io, { provider: false });
+  const { source, options } = await historySource(workspace.ledger);
+  const { state, lastAt } = await core.ledgerStateAt(source, cut, options);
+  if (cut.kind === 'seq' && state.seq < cut.seq)
+    throw new UsageError(
+      `--at #${cut.seq}: the ledger at ${workspace.ledgerLocation} ends at #${state.seq}; pick an event number up to it, or a time`,
+    );
+  const model = command.args.model;
+  if (model && !state.models[model]) await assertKnown(workspace, model);
+  const models = model ? [model] : Object.keys(state.models).sort();
+  const boards = models.map((name) => core.stageBoard(state, name, workspace.config.stages));
+  const asOf = { at: core.describeCut(cut), seq: state.seq, lastEventAt: lastAt };
+  const view = (board: (typeof boards)[number]) => ({
+    model: board.model,
+    stages: board.stages,
+    versions: board.versions,
+    seq: board.seq,
+  });
+  const header = `as of ${asOf.at}: event #${state.seq}${lastAt ? ` (${lastAt})` : ''}`;
+  const empty =
+    model && !state.models[model]
+      ? `${model} had no versions yet at ${asOf.at}`
+      : `no models in the ledger yet at ${asOf.at}`;
+  return {
+    exitCode: exitCodes.ok,
+    json: model ? { ...view(boards[0]!), asOf } : { models: boards.map(view), asOf },
+    text: `${header}\n\n${model && !state.models[model] ? empty : boards.length ? boards.map(boardTable).join('\n\n') : empty}`,
+  };
+};
+
 export const runHistory: CommandRunner = async (command, io) => {
+  if (command.values.stage !== undefined) return stageHistory(command, io);
   const workspace = await openWorkspace(command, io, { provider: false });
   const model = command.args.model!;
   const events = await workspace.promoter.history(model);
@@ -70,6 +114,34 @@ export const runHistory: CommandRunner = async (command, io) => {
           ? JSON.stringify({ model, events }, null, 2)
           : historyTable(events),
     summary: `### History of ${model}\n\n\`\`\`mermaid\n${mermaid}\n\`\`\``,
+  };
+};
+
+/** `history --stage`: each champion's tenure in one stage. */
+const stageHistory: CommandRunner = async (command, io) => {
+  const core = await import('@modelship/core');
+  const workspace = await openWorkspace(command, io, { provider: false });
+  const model = command.args.model!;
+  const stage = String(command.values.stage);
+  const { source, options } = await historySource(workspace.ledger);
+  const { tenures, stages } = await core.ledgerTenures(source, model, stage, options);
+  if (!stages) await assertKnown(workspace, model);
+  const format = (command.values.format as string | undefined) ?? (command.json ? 'json' : 'table');
+  const gantt = tenureGantt(model, stage, tenures, new Date());
+  const document = { model, stage, tenures };
+  const none = `${model} has had no champion in ${stage} (stages with one: ${stages?.join(', ') || 'none'})`;
+  return {
+    exitCode: exitCodes.ok,
+    json: { ...document, ...(format === 'mermaid' ? { mermaid: gantt } : {}) },
+    text:
+      format === 'mermaid'
+        ? gantt
+        : format === 'json'
+          ? JSON.stringify(document, null, 2)
+          : tenures.length
+            ? tenureTable(tenures)
+            : none,
+    summary: `### ${model}: champions in ${stage}\n\n\`\`\`mermaid\n${gantt}\n\`\`\``,
   };
 };
 

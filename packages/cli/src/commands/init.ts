@@ -32,6 +32,7 @@ approvals:
     count: 1
     approvers: []            # empty: anyone may approve
     allowSelfApproval: false # the person who promoted cannot approve their own request
+    # allowedSigners: .github/allowed_signers  # OpenSSH allowed_signers: approvals must be SSH-signed (approve --sign-key)
 
 # Per-model overrides (gates, approvals, provider), by model name.
 models: {}
@@ -45,6 +46,10 @@ providers:
 ledger:
   type: file
   dir: .modelship
+
+# A stage left deploying by a run that is gone is reconciled by the next promote after this long.
+deploy:
+  staleAfter: 30m
 
 # Who hears about promotions, e.g. - { type: slack, webhookUrlEnv: SLACK_WEBHOOK_URL }
 notifiers: []

@@ -33,14 +33,23 @@ export const runLedgerVerify: CommandRunner = async (command, io) => {
       throw new UsageError((error as Error).message);
     }
   }
+  const approvalSigners = await core.approvalSignersFor(workspace.config, io.cwd);
   const report = await workspace.ledger.verify({
     ...(publicKey ? { publicKey } : {}),
     ...(checkpoint ? { checkpoint } : {}),
+    approvalSigners,
   });
   if (report.problems.length === 0) await assertLedgerPresent(workspace.ledgerLocation, report.events);
+  const config = workspace.config;
+  const signedStages = config.stages.filter((stage) =>
+    [config.approvals[stage], ...Object.values(config.models).map((m) => m.approvals?.[stage])].some(
+      (policy) => typeof policy === 'object' && policy.allowedSigners,
+    ),
+  );
   const checks = [
     publicKey ? 'every batch signed' : '',
     checkpoint ? `holds checkpoint ${checkpoint.seq}` : '',
+    signedStages.length ? `approvals in ${signedStages.join(', ')} signed by allowed_signers` : '',
   ]
     .filter(Boolean)
     .join(', ');

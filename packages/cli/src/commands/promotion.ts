@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Evaluation, PromotionResult } from '@modelship/core';
+import { approvalSignature } from '../approval-signing.js';
 import { assertApproverIsActor } from '../approver.js';
 import type { ParsedCommand } from '../args.js';
 import type { CommandOutcome, CommandRunner } from '../command.js';
@@ -75,7 +76,7 @@ async function outcomeOf(
     text: [
       headline(result),
       ...(result.warnings ?? []).map((warning) => `warning: ${warning.message}`),
-      ...(result.gates.length ? ['gates:', gateTable(result.gates)] : []),
+      ...(result.gates.length ? ['gates:', gateTable(result.gates, { cwd: io.cwd })] : []),
       '',
       boardTable(board),
     ].join('\n'),
@@ -94,6 +95,7 @@ async function outcomeOf(
       board,
       version,
       runUrl,
+      cwd: io.cwd,
     }),
     ...(exitCode === exitCodes.failed
       ? {
@@ -111,6 +113,7 @@ export const runPromote: CommandRunner = async (command, io) => {
     to: String(command.values.to),
     by: command.values.by as string | undefined,
     evaluation: await readEvaluation(command.values.evaluation as string | undefined, io),
+    staleAfter: command.values['stale-after'] as string | undefined,
     ...(typeof command.values['if-champion'] === 'string'
       ? { expectedChampion: command.values['if-champion'] === 'none' ? null : command.values['if-champion'] }
       : {}),
@@ -128,13 +131,18 @@ function decide(approve: boolean): CommandRunner {
       env: io.env,
       trustByFlag: workspace.config.approvals.trustByFlag,
     });
-    const input = {
+    const who = {
       model: command.args.model!,
       version: command.args.version!,
       stage: String(command.values.stage),
       by: String(command.values.by),
+    };
+    if (approve && command.values['print-payload']) return printPayload(workspace, who);
+    const input = {
+      ...who,
       reason: command.values.reason as string | undefined,
       idempotencyKey: command.idempotencyKey,
+      ...(approve ? { signature: await approvalSignature(command, io, workspace.promoter, who) } : {}),
     };
     const result = approve ? await workspace.promoter.approve(input) : await workspace.promoter.reject(input);
     const outcome = await outcomeOf(command, workspace, result, io);
@@ -143,6 +151,16 @@ function decide(approve: boolean): CommandRunner {
       return { ...outcome, exitCode: exitCodes.ok, failure: undefined };
     return outcome;
   };
+}
+
+/** `approve --print-payload`: the exact bytes to sign, on stdout (the newline the output adds is part of them). */
+async function printPayload(
+  workspace: Workspace,
+  who: { model: string; version: string; stage: string; by: string },
+): Promise<CommandOutcome> {
+  const { approvalMessage } = await import('@modelship/core');
+  const payload = await workspace.promoter.approvalPayload(who);
+  return { exitCode: exitCodes.ok, json: payload, text: approvalMessage(payload).trimEnd() };
 }
 
 export const runApprove = decide(true);
@@ -156,6 +174,7 @@ export const runDeploy: CommandRunner = async (command, io) => {
     stage: String(command.values.stage),
     by: command.values.by as string | undefined,
     idempotencyKey: command.idempotencyKey,
+    staleAfter: command.values['stale-after'] as string | undefined,
   });
   return outcomeOf(command, workspace, result, io);
 };
@@ -167,6 +186,7 @@ export const runRollback: CommandRunner = async (command, io) => {
     stage: String(command.values.stage),
     by: command.values.by as string | undefined,
     idempotencyKey: command.idempotencyKey,
+    staleAfter: command.values['stale-after'] as string | undefined,
   });
   return outcomeOf(command, workspace, result, io);
 };

@@ -1,49 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ModelVersion, ProviderRefs, UploadResult } from '@modelship/core';
 import { keyValues } from '../args.js';
 import type { CommandOutcome, CommandRunner } from '../command.js';
 import { exitCodes, UsageError } from '../exit-codes.js';
 import { assertModelName, assertModelPath } from '../input-checks.js';
-import type { CliIo } from '../io.js';
 import { trainFailure } from './train-status.js';
 import { openWorkspace, type Workspace } from './workspace.js';
-
-async function readMetrics(path: string | undefined, io: CliIo): Promise<Record<string, number>> {
-  if (!path) return {};
-  const file = resolve(io.cwd, path);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new UsageError(
-      `--metrics ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(error as Error).message})`}`,
-    );
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw new UsageError(`--metrics ${file} must hold a JSON object of metric name → number`);
-  for (const [name, value] of Object.entries(parsed)) {
-    if (typeof value !== 'number' || !Number.isFinite(value))
-      throw new UsageError(
-        `--metrics ${file}: "${name}" is ${JSON.stringify(value)}; metrics must be finite numbers`,
-      );
-  }
-  return parsed as Record<string, number>;
-}
-
-async function uploadModel(
-  workspace: Workspace,
-  model: string,
-  path: string,
-  idempotencyKey: string | undefined,
-): Promise<UploadResult | undefined> {
-  const provider = workspace.provider;
-  if (!provider?.capabilities.upload) return undefined;
-  return provider.upload(
-    { model: { name: model }, path, idempotencyKey: idempotencyKey && `${idempotencyKey}:upload` },
-    workspace.context,
-  );
-}
 
 /** The `--json` document of a registered version. */
 function versionJson(version: ModelVersion, upload: UploadResult | undefined) {
@@ -56,38 +18,26 @@ function versionJson(version: ModelVersion, upload: UploadResult | undefined) {
   };
 }
 
+/** `register --path` and `train --register`: core's registerFromPath with this workspace's pieces. */
 async function registerVersion(
   workspace: Workspace,
   input: {
     model: string;
     path: string;
-    metrics: Record<string, number>;
+    metrics: Record<string, number> | string | undefined;
     evaluation?: string;
     refs?: ProviderRefs;
     idempotencyKey?: string;
     newVersion?: boolean;
   },
 ): Promise<{ version: ModelVersion; upload: UploadResult | undefined }> {
-  const upload = await uploadModel(workspace, input.model, input.path, input.idempotencyKey);
-  const stored = upload?.refs.artifactDir;
-  // Core's default CI key is per model and run; a different artifact in the same run is a new version.
-  const ciRun = workspace.env.MODELSHIP_RUN_ID ?? workspace.env.GITHUB_RUN_ID;
-  const idempotencyKey =
-    input.idempotencyKey ??
-    (ciRun && upload?.manifestDigest
-      ? `run:${ciRun}:${workspace.env.GITHUB_RUN_ATTEMPT ?? '1'}:register:${input.model}:${upload.manifestDigest}`
-      : undefined);
-  const version = await workspace.promoter.register({
-    model: input.model,
-    path: stored ?? input.path,
-    ...(stored ? { manifest: join(stored, 'modelship.manifest.json') } : {}),
-    artifact: upload?.uri,
-    metrics: input.metrics,
-    manifestDigest: upload?.manifestDigest,
-    refs: { ...input.refs, ...upload?.refs },
-    ...(input.evaluation ? { evaluation: input.evaluation } : {}),
-    ...(input.newVersion ? { newVersion: true } : {}),
-    idempotencyKey,
+  const { registerFromPath } = await import('@modelship/core');
+  const { version, upload } = await registerFromPath({
+    ...input,
+    promoter: workspace.promoter,
+    provider: workspace.provider,
+    context: workspace.context,
+    env: workspace.env,
   });
   return { version, upload };
 }
@@ -121,7 +71,8 @@ export const runRegister: CommandRunner = async (command, io) => {
   const { version, upload } = await registerVersion(workspace, {
     model: command.args.model!,
     path: resolve(io.cwd, String(command.values.path)),
-    metrics: await readMetrics(command.values.metrics as string | undefined, io),
+    metrics:
+      command.values.metrics === undefined ? undefined : resolve(io.cwd, String(command.values.metrics)),
     evaluation: command.values.evaluation as string | undefined,
     idempotencyKey: command.idempotencyKey,
     newVersion: command.values['new-version'] === true,

@@ -7,9 +7,8 @@ import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { ledgerTrust } from '../ledger-trust.js';
 import { createCliProgress } from '../progress.js';
+import { loadProviderCliSpec } from '../provider-loader.js';
 import { createProviderFromSettings } from '../provider-settings.js';
-import { isSettingsSpec, loadProviderCliSpec } from '../wrapper.js';
-import { settingsAsValues } from '../wrapper-args.js';
 
 export interface Workspace {
   config: ModelshipConfig;
@@ -54,7 +53,9 @@ async function openLedger(
   if (s3) {
     const endpoint = s3.endpoint ?? io.env.AWS_ENDPOINT_URL_S3 ?? io.env.AWS_ENDPOINT_URL;
     const region = s3.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
-    const ledger = core.createS3Ledger({
+    // Its own subpath: only an S3 ledger loads (and needs) @aws-sdk/client-s3.
+    const { createS3Ledger } = await import('@modelship/core/ledger-s3');
+    const ledger = createS3Ledger({
       trust: await ledgerTrust(config, io),
       bucket: s3.bucket,
       prefix: s3.prefix,
@@ -89,13 +90,9 @@ export async function createProvider(
 ): Promise<ProviderV1> {
   const settings = config.providers[name];
   const spec = await loadProviderCliSpec(name);
-  if (isSettingsSpec(spec)) {
-    const fromConfig = settings && { settings, path: configPath ?? 'modelship.config' };
-    const created = await createProviderFromSettings(spec, { env: io.env, cwd: io.cwd, config: fromConfig });
-    return created.provider;
-  }
-  // Transition path for providers still on the options form.
-  return spec.create(settingsAsValues(settings ?? {}), io.env as NodeJS.ProcessEnv);
+  const fromConfig = settings && { settings, path: configPath ?? 'modelship.config' };
+  const created = await createProviderFromSettings(spec, { env: io.env, cwd: io.cwd, config: fromConfig });
+  return created.provider;
 }
 
 /**
@@ -147,7 +144,15 @@ export async function openWorkspace(
         ? await createProvider(providerName(command, config), config, io, path)
         : undefined;
   const notifiers = core.createNotifiers(config.notifiers, { env: io.env, redact: context.redact });
-  const promoter = core.createPromoter({ config, ledger, provider, context, env: io.env, notifiers });
+  const promoter = core.createPromoter({
+    config,
+    ledger,
+    provider,
+    context,
+    env: io.env,
+    notifiers,
+    cwd: io.cwd,
+  });
   openPromoters.add(promoter);
   return {
     config,

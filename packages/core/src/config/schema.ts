@@ -43,6 +43,11 @@ export const approvalPolicySchema = z.strictObject({
   approvers: z.array(z.string().min(1)).default([]),
   /** May the person who asked for the promotion approve it too? */
   allowSelfApproval: z.boolean().default(false),
+  /**
+   * An OpenSSH allowed_signers file (path from the working directory): every approval must then be
+   * signed (`approve --sign-key`) by a key it lists for the approver's name. SPEC.md, "Signed approvals".
+   */
+  allowedSigners: z.string().min(1).optional(),
 });
 export type ApprovalPolicy = z.infer<typeof approvalPolicySchema>;
 
@@ -86,6 +91,30 @@ export const ledgerConfigSchema = z.discriminatedUnion('type', [
 ]);
 export type LedgerConfig = z.infer<typeof ledgerConfigSchema>;
 
+/** `"90s"`, `"30m"`, `"2h"`, `"500ms"`: see `durationMs`. */
+export const durationSchema = z
+  .string()
+  .regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h)\s*$/, 'expected a duration such as "30s", "15m" or "2h"');
+
+/** A duration (`durationSchema`) in milliseconds. */
+export function durationMs(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/.exec(text);
+  if (!match) throw new Error(`"${text}" is not a duration such as "30s", "15m" or "2h"`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
+  return Number(match[1]) * unit;
+}
+
+/** Default of `deploy.staleAfter`: longer than a slow platform deploy (SageMaker endpoints take ~10 min). */
+export const defaultStaleAfter = '30m';
+
+export const deployConfigSchema = z.strictObject({
+  /**
+   * A stage left `deploying` longer than this by a run that is gone is reconciled by the next
+   * promote/deploy/rollback of that stage (sooner when the run's pid is provably gone on this host).
+   */
+  staleAfter: durationSchema.default(defaultStaleAfter),
+});
+
 export const notifierConfigSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('slack'),
@@ -121,6 +150,7 @@ export const configSchema = z.strictObject({
   providers: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
   ledger: ledgerConfigSchema.default({ type: 'file', dir: '.modelship' }),
   notifiers: z.array(notifierConfigSchema).default([]),
+  deploy: deployConfigSchema.default({ staleAfter: defaultStaleAfter }),
 });
 export type ModelshipConfig = z.infer<typeof configSchema>;
 export type ModelshipConfigInput = z.input<typeof configSchema>;

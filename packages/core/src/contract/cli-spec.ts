@@ -23,13 +23,13 @@ export interface SettingFlag {
 /** Flag metadata by setting key: the keys are exactly the keys of the provider's `settingsSchema`. */
 export type SettingFlags<Key extends string = string> = Record<Key, SettingFlag>;
 
-/** One option of a provider wrapper CLI, in `node:util` parseArgs terms plus help and env fallback. */
+/** One flag of a provider command (e.g. `export --model-uri`), in `node:util` parseArgs terms plus help. */
 export interface ProviderCliOption {
   type: 'string' | 'boolean';
   multiple?: boolean;
   short?: string;
   description: string;
-  /** Environment variable read when the flag is absent (e.g. `ALGORITHMIA_API_KEY`). */
+  /** Environment variable named in `--help` (settings' flags carry theirs). */
   env?: string;
   /** The value is a secret: never printed, redacted everywhere. */
   secret?: boolean;
@@ -39,7 +39,7 @@ export interface ProviderCliCommandArgs {
   provider: ProviderV1;
   positionals: string[];
   values: Record<string, string | boolean | string[] | undefined>;
-  /** The provider's settings as resolved from flags, environment and config (settings-form specs). */
+  /** The provider's settings as resolved from flags, environment and config. */
   settings?: Record<string, unknown>;
   context: ProviderContext;
 }
@@ -70,28 +70,13 @@ export interface ProviderCliEnvironment {
 }
 
 /**
- * The settings form: flags, `--help`, environment variables and `providers.<name>` all come from
- * one settings schema. `settings` is plain data (for help); the schema loads only to resolve.
+ * What `@modelship/provider-<name>/cli` exports as `cliSpec`: flags, `--help`, environment variables
+ * and `providers.<name>` all come from one settings schema. `settings` is plain data (for help); the
+ * schema loads only to resolve.
  */
-export interface ProviderSettingsCliSpec<Settings = Record<string, unknown>> extends ProviderCliSpecBase {
+export interface ProviderCliSpec<Settings = Record<string, unknown>> extends ProviderCliSpecBase {
   settings: SettingFlags;
   /** The provider's `settingsSchema`, imported lazily so `--help` never loads zod. */
   settingsSchema(): Promise<ZodType<Settings>>;
   createProvider(settings: Settings, where: ProviderCliEnvironment): ProviderV1 | Promise<ProviderV1>;
 }
-
-/**
- * The options form, accepted until every provider has a settings schema: its own parseArgs options
- * and a `create` that reads them. Export a ProviderSettingsCliSpec instead (see "Writing a
- * provider" in the core README); this form goes once every provider has moved.
- */
-export interface ProviderCliSpec extends ProviderCliSpecBase {
-  options: Record<string, ProviderCliOption>;
-  create(
-    values: Record<string, string | boolean | string[] | undefined>,
-    env: NodeJS.ProcessEnv,
-  ): ProviderV1 | Promise<ProviderV1>;
-}
-
-/** What `@modelship/provider-<name>/cli` may export as `cliSpec`, in either form. */
-export type AnyProviderCliSpec = ProviderSettingsCliSpec | ProviderCliSpec;

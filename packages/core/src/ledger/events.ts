@@ -63,6 +63,17 @@ export const modelVersionSchema: z.ZodType<ModelVersion> = z.looseObject({
   refs: refsSchema,
 });
 
+/** `approval.granted` `data.signature`, absent on unsigned approvals: see approval-signature.ts. */
+export const approvalSignatureSchema = z.looseObject({
+  /** The ledger head the approver signed (an event before the approval). */
+  head: z.looseObject({ seq: z.number().int().positive(), hash: z.string().min(1) }),
+  /** The armored SSH signature (`-----BEGIN SSH SIGNATURE-----`). */
+  sshsig: z.string().min(1),
+  /** The signing key's `SHA256:` fingerprint, for people reading the ledger; the key itself is in `sshsig`. */
+  key: z.string().optional(),
+});
+export type ApprovalSignature = z.infer<typeof approvalSignatureSchema>;
+
 /** Fields every payload may carry: the call's name and, on its last event, its result. */
 const payload = <T extends z.core.$ZodLooseShape>(shape: T) =>
   z.looseObject({ operation: z.string().optional(), result: z.unknown().optional(), ...shape });
@@ -76,12 +87,17 @@ const payloads = {
     approvalsRequired: z.number().int().nonnegative().optional(),
     approvers: z.array(z.string()).optional(),
   }),
-  'approval.granted': payload({ reason: z.string().optional() }),
+  'approval.granted': payload({
+    reason: z.string().optional(),
+    signature: approvalSignatureSchema.optional(),
+  }),
   'approval.rejected': payload({ reason: z.string().optional() }),
   'deploy.started': payload({
     replaces: z.string().nullable().optional(),
     rollback: z.boolean().optional(),
     deployKey: z.string().optional(),
+    /** The process running the deploy (host name and pid), so a later call can tell it crashed. */
+    runner: z.looseObject({ host: z.string(), pid: z.number().int() }).optional(),
   }),
   'deploy.succeeded': payload({
     endpoint: z.string().optional(),

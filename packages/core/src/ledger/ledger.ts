@@ -1,4 +1,5 @@
 import type { LedgerState } from '../state/types.js';
+import type { StageSigners } from './approval-signature.js';
 import type { LedgerCheckpoint } from './checkpoint.js';
 import type { LedgerProblem } from './errors.js';
 import type { LedgerEvent, LedgerEventInput, LedgerHead } from './events.js';
@@ -17,6 +18,11 @@ export interface LedgerVerifyOptions {
   publicKey?: string;
   /** A checkpoint the ledger must still contain (see `checkpoint.ts`). */
   checkpoint?: LedgerCheckpoint;
+  /**
+   * The allowed_signers of stages whose approvals must be signed (`approvalSignersFor`); signatures
+   * that are present are checked with or without it.
+   */
+  approvalSigners?: (model: string, stage: string) => StageSigners | undefined;
 }
 
 export interface LedgerVerifyResult {

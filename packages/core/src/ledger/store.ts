@@ -3,6 +3,7 @@
 import { canonicalJson } from '@modelship/manifest/verify';
 import { replay } from '../state/reducer.js';
 import { emptyState, type LedgerState } from '../state/types.js';
+import { checkApprovalSignatures } from './approval-signature.js';
 import { checkCheckpoint } from './checkpoint.js';
 import type { LedgerProblem } from './errors.js';
 import { chainEvents, type LedgerEvent, type LedgerEventInput, type LedgerHead } from './events.js';
@@ -20,6 +21,7 @@ import {
   type LedgerSigner,
   parseLedgerPublicKey,
   signatureLine,
+  splitBatch,
 } from './signing.js';
 import { type SnapshotSeal, sealSnapshot, snapshotMatchesChain } from './snapshot-trust.js';
 import { checkChain, parseBatch } from './verify.js';
@@ -167,6 +169,39 @@ export class StoreLedger implements Ledger {
     return events;
   }
 
+  /** First seqs of every stored batch, ascending: lets a reader start in the middle of the chain. */
+  async batchStarts(): Promise<number[]> {
+    return (await this.store.listBatches()).sort((a, b) => a - b);
+  }
+
+  /** The batch starting at `firstSeq`: its events (hashes checked), its text, and its signature's key id if any. */
+  async readBatchAt(
+    firstSeq: number,
+  ): Promise<{ events: LedgerEvent[]; text: string; signedBy?: string } | null> {
+    const text = await this.store.readBatch(firstSeq);
+    if (text === null) return null;
+    const keyId = splitBatch(text).signature?.keyId;
+    return { events: parseBatch(text, firstSeq), text, ...(keyId ? { signedBy: keyId } : {}) };
+  }
+
+  /** The raw text of the batch starting at `firstSeq` (unchecked), or null. */
+  readBatchText(firstSeq: number): Promise<string | null> {
+    return this.store.readBatch(firstSeq);
+  }
+
+  /** Seq and hash of a batch's last event, from its text alone: where a cache checks it is still on the chain. */
+  async batchTail(firstSeq: number): Promise<{ seq: number; hash: string } | null> {
+    const text = await this.store.readBatch(firstSeq);
+    const last = text === null ? undefined : splitBatch(text).lines.at(-1);
+    if (last === undefined) return null;
+    try {
+      const { seq, hash } = JSON.parse(last) as { seq?: unknown; hash?: unknown };
+      return typeof seq === 'number' && typeof hash === 'string' ? { seq, hash } : null;
+    } catch {
+      return null;
+    }
+  }
+
   async verify(options: LedgerVerifyOptions = {}): Promise<LedgerVerifyResult> {
     const firstSeqs = (await this.store.listBatches()).sort((a, b) => a - b);
     const batches: { firstSeq: number; text: string | null }[] = [];
@@ -197,6 +232,7 @@ export class StoreLedger implements Ledger {
     }
     if (options.checkpoint)
       problems.push(...(await checkCheckpoint(options.checkpoint, batches, options.publicKey)));
+    problems.push(...checkApprovalSignatures(checked.events, options.approvalSigners ?? (() => undefined)));
     return { ok: problems.length === 0, events: checked.count, head: checked.head, problems };
   }
 }

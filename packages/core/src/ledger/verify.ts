@@ -68,6 +68,8 @@ export interface ChainCheck {
   head: LedgerHead;
   /** State replayed up to `stateAtSeq`, when asked for and reachable. */
   stateAt?: LedgerState;
+  /** Every event that parsed, in stored order. */
+  events: LedgerEvent[];
 }
 
 /** Checks every event's hash, seq continuity, prev links, and that the events replay legally. */
@@ -82,10 +84,12 @@ export function checkChain(
   let state = emptyState;
   let stateAt: LedgerState | undefined = stateAtSeq === 0 ? state : undefined;
   let replayable = true;
+  const events: LedgerEvent[] = [];
   for (const batch of batches) {
     if (batch.text === null) continue;
     const parsed = parseLines(batch.text, batch.firstSeq);
     problems.push(...parsed.problems);
+    events.push(...parsed.events);
     if (batch.firstSeq !== expectedSeq) {
       problems.push({
         seq: expectedSeq,
@@ -140,5 +144,5 @@ export function checkChain(
       prev = event.hash;
     });
   }
-  return { problems, count, head: { seq: expectedSeq - 1, hash: prev }, stateAt };
+  return { problems, count, head: { seq: expectedSeq - 1, hash: prev }, stateAt, events };
 }

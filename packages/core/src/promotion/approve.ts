@@ -9,6 +9,8 @@ import { externalDecision, type Waiting, waitingIn } from './external-approval.j
 import { type Done, deployTicket, mirrored } from './finish.js';
 import { applyTags, beforeDeploy } from './mirror.js';
 import type { PromoterRuntime } from './runtime.js';
+import { assertSignedApproval } from './signed-approval.js';
+import { recoverStaleDeploy } from './stale-deploy.js';
 import { tagChangesFor } from './tags.js';
 import type { ApproveInput, PromotionResult, ReconcileReport } from './types.js';
 
@@ -89,10 +91,19 @@ async function recordDecision(
   const parts = [input.model, input.version, input.stage, input.by];
   const key = runtime.key(input.idempotencyKey, approve ? 'approve' : 'reject', parts);
   const policy = approvalPolicyFor(runtime.config, input.model, input.stage);
+  let held = from ?? (await runtime.ledger.load());
+  // A retried approve whose deploy was left by a killed run finishes that deploy first.
+  if (approve)
+    held = (await recoverStaleDeploy(runtime, input, undefined, held)) ?? (await runtime.ledger.load());
+  if (approve) await assertSignedApproval(runtime, input, policy, held);
+  const signature = approve ? input.signature : undefined;
   const committed = await commit(
     runtime,
-    { key, decide: (state) => decideApproval(state, { ...input, key, approve, policy }, runtime.now()) },
-    from,
+    {
+      key,
+      decide: (state) => decideApproval(state, { ...input, key, approve, policy, signature }, runtime.now()),
+    },
+    held,
   );
   const { ticket, loaded } = committed;
   if (ticket?.approval) {

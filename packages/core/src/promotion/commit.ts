@@ -5,7 +5,7 @@
 import type { LedgerEvent, LedgerEventInput } from '../ledger/events.js';
 import type { Ledger, LoadedState } from '../ledger/ledger.js';
 import { replay } from '../state/reducer.js';
-import type { LedgerState } from '../state/types.js';
+import type { DeployRunner, LedgerState } from '../state/types.js';
 import type { Decision, DeployTicket } from './decisions/types.js';
 import { RaceLostError } from './errors.js';
 
@@ -14,6 +14,8 @@ const MAX_ATTEMPTS = 50;
 export interface CommitContext {
   readonly ledger: Ledger;
   readonly context: { redact: (text: string) => string };
+  /** This process, stamped on `deploy.started` so a later call can tell a crashed deploy (stale-deploy.ts). */
+  readonly runner?: DeployRunner;
   emit(events: readonly LedgerEvent[]): void;
 }
 
@@ -35,6 +37,14 @@ function sanitize(redact: (text: string) => string, events: LedgerEventInput[]):
   return JSON.parse(redact(JSON.stringify(events))) as LedgerEventInput[];
 }
 
+/** Who runs a deploy is a fact of this process, not of the decision: added here, not decided. */
+function stamped(events: LedgerEventInput[], runner: DeployRunner | undefined): LedgerEventInput[] {
+  if (!runner) return events;
+  return events.map((event) =>
+    event.type === 'deploy.started' ? { ...event, data: { ...event.data, runner: { ...runner } } } : event,
+  );
+}
+
 /**
  * Decides and appends. `from` is a state this call already holds (the previous commit's): the first
  * attempt decides on it without reading the ledger, and a stale one only costs a conflict.
@@ -51,7 +61,7 @@ export async function commit<R>(
     if (recorded) return { result: recorded as R, loaded };
     const decision = await operation.decide(loaded.state, attempt);
     if (decision.kind === 'return') return { result: decision.result, loaded };
-    const events = sanitize(context.context.redact, decision.events);
+    const events = stamped(sanitize(context.context.redact, decision.events), context.runner);
     const appended = await context.ledger.append(events, { expectedHead: loaded.head });
     if (appended.ok) {
       context.emit(appended.events);

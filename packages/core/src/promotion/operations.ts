@@ -15,6 +15,7 @@ import type { Decision } from './decisions/types.js';
 import { type Done, deployTicket, mirrored } from './finish.js';
 import { evaluateGates, type GateOutcome } from './gates.js';
 import type { PromoterRuntime } from './runtime.js';
+import { recoverStaleDeploy } from './stale-deploy.js';
 import { type TaggedOutcome, tagChangesFor } from './tags.js';
 import type { DeployRequest, PromoteInput, PromotionResult, RegisterInput, RollbackInput } from './types.js';
 
@@ -55,18 +56,23 @@ export async function promote(runtime: PromoterRuntime, input: PromoteInput): Pr
   const base: PromoteDecisionInput = { ...input, by: runtime.actor(input.by), key };
   let gates: GateOutcome | undefined; // evaluated once, on the first state that needs them
   let seen: string | undefined;
-  const committed = await commit(runtime, {
-    key,
-    decide: async (state) => {
-      let decision = decidePromote(state, { ...base, gates, seen }, runtime.now());
-      if (decision.kind === 'needs-gates') {
-        gates = await evaluate(runtime, input, state);
-        decision = decidePromote(state, { ...base, gates, seen }, runtime.now());
-      }
-      seen = promoteFingerprint(state, base);
-      return decision as Decision<PromotionResult>;
+  const from = await recoverStaleDeploy(runtime, { model: input.model, stage: input.to }, input.staleAfter);
+  const committed = await commit(
+    runtime,
+    {
+      key,
+      decide: async (state) => {
+        let decision = decidePromote(state, { ...base, gates, seen }, runtime.now());
+        if (decision.kind === 'needs-gates') {
+          gates = await evaluate(runtime, input, state);
+          decision = decidePromote(state, { ...base, gates, seen }, runtime.now());
+        }
+        seen = promoteFingerprint(state, base);
+        return decision as Decision<PromotionResult>;
+      },
     },
-  });
+    from,
+  );
   if (committed.ticket) return deployTicket(runtime, committed.ticket, committed.loaded);
   const result = committed.result as PromotionResult;
   const changes = tagChangesFor(taggedPromoteOutcome(result));
@@ -115,11 +121,16 @@ export async function deploy(runtime: PromoterRuntime, input: DeployRequest): Pr
   const keyFor = (state: LedgerState) =>
     runtime.key(input.idempotencyKey, 'deploy', [input.model, target(state), input.stage]);
   const by = runtime.actor(input.by);
-  const committed = await commit(runtime, {
-    key: keyFor,
-    decide: (state) =>
-      decideDeploy(state, { ...input, version: target(state), by, key: keyFor(state) }, runtime.now()),
-  });
+  const from = await recoverStaleDeploy(runtime, input, input.staleAfter);
+  const committed = await commit(
+    runtime,
+    {
+      key: keyFor,
+      decide: (state) =>
+        decideDeploy(state, { ...input, version: target(state), by, key: keyFor(state) }, runtime.now()),
+    },
+    from,
+  );
   if (committed.ticket) return deployTicket(runtime, committed.ticket, committed.loaded);
   return { result: committed.result as PromotionResult, loaded: committed.loaded };
 }
@@ -136,10 +147,15 @@ export async function rollback(
       : input.idempotencyKey;
   };
   const by = runtime.actor(input.by);
-  const committed = await commit(runtime, {
-    key: keyFor,
-    decide: (state) => decideRollback(state, { ...input, by, key: keyFor(state) }, runtime.now()),
-  });
+  const from = await recoverStaleDeploy(runtime, input, input.staleAfter);
+  const committed = await commit(
+    runtime,
+    {
+      key: keyFor,
+      decide: (state) => decideRollback(state, { ...input, by, key: keyFor(state) }, runtime.now()),
+    },
+    from,
+  );
   if (committed.ticket) return deployTicket(runtime, committed.ticket, committed.loaded);
   return { result: committed.result as PromotionResult, loaded: committed.loaded };
 }

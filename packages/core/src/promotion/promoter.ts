@@ -2,6 +2,7 @@
 // through one commit loop (commit.ts), then, when it started a deploy, the deploy saga
 // (deploy-saga.ts) and the provider's tags (tags.ts, mirror.ts). README: "How a promotion flows".
 import type { ModelshipConfig } from '../config/schema.js';
+import type { ApprovalPayload } from '../ledger/approval-signature.js';
 import type { LedgerEvent } from '../ledger/events.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { ModelVersion } from '../state/types.js';
@@ -10,6 +11,7 @@ import { stageBoard } from './board.js';
 import * as operations from './operations.js';
 import { reconcile } from './reconcile.js';
 import { type EventListener, PromoterRuntime } from './runtime.js';
+import { payloadAt } from './signed-approval.js';
 import type {
   ApproveInput,
   DeployRequest,
@@ -31,6 +33,8 @@ export interface Promoter {
   promote(input: PromoteInput): Promise<PromotionResult>;
   approve(input: ApproveInput): Promise<PromotionResult>;
   reject(input: ApproveInput): Promise<PromotionResult>;
+  /** What `by` signs to approve now (SPEC.md, "Signed approvals"); pass the signature to `approve`. */
+  approvalPayload(input: Pick<ApproveInput, 'model' | 'version' | 'stage' | 'by'>): Promise<ApprovalPayload>;
   deploy(input: DeployRequest): Promise<PromotionResult>;
   rollback(input: RollbackInput): Promise<PromotionResult>;
   /** The model's board; records first what the platform decided on versions waiting for approval (`externalApproval`). */
@@ -62,6 +66,11 @@ export function createPromoter(options: PromoterOptions): Promoter {
     promote: (input) => withBoard(operations.promote(runtime, input)),
     approve: (input) => withBoard(operations.decide(runtime, input, true)),
     reject: (input) => withBoard(operations.decide(runtime, input, false)),
+    async approvalPayload(input) {
+      runtime.assertStage(input.stage);
+      const { state, head } = await runtime.ledger.load();
+      return payloadAt(state, head, input);
+    },
     deploy: (input) => withBoard(operations.deploy(runtime, input)),
     rollback: (input) => withBoard(operations.rollback(runtime, input)),
     async status(model) {

@@ -49,10 +49,11 @@ async function ask(
   };
 }
 
-export async function reconcile(
+/** Finishes or fails every `deploying` entry within `filter` (stale-deploy.ts runs only this part). */
+export async function reconcileDeploys(
   runtime: PromoterRuntime,
   filter: { model?: string; stage?: string } = {},
-): Promise<ReconcileReport[]> {
+): Promise<{ loaded: LoadedState; reports: ReconcileReport[] }> {
   let loaded: LoadedState = await runtime.ledger.load();
   const models = Object.values(loaded.state.models).filter((m) => !filter.model || m.name === filter.model);
   const tickets = models.flatMap((model) =>
@@ -79,6 +80,14 @@ export async function reconcile(
       reports.push({ ...where, outcome: 'failed', status: (error as Error).message });
     }
   }
-  const settled = await settleWaiting(runtime, filter, loaded);
-  return [...reports, ...settled.reports];
+  return { loaded, reports };
+}
+
+export async function reconcile(
+  runtime: PromoterRuntime,
+  filter: { model?: string; stage?: string } = {},
+): Promise<ReconcileReport[]> {
+  const deploys = await reconcileDeploys(runtime, filter);
+  const settled = await settleWaiting(runtime, filter, deploys.loaded);
+  return [...deploys.reports, ...settled.reports];
 }

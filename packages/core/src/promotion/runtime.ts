@@ -1,5 +1,6 @@
 // What every operation shares: the parsed config, the provider context, the clock, the acting
 // user, default idempotency keys, and the listeners and notifiers appended events go to.
+import { hostname } from 'node:os';
 import { parseConfig } from '../config/load.js';
 import { configSchema, type ModelshipConfig } from '../config/schema.js';
 import { createProviderContext } from '../contract/context.js';
@@ -9,6 +10,7 @@ import type { ProviderContext } from '../contract/provider.js';
 import type { LedgerEvent } from '../ledger/events.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Notifier } from '../notify/notifier.js';
+import type { DeployRunner } from '../state/types.js';
 import { defaultActor, defaultIdempotencyKey } from './idempotency.js';
 import type { PromoterOptions } from './types.js';
 
@@ -18,6 +20,7 @@ export class PromoterRuntime {
   readonly config: ModelshipConfig;
   readonly context: ProviderContext;
   readonly env: Record<string, string | undefined>;
+  readonly runner: DeployRunner = { host: hostname(), pid: process.pid };
   private readonly listeners = new Set<EventListener>();
   private readonly pending = new Set<Promise<unknown>>();
 

@@ -6,6 +6,7 @@ import type {
   ProviderV1,
   ProviderWarning,
 } from '../contract/provider.js';
+import type { ApprovalSignature } from '../ledger/events.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { GateReport, ModelVersion, StageEntry } from '../state/types.js';
@@ -28,6 +29,8 @@ export interface PromoterOptions {
   captureProvenance?: boolean;
   /** Mirror decisions to the provider's `promotionTags` (default true; false: tags stay explicit). */
   mirrorTags?: boolean;
+  /** Where relative paths in the config (`approvals.<stage>.allowedSigners`) start (default: process.cwd()). */
+  cwd?: string;
 }
 
 export interface RegisterInput {
@@ -59,6 +62,11 @@ export interface PromoteInput {
   evaluation?: Evaluation;
   /** Compare-and-swap: lose the race (RaceLostError) unless this is the stage's champion (null: none). */
   expectedChampion?: string | null;
+  /**
+   * A deploy to the stage left by a run that is gone is reconciled first when older than this
+   * (`"15m"`; default: config `deploy.staleAfter`, 30m), or at once when its pid is gone on this host.
+   */
+  staleAfter?: string;
 }
 
 /**
@@ -101,6 +109,11 @@ export interface ApproveInput {
   by: string;
   reason?: string;
   idempotencyKey?: string;
+  /**
+   * The approver's SSH signature over `approvalPayload(...)` (see `signApproval`); required where
+   * the stage's approvals name `allowedSigners`. Approvals only: a rejection is never signed.
+   */
+  signature?: ApprovalSignature;
 }
 
 export interface DeployRequest {
@@ -109,6 +122,8 @@ export interface DeployRequest {
   stage: string;
   by?: string;
   idempotencyKey?: string;
+  /** As in `PromoteInput.staleAfter`. */
+  staleAfter?: string;
 }
 
 export interface RollbackInput {
@@ -116,6 +131,8 @@ export interface RollbackInput {
   stage: string;
   by?: string;
   idempotencyKey?: string;
+  /** As in `PromoteInput.staleAfter`. */
+  staleAfter?: string;
 }
 
 export interface ChampionView {

@@ -143,6 +143,7 @@ export function reduce(state: LedgerState, event: Reducible): LedgerState {
         replaces: event.data.replaces ?? null,
         rollback: event.data.rollback === true,
         ...(event.data.deployKey !== undefined ? { deployKey: event.data.deployKey } : {}),
+        runner: event.data.runner,
         error: undefined,
       });
       break;

@@ -1,5 +1,11 @@
 import type { MappedStatus, ProviderRefs } from '../contract/provider.js';
 
+/** The process that runs a deploy: `deploy.started` records it. */
+export interface DeployRunner {
+  host: string;
+  pid: number;
+}
+
 /** Status of one version within one stage. */
 export const versionStageStatuses = [
   'registered',
@@ -69,6 +75,8 @@ export interface StageEntry {
   rollback?: boolean;
   /** The idempotency key the provider's deploy was called with. */
   deployKey?: string;
+  /** Set while deploying: the process running the deploy, to tell a crashed run (stale-deploy.ts). */
+  runner?: DeployRunner;
   error?: { code: string; message: string };
 }
 

@@ -1,6 +1,7 @@
 // Approving or rejecting a version that waits in a stage; the approval that completes the count
 // starts the deploy.
 import type { ApprovalPolicy } from '../../config/schema.js';
+import type { ApprovalSignature } from '../../ledger/events.js';
 import { IllegalTransitionError } from '../../state/errors.js';
 import { allowedTransitions } from '../../state/transitions.js';
 import type { LedgerState, StageEntry } from '../../state/types.js';
@@ -20,6 +21,8 @@ export interface ApprovalDecisionInput {
   approve: boolean;
   /** The stage's approval policy for this model (`approvalPolicyFor`). */
   policy: ApprovalPolicy | undefined;
+  /** Checked before deciding (signed-approval.ts); recorded in the approval.granted event. */
+  signature?: ApprovalSignature;
 }
 
 /** Who may decide, and that the requester does not approve their own promotion. */
@@ -75,6 +78,7 @@ function granted(
   const required = entry?.approvalsRequired ?? 0;
   const complete = approvedBy.length >= required;
   const reason = input.reason ? { reason: input.reason } : {};
+  const signed = input.signature ? { signature: input.signature } : {};
   const base = { ...where, by: input.by, idempotencyKey: input.key };
   if (!complete) {
     const result = resultFor(where, 'pending-approval', entry, {
@@ -82,7 +86,7 @@ function granted(
     });
     return {
       kind: 'append',
-      events: [eventOf('approval.granted', now, base, { ...reason, result })],
+      events: [eventOf('approval.granted', now, base, { ...reason, ...signed, result })],
       result,
     };
   }
@@ -93,5 +97,7 @@ function granted(
   );
   const approval = { by: approvedBy.join(', '), ...reason };
   const start = { by: input.by, key: input.key, gates: entry?.gates ?? [], approval };
-  return startDeploy(state, where, start, now, [eventOf('approval.granted', now, base, reason)]);
+  return startDeploy(state, where, start, now, [
+    eventOf('approval.granted', now, base, { ...reason, ...signed }),
+  ]);
 }

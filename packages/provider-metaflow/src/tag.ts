@@ -1,17 +1,19 @@
 // Tags are how a Metaflow run becomes a deployment candidate or the production champion.
 // Without a metadata service they change through the flow's own `tag` command; with one, through
 // the service's `PATCH …/tag/mutate`, retried on 409 like Metaflow's own client does.
+import { type ProviderContext, type TagInput, type TagResult, throwIfAborted } from '@modelship/core';
+import { delay } from '@modelship/core/provider-kit';
 import {
-  ErrorCode,
-  InvalidInputError,
-  NotFoundError,
-  type ProviderContext,
-  ProviderError,
-  throwIfAborted,
-} from '@modelship/core';
-import { type MetadataService, metadataService, serviceFetch } from './client.js';
-import { commandFailed, flowPath, queryHelper, runPython } from './python.js';
-import type { RunPathspec } from './run-id.js';
+  flowPath,
+  parseRunPathspec,
+  queryHelper,
+  type RunPathspec,
+  readRun,
+  runCreator,
+  runPython,
+} from './client.js';
+import { commandFailed, tagServiceError } from './errors.js';
+import { type MetadataService, metadataService, serviceFetch } from './metadata-service.js';
 import type { ResolvedSettings } from './settings.js';
 
 export interface TagMutation {
@@ -96,41 +98,75 @@ async function mutateThroughService(
     );
     if (response.ok) return;
     const text = context.redact((await response.text()).slice(0, 500));
-    const status = response.status;
-    if (status === 400 || status === 422)
-      throw new InvalidInputError(
-        `${operation}: the metadata service rejected the tags (${status}): ${text}`,
-        {
-          details: { rawCode: status },
-        },
-      );
-    if (status === 404) throw new NotFoundError(`${operation}: the metadata service has no run ${pathspec}`);
-    if (status === 401 || status === 403)
-      throw new ProviderError(
-        `${operation}: the metadata service refused the credentials (${status}); check METAFLOW_SERVICE_AUTH_KEY or METAFLOW_SERVICE_HEADERS`,
-        {
-          provider: 'metaflow',
-          operation,
-          rawCode: status,
-          code: ErrorCode.AuthFailed,
-        },
-      );
-    const retryable = status === 409 || status === 429 || status >= 500;
-    if (!retryable || attempt >= MAX_ATTEMPTS)
-      throw new ProviderError(
-        status === 409
-          ? `${operation}: gave up after ${attempt} conflicting updates from other processes; retry later`
-          : `${operation}: the metadata service answered ${status}: ${text}`,
-        {
-          provider: 'metaflow',
-          operation,
-          rawCode: status,
-          code:
-            status === 409 ? ErrorCode.Conflict : status === 429 ? ErrorCode.Throttled : ErrorCode.Provider,
-          isRetryable: retryable,
-        },
-      );
+    const error = tagServiceError(operation, pathspec, response.status, text, {
+      made: attempt,
+      max: MAX_ATTEMPTS,
+    });
+    if (error) throw error;
     // Same gentle exponential backoff as Metaflow's own client, shorter to start.
-    await new Promise((done) => setTimeout(done, Math.min(2_000, 50 * 1.5 ** attempt)));
+    await delay(Math.min(2_000, 50 * 1.5 ** attempt), context.signal, operation);
   }
+}
+
+/** `champion` on a stage means that stage's run tag (e.g. production → `production`). */
+export function metaflowTagFor(stageTags: Record<string, string>, stage: string, tag: string): string {
+  return tag === 'champion' && stageTags[stage] ? stageTags[stage] : tag;
+}
+
+/** The run's creator, unless a namespace is set (then lookups already find the run). */
+async function creatorOf(settings: ResolvedSettings, run: RunPathspec, context: ProviderContext) {
+  return runCreator(await readRun(settings, run.pathspec, [], context));
+}
+
+/** The contract's `tag`: one Metaflow tag added to (or removed from) the run of `refs.runId`. */
+export async function tag(
+  settings: ResolvedSettings,
+  input: TagInput,
+  context: ProviderContext,
+): Promise<TagResult> {
+  const run = parseRunPathspec(input.refs.runId, 'tag refs.runId', input.refs.flow);
+  const name = metaflowTagFor(settings.stageTags, input.stage, input.tag);
+  const creator =
+    input.refs.user ?? (settings.namespace ? undefined : await creatorOf(settings, run, context));
+  const remove = input.action === 'remove';
+  const flowFile = input.refs.flowFile;
+  await mutateTags(
+    settings,
+    { run, add: remove ? [] : [name], remove: remove ? [name] : [], flowFile, creator },
+    context,
+  );
+  return {
+    refs: {
+      runId: run.pathspec,
+      flow: run.flow,
+      tag: name,
+      ...(flowFile ? { flowFile } : {}),
+      ...(creator ? { user: creator } : {}),
+    },
+    warnings: [],
+  };
+}
+
+export interface ReplaceTagsInput {
+  /** `Flow/123`. */
+  runId: string;
+  add?: string[];
+  remove?: string[];
+  flowFile?: string;
+}
+
+/** Removes then adds tags in one `tag replace` (or one `tag/mutate` request); answers the run after. */
+export async function replaceTags(
+  settings: ResolvedSettings,
+  input: ReplaceTagsInput,
+  context: ProviderContext,
+) {
+  const run = parseRunPathspec(input.runId, 'replaceTags runId');
+  const creator = await creatorOf(settings, run, context);
+  await mutateTags(
+    settings,
+    { run, add: input.add, remove: input.remove, flowFile: input.flowFile, creator },
+    context,
+  );
+  return readRun(settings, run.pathspec, [], context);
 }

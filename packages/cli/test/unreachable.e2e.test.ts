@@ -1,0 +1,63 @@
+// A platform that cannot be reached is named: which call, which URL (no query, no credentials) and
+// why — not a bare "fetch failed".
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli, makeProject } from './helpers.js';
+
+const project = makeProject('');
+afterAll(() => project.cleanup());
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('an unreachable platform API', () => {
+  it('modelship-algorithmia names the operation and the API URL, and keeps the key out', async () => {
+    const port = await closedPort();
+    const key = 'simUnreachableKey123';
+    const result = await cli(['status', '--model', 'm', '--stage', 'production'], {
+      cwd: project.dir,
+      bin: 'modelship-algorithmia',
+      env: {
+        ALGORITHMIA_API: `http://127.0.0.1:${port}`,
+        ALGORITHMIA_API_KEY: key,
+        ALGORITHMIA_USERNAME: 'acme',
+        ALGORITHMIA_ALGONAME: 'churn',
+      },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `error [provider_error]: list builds: cannot reach the Algorithmia API at http://127.0.0.1:${port}/v1/algorithms/acme/churn/builds (connect ECONNREFUSED 127.0.0.1:${port}); check apiAddress (ALGORITHMIA_API) and the network`,
+    );
+    expect(result.stderr).not.toContain(key);
+  });
+
+  it('modelship-iguazio names the operation, the MLRun API URL and what it was for', async () => {
+    const port = await closedPort();
+    const result = await cli(['status', '--model', 'm', '--stage', 'production', '--json'], {
+      cwd: project.dir,
+      bin: 'modelship-iguazio',
+      env: { MLRUN_DBPATH: `http://127.0.0.1:${port}`, MLRUN_DEFAULT_PROJECT: 'churn' },
+    });
+    expect(result.code).toBe(1);
+    const { error } = JSON.parse(result.stdout) as {
+      error: { code: string; message: string; details: unknown };
+    };
+    expect(error.code).toBe('provider_error');
+    expect(error.message).toMatch(
+      new RegExp(
+        `^status: cannot reach the MLRun API at http://127\\.0\\.0\\.1:${port}/api/v1/projects/churn/\\S+ \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\); needed for serving function churn/serving-production; check apiUrl \\(MLRUN_DBPATH\\) and the network$`,
+      ),
+    );
+    expect(error.details).toMatchObject({
+      provider: 'iguazio',
+      operation: 'status',
+      rawCode: 'ECONNREFUSED',
+    });
+  });
+});

@@ -1,0 +1,1 @@
+export function ensureChromium(): { path: string; reason?: undefined } | { path?: undefined; reason: string };

@@ -31,10 +31,9 @@ export const readmeFixtures: Record<string, Fixture> = {
     for (const file of ['tampered-model_manifest.json', 'tampered-model.pkl'])
       copyFileSync(join(repoRoot, 'spec', 'manifest', 'fixtures', 'algorithmia', file), join(dir, file));
   },
-  // The lifecycle registers models/churn; one approval guards production.
+  // The lifecycle registers ./model; one approval guards production.
   core(dir) {
-    mkdirSync(join(dir, 'models', 'churn'), { recursive: true });
-    writeFileSync(join(dir, 'models', 'churn', 'model.json'), linearModel(2));
+    modelFolder(dir);
     writeFileSync(
       join(dir, 'modelship.config.json'),
       JSON.stringify({ approvals: { production: { count: 1 } } }),

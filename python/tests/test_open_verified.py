@@ -25,6 +25,8 @@ while True:
         else:
             os.symlink(evil, staging)
         os.replace(staging, target)
+        if i == 3:
+            print("swapping", flush=True)
     except OSError:
         pass
     i += 1
@@ -95,7 +97,7 @@ def test_refuses_a_tampered_file_and_a_link_out_of_the_root(tmp_path):
     assert escaped.value.code == ErrorCode.SYMLINK_ESCAPE
 
 
-def test_no_swapped_load_in_500_tries_while_another_process_swaps_the_file(tmp_path):
+def test_no_swapped_load_in_500_or_more_tries_while_another_process_swaps_the_file(tmp_path):
     good = json.dumps({"kind": "good", "pad": "x" * 4000}).encode()
     evil = json.dumps({"kind": "evil", "pad": "x" * 4000}).encode()
     root = tmp_path / "model"
@@ -107,11 +109,20 @@ def test_no_swapped_load_in_500_tries_while_another_process_swaps_the_file(tmp_p
     (outside / "evil").write_bytes(evil)
     swapper = subprocess.Popen(
         [sys.executable, "-c", SWAPPER, str(root / "model.json"), str(outside / "good"), str(outside / "evil"),
-         str(outside / "staging")]
+         str(outside / "staging")],
+        stdout=subprocess.PIPE,
     )
+    # Start loading only once the swapper is really swapping (a loaded machine starts it slowly).
+    swapper.stdout.readline()
     counts = {"loaded": 0, "refused": 0, "swapped": 0}
+    tries = 0
     try:
-        for _ in range(500):
+        # 500 loads; more (at most 5,000 in all) if the swapper was never caught in the act.
+        while tries < 500 or (counts["refused"] == 0 and tries < 5000):
+            tries += 1
+            # Every step here is a quick system call: let the swapper have the core now and then.
+            if hasattr(os, "sched_yield"):
+                os.sched_yield()
             try:
                 with open_verified(manifest) as files:
                     data = files["model.json"].read()
@@ -122,6 +133,7 @@ def test_no_swapped_load_in_500_tries_while_another_process_swaps_the_file(tmp_p
     finally:
         swapper.kill()
         swapper.wait()
+        swapper.stdout.close()
     assert counts["swapped"] == 0
     # Both outcomes happened, so the swapper really raced the loads.
     assert counts["loaded"] > 0 and counts["refused"] > 0

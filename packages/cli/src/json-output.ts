@@ -106,3 +106,36 @@ export const errorJson = z.looseObject({
   exitCode: z.number().int().min(1).max(4),
   error: z.looseObject({ code: z.string(), message: z.string() }),
 });
+
+/** `asOf` of `modelship status --at … --json`: the cut asked for, and the last event replayed. */
+export const asOfJson = z.looseObject({
+  at: z.string(),
+  seq: z.number().int().nonnegative(),
+  lastEventAt: z.string().nullable(),
+});
+
+/** `modelship history <model> --stage S --json`: each champion's tenure, oldest first. */
+export const tenuresJson = z.looseObject({
+  model: z.string(),
+  stage: z.string(),
+  tenures: z.array(
+    z.looseObject({
+      version: z.string(),
+      from: z.string(),
+      to: z.string().nullable(),
+      arrival: z.enum(['promotion', 'rollback', 'redeploy']),
+      requestedBy: z.string().optional(),
+      approvedBy: z.array(z.string()),
+      gateSummary: z.string(),
+      endpoint: z.string().optional(),
+    }),
+  ),
+});
+
+/** `modelship report --json` */
+export const reportJson = z.looseObject({
+  report: z.string(),
+  models: z.array(z.string()),
+  events: z.number().int().nonnegative(),
+  verified: z.boolean(),
+});

@@ -92,6 +92,15 @@ function modelSection(input: HtmlReportInput, model: string): string {
 
 const verdictClass = (verdict: string) => (['pass', 'fail', 'pending'].includes(verdict) ? verdict : '');
 
+/** The approver's own signature first (checked by `ledger verify`), then the ledger batch's. */
+function signedCell(d: PromotionRecord['decisions'][number]): string {
+  const parts = [
+    d.approverKey ? `by the approver (<code>${esc(d.approverKey)}</code>)` : '',
+    d.signedBy ? `in a signed ledger batch (<code>${esc(d.signedBy)}</code>)` : '',
+  ].filter(Boolean);
+  return parts.length ? `yes: ${parts.join('; ')}` : 'no';
+}
+
 function promotionDetail(record: PromotionRecord): string {
   const gates = record.gates.length
     ? `<table class="gates"><thead><tr><th>gate</th><th>measured</th><th>required</th><th>verdict</th><th>detail</th></tr></thead><tbody>${gateRows(
@@ -107,7 +116,7 @@ function promotionDetail(record: PromotionRecord): string {
     ? `<table class="approvals"><thead><tr><th>decision</th><th>by</th><th>when</th><th>why</th><th>signed</th></tr></thead><tbody>${record.decisions
         .map(
           (d) =>
-            `<tr><td>${esc(d.decision)}</td><td>${esc(d.by)}</td><td>${time(d.at)}</td><td>${esc(d.reason ?? '—')}</td><td>${d.signedBy ? `yes (<code>${esc(d.signedBy)}</code>)` : 'no'}</td></tr>`,
+            `<tr><td>${esc(d.decision)}</td><td>${esc(d.by)}</td><td>${time(d.at)}</td><td>${esc(d.reason ?? '—')}</td><td>${signedCell(d)}</td></tr>`,
         )
         .join('')}</tbody></table>`
     : record.approvalsRequired

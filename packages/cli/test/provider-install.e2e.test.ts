@@ -1,6 +1,6 @@
-// Providers are optional peers of @modelship/cli: an app installs the ones it uses. One without
-// @modelship/provider-sagemaker must get exit 2 naming the package when sagemaker is asked for,
-// and keep working with the providers it has.
+// Providers (and the AWS SDK of the S3 ledger) are optional peers of @modelship/cli: an app
+// installs the ones it uses. One without @modelship/provider-sagemaker must get exit 2 naming the
+// package when sagemaker is asked for, and keep working with the providers it has.
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeAppWithout } from '../../../scripts/vitest/app-without.js';
 import { loadProviderCliSpec, ProviderNotInstalledError } from '../src/provider-loader.js';
 
-const app = makeAppWithout(['@modelship/provider-sagemaker']);
+const app = makeAppWithout(['@modelship/provider-sagemaker', '@aws-sdk']);
 afterAll(() => app.cleanup());
 mkdirSync(join(app.dir, 'model'));
 writeFileSync(
@@ -34,7 +34,7 @@ function run(bin: string, args: string[], cwd = app.dir) {
   });
 }
 
-describe('an app without @modelship/provider-sagemaker', () => {
+describe('an app without @modelship/provider-sagemaker and @aws-sdk/client-s3', () => {
   it('modelship --provider sagemaker exits 2 naming the package to install', async () => {
     const result = await run('modelship', ['--provider', 'sagemaker', 'register', 'm', '--path', 'model']);
     expect(result.code).toBe(2);
@@ -59,6 +59,12 @@ describe('an app without @modelship/provider-sagemaker', () => {
     const wrapper = await run('modelship-sagemaker', ['--help']);
     expect(wrapper.code).toBe(2);
     expect(wrapper.stderr).toContain('npm install @modelship/provider-sagemaker');
+  });
+
+  it('an S3 ledger names the SDK to install (exit 2)', async () => {
+    const result = await run('modelship', ['status', '--ledger', 's3://models/ledger/']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('npm install @aws-sdk/client-s3');
   });
 
   it('still registers with the local provider it has', async () => {

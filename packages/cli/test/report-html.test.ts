@@ -60,7 +60,10 @@ const inputs: LedgerEventInput[] = [
     version: 'v1',
     stage: 'prod<u>',
     by: "o'neil",
-    data: { reason: '<style>*{}</style>' },
+    data: {
+      reason: '<style>*{}</style>',
+      signature: { head: { seq: 1, hash: 'sha256:x' }, sshsig: 'sig', key: 'SHA256:abc<i>' },
+    },
   },
   { type: 'deploy.started', at: at(4), model, version: 'v1', stage: 'prod<u>', data: {} },
   {
@@ -142,6 +145,7 @@ describe('the HTML report', () => {
     expect(html.replace(/"[^"]*"/g, '""')).not.toMatch(/<[^>]*\son[a-z]+=/i);
     expect(html).toContain('&quot;&gt;&lt;svg onload=alert(1)&gt;');
     expect(html).toContain('o&#39;neil');
+    expect(html).toContain('yes: by the approver (<code>SHA256:abc&lt;i&gt;</code>)');
     expect(html).toContain('&lt;style&gt;*{}&lt;/style&gt;');
     expect(html).toContain('javascript:alert(document.cookie)');
   });

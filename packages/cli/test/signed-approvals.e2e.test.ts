@@ -235,3 +235,43 @@ describe('a stage that takes only signed approvals', () => {
     );
   });
 });
+
+describe('from modelship init', () => {
+  const fresh = useProject();
+  const at = (args: string[]) => runInProcess(args, { cwd: fresh.dir });
+
+  it('uncommenting allowedSigners in the template makes production take only signed approvals', async () => {
+    expect((await at(['init', '--force'])).code).toBe(0);
+    const file = join(fresh.dir, 'modelship.config.yaml');
+    const template = readFileSync(file, 'utf8');
+    expect(template).toContain('# allowedSigners: .github/allowed_signers');
+    writeFileSync(file, template.replace('# allowedSigners:', 'allowedSigners:'));
+    execFileSync('mkdir', ['-p', join(fresh.dir, '.github')]);
+    const carol = await sshKey(join(fresh.dir, '.github'), 'carol');
+    writeFileSync(join(fresh.dir, '.github', 'allowed_signers'), `carol ${carol.pub}\n`);
+
+    const model = fresh.model('a', 2, 0.9);
+    expect((await at(['register', 'm', '--path', model.path, '--metrics', model.metrics])).code).toBe(0);
+    for (const stage of ['development', 'staging'])
+      expect((await at(['promote', 'm', 'v1', '--to', stage])).code, stage).toBe(0);
+    expect((await at(['promote', 'm', 'v1', '--to', 'production', '--by', 'ci'])).code).toBe(4);
+    const unsigned = await at(['approve', 'm', 'v1', '--stage', 'production', '--by', 'carol']);
+    expect(unsigned.code).toBe(2);
+    expect(unsigned.stderr).toContain('takes only signed approvals');
+    const signed = await at([
+      'approve',
+      'm',
+      'v1',
+      '--stage',
+      'production',
+      '--by',
+      'carol',
+      '--sign-key',
+      carol.path,
+    ]);
+    expect(signed.code, signed.stderr).toBe(0);
+    const verified = await at(['ledger', 'verify']);
+    expect(verified.code, verified.stdout).toBe(0);
+    expect(verified.stdout).toContain('approvals in production signed by allowed_signers');
+  });
+});

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { asOfJson, reportJson, statusJson, tenuresJson } from '../src/json-output.js';
 import { cli, useProject } from './helpers.js';
 
 const project = useProject();
@@ -22,7 +23,8 @@ const deployed = (version: string, stage: string) =>
 const championAt = async (at: string) => {
   const result = await run(['status', 'm', '--at', at, '--json']);
   expect(result.code, result.stderr).toBe(0);
-  const board = JSON.parse(result.stdout);
+  const board = statusJson.parse(JSON.parse(result.stdout));
+  asOfJson.parse(board.asOf);
   return Object.fromEntries(
     board.stages.map((s: { name: string; champion: { version: string } | null }) => [
       s.name,
@@ -101,13 +103,15 @@ describe('modelship history --stage', () => {
     );
     expect(rows[1]).toMatch(/^v2 .* promotion\s+tester\s+bob\s+1\/1 gates passed$/);
     expect(rows[2]).toMatch(/^v1\s+\S+ \S+\s+now\s+rollback\s+—\s+—\s+no gates$/);
-    const json = JSON.parse(
-      (await run(['history', 'm', '--stage', 'production', '--format', 'json'])).stdout,
+    const json = tenuresJson.parse(
+      JSON.parse((await run(['history', 'm', '--stage', 'production', '--format', 'json'])).stdout),
     );
-    expect(
-      json.tenures.map((t: { version: string; arrival: string }) => `${t.version} ${t.arrival}`),
-    ).toEqual(['v1 promotion', 'v2 promotion', 'v1 rollback']);
-    expect(json.tenures[0].to).toBe(deployed('v2', 'production').at);
+    expect(json.tenures.map((t) => `${t.version} ${t.arrival}`)).toEqual([
+      'v1 promotion',
+      'v2 promotion',
+      'v1 rollback',
+    ]);
+    expect(json.tenures[0]?.to).toBe(deployed('v2', 'production').at);
     const gantt = (await run(['history', 'm', '--stage', 'production', '--format', 'mermaid'])).stdout;
     expect(gantt).toMatch(/^gantt\n {2}title m - champions in production\n {2}dateFormat x\n/);
     expect(gantt).toMatch(
@@ -140,6 +144,8 @@ describe('modelship report', () => {
     expect(html).toContain('class="metric-chart" data-metric="r2"');
     expect(html).toContain('staging: r2 &gt;= 0.5');
     expect(html).toContain('Hash chain intact');
+    const json = reportJson.parse(JSON.parse((await run(['report', '--model', 'm', '--json'])).stdout));
+    expect(json).toMatchObject({ models: ['m'], verified: true, events: events.length });
     const unknown = await run(['report', '--model', 'nope']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown model "nope"');

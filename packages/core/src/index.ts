@@ -2,8 +2,6 @@ export * from './config/errors.js';
 export * from './config/load.js';
 export * from './config/schema.js';
 export * from './contract/index.js';
-export * from './ledger/allowed-signers.js';
-export * from './ledger/approval-signature.js';
 export { type ChainReport, checkLedgerChain } from './history/chain.js';
 export { type CutPoint, describeCut, isPastCut, parseCutPoint } from './history/cut.js';
 export {
@@ -27,6 +25,8 @@ export {
   type StateAtResult,
   type TimeTravelOptions,
 } from './history/replay-cache.js';
+export * from './ledger/allowed-signers.js';
+export * from './ledger/approval-signature.js';
 export * from './ledger/checkpoint.js';
 export * from './ledger/errors.js';
 export * from './ledger/events.js';

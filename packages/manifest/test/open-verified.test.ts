@@ -87,7 +87,7 @@ describe('openVerified', () => {
     expect(() => run()).toThrow(/b\.bin bytes \[4194304, 8388608\)/);
   }, 120_000);
 
-  it('loads 0 swapped files in 500 tries while another process swaps the file by rename and by symlink', async () => {
+  it('loads 0 swapped files in 500 or more tries while another process swaps the file by rename and by symlink', async () => {
     const good = Buffer.from(JSON.stringify({ kind: 'good', pad: 'x'.repeat(4000) }));
     const evil = Buffer.from(JSON.stringify({ kind: 'evil', pad: 'x'.repeat(4000) }));
     const { root, manifestPath } = await modelDir({ 'model.json': good });
@@ -108,6 +108,7 @@ describe('openVerified', () => {
             else if (i % 3 === 1) fs.linkSync(evil, staging);
             else fs.symlinkSync(evil, staging);
             fs.renameSync(staging, target);
+            if (i === 3) process.stdout.write('swapping\\n');
           } catch {}
         }`,
         join(root, 'model.json'),
@@ -115,11 +116,14 @@ describe('openVerified', () => {
         join(outside, 'evil'),
         join(outside, 'staging'),
       ],
-      { stdio: 'ignore' },
+      { stdio: ['ignore', 'pipe', 'ignore'] },
     );
+    // Start loading only once the swapper is really swapping (a loaded machine starts it slowly).
+    await new Promise((resolve) => swapper.stdout.once('data', resolve));
     const counts = { loaded: 0, refused: 0, swapped: 0 };
     try {
-      for (let i = 0; i < 500; i++) {
+      // 500 loads; more (at most 5,000 in all) if the swapper was never caught in the act.
+      for (let i = 0; i < 500 || (counts.refused === 0 && i < 5000); i++) {
         let model: Awaited<ReturnType<typeof openVerified>>;
         try {
           model = await openVerified({ manifest: manifestPath, root });

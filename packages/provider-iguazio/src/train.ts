@@ -13,7 +13,6 @@ import { ensureProject } from './projects.js';
 import type { ResolvedSettings } from './settings.js';
 import { mapWorkflowState } from './status.js';
 import { formatStoreUri } from './store-uri.js';
-import type { StoredArtifact } from './upload.js';
 
 /** MLRun's notification shape: the webhook goes in `secret_params`, which the server masks. */
 export function slackNotification(webhook: string, workflow: string) {

@@ -35,7 +35,7 @@ describe('the core README lifecycle', () => {
   it('registers a model folder, promotes it to production after one approval, and serves it', async () => {
     // An app of its own: the workspace's node_modules, resolved to sources (no build needed).
     symlinkSync(join(repo, 'node_modules'), join(app, 'node_modules'), 'dir');
-    cpSync(fixture.modelDir, join(app, 'models/churn'), { recursive: true });
+    cpSync(fixture.modelDir, join(app, 'model'), { recursive: true });
     writeFileSync(
       join(app, 'modelship.config.json'),
       JSON.stringify({ approvals: { production: { count: 1 } } }),

@@ -15,6 +15,8 @@ export interface ApprovalDecision {
   reason?: string;
   /** Key id of the signature on the ledger batch holding the decision; absent when unsigned. */
   signedBy?: string;
+  /** The approver's own SSH signature over the approval: its key fingerprint (`SHA256:…`). */
+  approverKey?: string;
 }
 
 /** One attempt to put a version into a stage: a promotion, or a rollback/redeploy of a version. */
@@ -110,6 +112,9 @@ export function createHistoryBuilder(start: HistoryLog = emptyHistoryLog()) {
             seq: event.seq,
             ...(event.data.reason ? { reason: event.data.reason } : {}),
             ...(signedBy ? { signedBy } : {}),
+            ...(event.type === 'approval.granted' && event.data.signature
+              ? { approverKey: event.data.signature.key ?? 'SSH signature' }
+              : {}),
           });
           break;
         case 'deploy.started':

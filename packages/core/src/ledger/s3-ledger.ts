@@ -45,7 +45,7 @@ class S3BatchStore implements BatchStore {
     this.module ??= import('@aws-sdk/client-s3').catch((error: unknown) => {
       throw new ModelshipError(
         ErrorCode.Unsupported,
-        'the S3 ledger needs @aws-sdk/client-s3; install it next to @modelship/core',
+        'the S3 ledger needs @aws-sdk/client-s3; install it next to @modelship/core: npm install @aws-sdk/client-s3',
         { cause: error },
       );
     });

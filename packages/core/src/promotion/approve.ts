@@ -92,10 +92,11 @@ async function recordDecision(
   const key = runtime.key(input.idempotencyKey, approve ? 'approve' : 'reject', parts);
   const policy = approvalPolicyFor(runtime.config, input.model, input.stage);
   let held = from ?? (await runtime.ledger.load());
-  // A retried approve whose deploy was left by a killed run finishes that deploy first.
-  if (approve)
+  if (approve) {
+    // A retried approve whose deploy was left by a killed run finishes that deploy first.
     held = (await recoverStaleDeploy(runtime, input, undefined, held)) ?? (await runtime.ledger.load());
-  if (approve) await assertSignedApproval(runtime, input, policy, held);
+    await assertSignedApproval(runtime, input, policy, held);
+  }
   const signature = approve ? input.signature : undefined;
   const committed = await commit(
     runtime,

@@ -10,7 +10,7 @@ import type { LoadedState } from '../ledger/ledger.js';
 import { isProcessAlive } from '../ledger/lock.js';
 import type { DeployRunner, StageEntry } from '../state/types.js';
 import { RaceLostError } from './errors.js';
-import { reconcileDeploys } from './reconcile.js';
+import { reconcileDeploys } from './reconcile-deploys.js';
 import type { PromoterRuntime } from './runtime.js';
 
 export type Staleness = { stale: true; why: string } | { stale: false; until: string };

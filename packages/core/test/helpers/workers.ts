@@ -22,7 +22,8 @@ export async function bundleWorker(name: string): Promise<string> {
     target: 'node20',
     outfile,
     conditions: ['modelship-source'],
-    external: ['@aws-sdk/*', 'proper-lockfile'],
+    // Optional peers (the S3 SDK, manifest's keyless verification) stay imports, installed or not.
+    external: ['@aws-sdk/*', '@sigstore/*', 'proper-lockfile'],
     logLevel: 'error',
   });
   return outfile;

@@ -12,7 +12,7 @@ type Fixture = (dir: string, app: string) => void;
 function modelFolder(dir: string) {
   mkdirSync(join(dir, 'model'), { recursive: true });
   writeFileSync(join(dir, 'model', 'model.json'), linearModel(2));
-  writeFileSync(join(dir, 'model', 'weights.bin'), Buffer.alloc(2048, 3));
+  writeFileSync(join(dir, 'model', 'weights.safetensors'), Buffer.alloc(2048, 3));
 }
 
 export const readmeFixtures: Record<string, Fixture> = {
@@ -31,7 +31,14 @@ export const readmeFixtures: Record<string, Fixture> = {
     for (const file of ['tampered-model_manifest.json', 'tampered-model.pkl'])
       copyFileSync(join(repoRoot, 'spec', 'manifest', 'fixtures', 'algorithmia', file), join(dir, file));
   },
-  core: modelFolder,
+  // The lifecycle registers ./model; one approval guards production.
+  core(dir) {
+    modelFolder(dir);
+    writeFileSync(
+      join(dir, 'modelship.config.json'),
+      JSON.stringify({ approvals: { production: { count: 1 } } }),
+    );
+  },
   // The reader's training script: what `modelship train -- python train.py` runs.
   cli(dir) {
     writeFileSync(

@@ -9,6 +9,7 @@ import {
   loadConfig,
   openFileLedger,
   type PromotionResult,
+  registerFromPath,
 } from '@modelship/core';
 import { createLocalProvider } from '@modelship/provider-local';
 
@@ -32,21 +33,21 @@ const promoter = createPromoter({
   notifiers: createNotifiers(config.notifiers, { redact: context.redact }),
 });
 
-/** Uploads a model folder (stamping its manifest) and registers it: what `modelship register` does. */
+/** A model folder as training leaves it, registered the way `modelship register --path` does. */
 async function register(dir: string, slope: number, metrics: Record<string, number>) {
   mkdirSync(dir, { recursive: true });
   const model = { kind: 'linear-regression', features: ['x'], intercept: 0, coefficients: [slope] };
   writeFileSync(`${dir}/model.json`, JSON.stringify(model));
-  const upload = await provider.upload({ model: { name: 'churn' }, path: dir }, context);
-  return promoter.register({
+  const { version } = await registerFromPath({
+    promoter,
+    provider,
+    context,
     model: 'churn',
-    path: upload.refs.artifactDir ?? dir,
-    artifact: upload.uri,
-    manifestDigest: upload.manifestDigest,
-    refs: upload.refs,
+    path: dir,
     metrics,
     evaluation: 'holdout-11',
   });
+  return version;
 }
 
 const outcomes: Record<string, PromotionResult['outcome']> = {};

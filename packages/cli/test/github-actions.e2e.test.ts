@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseGithubOutputs } from '../../core/test/helpers/github-outputs.js';
 import { cli, useProject } from './helpers.js';
 
 const project = useProject();
@@ -21,22 +22,7 @@ const env = {
 };
 const run = (args: string[]) => cli(args, { cwd: project.dir, env });
 
-/** Parses `name=value` and `name<<DELIM … DELIM` blocks as the runner does. */
-function readOutputs(): Record<string, string> {
-  const lines = readFileSync(outputFile, 'utf8').split('\n');
-  const outputs: Record<string, string> = {};
-  for (let i = 0; i < lines.length; i += 1) {
-    const line = lines[i]!;
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-    if (heredoc) {
-      const end = lines.indexOf(heredoc[2]!, i + 1);
-      outputs[heredoc[1]!] = lines.slice(i + 1, end).join('\n');
-      i = end;
-    } else if (line.includes('='))
-      outputs[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
-  }
-  return outputs;
-}
+const readOutputs = () => parseGithubOutputs(readFileSync(outputFile, 'utf8'));
 
 describe('GitHub Actions integration (GITHUB_ACTIONS=true)', () => {
   it('register and promote write step outputs and a markdown summary with gates, board, digests, provenance and the run link', async () => {

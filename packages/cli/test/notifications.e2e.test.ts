@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyWebhookSignature, webhookHeaders } from '@modelship/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestBody } from '../../core/test/helpers/http.js';
 import { cli, makeProject, stopServers } from './helpers.js';
 
 const SECRET = 'testing-webhook-signing-secret';
@@ -12,15 +13,9 @@ interface Received {
 }
 
 const received: Received[] = [];
-const server = createServer((req, res) => {
-  let body = '';
-  req.on('data', (chunk) => {
-    body += chunk;
-  });
-  req.on('end', () => {
-    received.push({ headers: req.headers, body });
-    res.writeHead(204).end();
-  });
+const server = createServer(async (req, res) => {
+  received.push({ headers: req.headers, body: await requestBody(req) });
+  res.writeHead(204).end();
 });
 
 const project = makeProject(

@@ -1,20 +1,11 @@
 // A platform that cannot be reached is named: which call, which URL (no query, no credentials) and
 // why — not a bare "fetch failed".
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { closedPort } from '../../core/test/helpers/http.js';
 import { cli, makeProject } from './helpers.js';
 
 const project = makeProject('');
 afterAll(() => project.cleanup());
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('an unreachable platform API', () => {
   it('modelship-algorithmia names the operation and the API URL, and keeps the key out', async () => {

@@ -31,14 +31,7 @@ export * from './ledger/checkpoint.js';
 export * from './ledger/errors.js';
 export * from './ledger/events.js';
 export { FileLedger, type FileLedgerOptions, openFileLedger } from './ledger/file-ledger.js';
-export type {
-  AppendOptions,
-  AppendResult,
-  Ledger,
-  LedgerVerifyOptions,
-  LedgerVerifyResult,
-  LoadedState,
-} from './ledger/ledger.js';
+export type * from './ledger/ledger.js';
 export { isProcessAlive, LedgerLockedError } from './ledger/lock.js';
 export { createMemoryLedger } from './ledger/memory-ledger.js';
 export {

@@ -1,16 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigInvalidError, defaultConfig, ErrorCode, loadConfig, parseConfig } from '../src/index.js';
+import { suiteTempDir } from './helpers/temp-dir.js';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'modelship-config-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = suiteTempDir('modelship-config-');
 
 describe('configuration', () => {
   it('defaults to development → staging → production with a file ledger in .modelship', () => {
@@ -19,7 +13,7 @@ describe('configuration', () => {
   });
 
   it('loads modelship.config.yaml from a directory', async () => {
-    const cwd = join(dir, 'yaml');
+    const cwd = join(dir(), 'yaml');
     await import('node:fs/promises').then((fs) => fs.mkdir(cwd));
     await writeFile(
       join(cwd, 'modelship.config.yaml'),
@@ -85,7 +79,7 @@ describe('configuration', () => {
   });
 
   it('reports unreadable YAML with the file name', async () => {
-    const file = join(dir, 'broken.yaml');
+    const file = join(dir(), 'broken.yaml');
     await writeFile(file, 'stages: [dev\n');
     await expect(loadConfig(file)).rejects.toThrow(/broken\.yaml is not valid YAML/);
   });

@@ -24,15 +24,8 @@ describe('promotion invariants', () => {
           try {
             if (op.kind === 'promote')
               await promoter.promote({ model: 'm', version: `v${op.version}`, to: op.stage });
-            else if (op.kind === 'approve')
-              await promoter.approve({
-                model: 'm',
-                version: `v${op.version}`,
-                stage: 'production',
-                by: op.by,
-              });
-            else if (op.kind === 'reject')
-              await promoter.reject({
+            else if (op.kind === 'approve' || op.kind === 'reject')
+              await promoter[op.kind]({
                 model: 'm',
                 version: `v${op.version}`,
                 stage: 'production',

@@ -4,18 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { createPromoter, type ProviderV1 } from '../src/index.js';
 import { countingLedger } from './helpers/counting-store.js';
-import { fakeProvider } from './helpers/fake-provider.js';
+import { fakeProvider, tagsAndDeploys } from './helpers/fake-provider.js';
 
 const provider: ProviderV1 = fakeProvider('counting', ['tag', 'deploy', 'rollback'], {
   promotionTags: ['champion', 'challenger', 'approved', 'rejected'],
   tagsBeforeDeploy: ['approved'],
-  tag: async () => ({ refs: {}, warnings: [] }),
-  deploy: async (input) => ({
-    status: { unified: 'deployed', raw: 'InService' },
-    endpoint: `http://127.0.0.1/${input.stage}/${input.model.version}`,
-    refs: {},
-    warnings: [],
-  }),
+  ...tagsAndDeploys,
 });
 
 describe('ledger reads per call', () => {

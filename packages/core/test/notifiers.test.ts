@@ -9,6 +9,7 @@ import {
   verifyWebhookSignature,
   webhookHeaders,
 } from '../src/index.js';
+import { requestBody } from './helpers/http.js';
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -32,17 +33,11 @@ afterEach(async () => {
 /** A real HTTP server on 127.0.0.1 answering with the given statuses in turn (the last one repeats). */
 async function receiver(statuses: number[], options: { hang?: boolean } = {}) {
   const received: Received[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      received.push({ headers: request.headers, body, at: Date.now() });
-      if (options.hang) return;
-      const status = statuses[Math.min(received.length - 1, statuses.length - 1)] as number;
-      response.writeHead(status, status === 429 ? { 'retry-after': '0' } : {}).end('ok');
-    });
+  const server = createServer(async (request, response) => {
+    received.push({ headers: request.headers, body: await requestBody(request), at: Date.now() });
+    if (options.hang) return;
+    const status = statuses[Math.min(received.length - 1, statuses.length - 1)] as number;
+    response.writeHead(status, status === 429 ? { 'retry-after': '0' } : {}).end('ok');
   });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

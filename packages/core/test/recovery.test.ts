@@ -1,9 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPromoter, type MappedStatus, openFileLedger, type ProviderV1 } from '../src/index.js';
 import { fakeProvider } from './helpers/fake-provider.js';
+import { suiteTempDir } from './helpers/temp-dir.js';
 
 /** A provider whose deploy never returns, like a process killed mid-deploy, and whose status says `platform`. */
 function stuckProvider(platform: Record<string, MappedStatus>, calls: string[]): ProviderV1 {
@@ -20,17 +19,11 @@ function stuckProvider(platform: Record<string, MappedStatus>, calls: string[]):
   });
 }
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'modelship-recovery-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = suiteTempDir('modelship-recovery-');
 
 describe('recovery', () => {
   it('records deploying before calling the provider, and reconcile() finishes or fails it from provider status', async () => {
-    const ledgerDir = join(dir, 'reconcile');
+    const ledgerDir = join(dir(), 'reconcile');
     const calls: string[] = [];
     const platform: Record<string, MappedStatus> = {};
     const crashed = createPromoter({
@@ -89,7 +82,7 @@ describe('recovery', () => {
       if (keys.length === 1) return new Promise(() => {});
       return { status: { unified: 'deployed', raw: 'ok' }, refs: {}, warnings: [] };
     };
-    const ledgerDir = join(dir, 'redeploy');
+    const ledgerDir = join(dir(), 'redeploy');
     const promoter = createPromoter({
       ledger: openFileLedger(ledgerDir),
       provider: hanging,
@@ -118,7 +111,7 @@ describe('recovery', () => {
       GITHUB_RUN_ATTEMPT: '2',
       GITHUB_ACTOR: 'octocat',
     };
-    const promoter = createPromoter({ ledger: openFileLedger(join(dir, 'gha')), env });
+    const promoter = createPromoter({ ledger: openFileLedger(join(dir(), 'gha')), env });
     const version = await promoter.register({ model: 'm', metrics: { accuracy: 0.9 } });
     expect(version.provenance).toMatchObject({
       source: 'github-actions',

@@ -122,23 +122,19 @@ describe('refusals', () => {
       at: new Date('2026-01-01T00:00:00Z'),
     });
     expect(findAllowedSigner(signers, query('ed25519', 'bob')).ok).toBe(true);
-    expect(findAllowedSigner(signers, query('ed25519', 'mallory'))).toMatchObject({
-      ok: false,
-      reason: expect.stringContaining('not for mallory'),
-    });
-    expect(findAllowedSigner(signers, query('rsa', 'carol'))).toMatchObject({
-      ok: false,
-      reason: expect.stringContaining('namespace'),
-    });
-    expect(findAllowedSigner(signers, query('ecdsa', 'dave'))).toMatchObject({
-      ok: false,
-      reason: expect.stringContaining('not valid at'),
-    });
-    // a certificate authority never vouches for a plain key
-    expect(findAllowedSigner(signers, query('mallory', 'zoe'))).toMatchObject({
-      ok: false,
-      reason: expect.stringContaining('not in allowed_signers'),
-    });
+    const refusals: Array<[key: string, principal: string, reason: string]> = [
+      ['ed25519', 'mallory', 'not for mallory'],
+      ['rsa', 'carol', 'namespace'],
+      ['ecdsa', 'dave', 'not valid at'],
+      // a certificate authority never vouches for a plain key
+      ['mallory', 'zoe', 'not in allowed_signers'],
+    ];
+    for (const [key, principal, reason] of refusals) {
+      expect(findAllowedSigner(signers, query(key, principal))).toMatchObject({
+        ok: false,
+        reason: expect.stringContaining(reason),
+      });
+    }
   });
 
   it('names the line of a broken allowed_signers file', () => {

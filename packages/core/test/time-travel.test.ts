@@ -18,33 +18,9 @@ import {
   replay,
   stageTenures,
 } from '../src/index.js';
+import { fakeProvider, tagsAndDeploys } from './helpers/fake-provider.js';
 
-const provider: ProviderV1 = {
-  specificationVersion: 'v1',
-  name: 'recording',
-  capabilities: {
-    upload: false,
-    train: false,
-    tag: false,
-    deploy: true,
-    status: false,
-    undeploy: false,
-    describe: false,
-    rollback: true,
-    abort: false,
-  },
-  upload: async () => ({ uri: 'file:///x', refs: {}, skipped: false, warnings: [] }),
-  train: async () => {
-    throw new Error('no');
-  },
-  tag: async () => ({ refs: {}, warnings: [] }),
-  deploy: async (input) => ({
-    status: { unified: 'deployed', raw: 'ok' },
-    endpoint: `http://127.0.0.1/${input.stage}/${input.model.version}`,
-    refs: {},
-    warnings: [],
-  }),
-};
+const provider: ProviderV1 = fakeProvider('recording', ['deploy', 'rollback'], tagsAndDeploys);
 
 /** A ledger with a clock that ticks one minute per call: v1 → production (approved), v2, then a rollback. */
 async function story(dir: string, signingKey?: string) {

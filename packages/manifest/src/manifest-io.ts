@@ -9,9 +9,13 @@ export type LoadedManifest = ParsedManifest & { path: string };
 
 /** Reads a manifest of either format (auto-detected), validating every field. */
 export async function readManifest(path: string): Promise<LoadedManifest> {
-  let text: string;
+  return { ...parseManifestText(await readManifestText(path), path), path };
+}
+
+/** The text of a manifest (or bundle) file; a file that cannot be read is MANIFEST_UNREADABLE. */
+export async function readManifestText(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (error) {
     throw new ManifestFormatError(
       ManifestErrorCode.MANIFEST_UNREADABLE,
@@ -19,7 +23,6 @@ export async function readManifest(path: string): Promise<LoadedManifest> {
       { file: path, cause: error },
     );
   }
-  return { ...parseManifestText(text, path), path };
 }
 
 /** Python's json.dumps layout, which Algorithmia's deploy action used: one line, ", " and ": ". */

@@ -8,6 +8,7 @@ import { ManifestErrorCode, ManifestFormatError, ManifestInputError, ModelIntegr
 import type { ExpectedFile, ExpectedShard } from './inspect-files.js';
 import { nodeCrypto } from './lazy-crypto.js';
 import { unsafePathReason } from './paths.js';
+import { assertSignatureVerifies } from './signature.js';
 
 export const omsBundleMediaType = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 export const omsPayloadType = 'application/vnd.in-toto+json';
@@ -219,28 +220,20 @@ export function verifyOmsBundle(
   const key = toEcPublicKey(publicKey);
   const hint = parsed.bundle.verificationMaterial?.publicKey?.hint;
   const envelope = parsed.bundle.dsseEnvelope;
-  let valid = false;
-  if (!hint || hint === omsKeyHint(key)) {
-    try {
-      valid = nodeCrypto().verify(
+  const namesAnotherKey = Boolean(hint) && hint !== omsKeyHint(key);
+  assertSignatureVerifies(
+    () =>
+      !namesAnotherKey &&
+      nodeCrypto().verify(
         ecHashOf(key),
         dssePae(envelope.payloadType, parsed.payload),
         key,
         Buffer.from(envelope.signatures[0]!.sig, 'base64'),
-      );
-    } catch {
-      valid = false;
-    }
-  }
-  if (!valid) {
-    throw new ModelIntegrityError([], {
-      code: ManifestErrorCode.SIGNATURE_INVALID,
-      message:
-        'the OMS bundle signature does not verify with the given public key' +
-        (hint && hint !== omsKeyHint(key) ? ' (the bundle names another key)' : '') +
-        ': the bundle was altered after signing or signed with another key; do not trust it',
-    });
-  }
+      ),
+    'the OMS bundle signature does not verify with the given public key' +
+      (namesAnotherKey ? ' (the bundle names another key)' : '') +
+      ': the bundle was altered after signing or signed with another key; do not trust it',
+  );
   checkOmsSubject(parsed);
   return 'verified';
 }

@@ -4,14 +4,13 @@ import { dirname } from 'node:path';
 import { type IntegrityIssue, ManifestErrorCode, ModelIntegrityError } from './errors.js';
 import { type ExpectedFile, unreadable } from './inspect-files.js';
 import {
-  extraFiles,
   type PreparedVerification,
   prepareVerification,
   type VerifiedFile,
   type VerifyModelOptions,
   type VerifyReport,
 } from './prepare.js';
-import { compareDigests, type HashedFile, hashPlanned } from './verify-hash.js';
+import { compareDigests, type HashedFile, hashCheckedFiles } from './verify-hash.js';
 import { isInside, symlinkEscape } from './walk.js';
 
 export type OpenVerifiedOptions = Omit<VerifyModelOptions, 'cache'>;
@@ -123,14 +122,15 @@ export async function openVerified(options: OpenVerifiedOptions): Promise<Verifi
       toHash.push(index);
       sizes.push(size);
     }
-    issues.push(...(await extraFiles(prepared)));
-    options.onStart?.(sizes.reduce((sum, size) => sum + size, 0));
-    let hashed: Map<number, HashedFile>;
-    try {
-      hashed = await hashPlanned(prepared, toHash, sizes, (index) => handles[index]!.fd, options);
-    } catch (error) {
-      throw unreadable(prepared.root, error);
-    }
+    const hashed = await hashCheckedFiles(
+      prepared,
+      issues,
+      toHash,
+      sizes,
+      (index) => handles[index]!.fd,
+      options,
+      (error) => unreadable(prepared.root, error),
+    );
     const results: (HashedFile | undefined)[] = new Array(expected.length);
     for (const index of toHash) results[index] = hashed.get(index);
     const files = compareDigests(prepared, results, () => false, issues);

@@ -1,4 +1,4 @@
-import { readFile, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { aggregateDigest } from './aggregate.js';
 import { assertVerifyAlgorithm, type DigestAlgorithm, type VerifyAlgorithm } from './algorithms.js';
@@ -12,6 +12,7 @@ import {
 } from './errors.js';
 import type { HashProgress } from './hash.js';
 import type { ExpectedFile, ExpectedShard } from './inspect-files.js';
+import { readManifestText } from './manifest-io.js';
 import {
   isKeylessOmsBundle,
   isOmsBundle,
@@ -160,16 +161,7 @@ async function loadManifest(source: VerifyModelOptions['manifest']): Promise<Loa
     if (isOmsBundle(source)) return { format: 'oms', bundle: parseOmsBundle(source), path: undefined };
     return { ...parseManifestValue(source), path: undefined };
   }
-  let text: string;
-  try {
-    text = await readFile(source, 'utf8');
-  } catch (error) {
-    throw new ManifestFormatError(
-      ManifestErrorCode.MANIFEST_UNREADABLE,
-      `cannot read manifest ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      { file: source, cause: error },
-    );
-  }
+  const text = await readManifestText(source);
   // A Sigstore bundle is told apart by its mediaType; anything else goes the manifest way.
   let value: unknown;
   try {
@@ -247,15 +239,27 @@ export async function prepareVerification(
     format: loaded.format,
     manifestPath,
     root,
-    realRoot: options.model === undefined ? await realpath(root).catch(() => root) : undefined,
     signature,
-    expected,
-    algorithms: expected.map((file, index) => algorithmsFor(file, choice, index)),
+    ...(await filePlan(root, expected, choice, options.model)),
     strict: options.strict === true && options.model === undefined,
     ignored: (path) =>
       path === modelshipManifestFileName ||
       path === algorithmiaManifestFileName ||
       (manifestPath !== undefined && resolve(root, path) === resolve(manifestPath)),
+  };
+}
+
+/** Where the listed files really are and how each is hashed: the same for every manifest format. */
+async function filePlan(
+  root: string,
+  expected: PreparedVerification['expected'],
+  choice: VerifyAlgorithm,
+  model: string | undefined,
+): Promise<Pick<PreparedVerification, 'realRoot' | 'expected' | 'algorithms'>> {
+  return {
+    realRoot: model === undefined ? await realpath(root).catch(() => root) : undefined,
+    expected,
+    algorithms: expected.map((file, index) => algorithmsFor(file, choice, index)),
   };
 }
 
@@ -289,10 +293,8 @@ async function prepareOms(
     manifestPath: bundlePath,
     root,
     signer,
-    realRoot: options.model === undefined ? await realpath(root).catch(() => root) : undefined,
     signature,
-    expected,
-    algorithms: expected.map((file, index) => algorithmsFor(file, choice, index)),
+    ...(await filePlan(root, expected, choice, options.model)),
     // model_signing refuses any file it was not told about: so do we.
     strict: options.model === undefined,
     ignored: (path) =>

@@ -85,19 +85,21 @@ export function verifyManifestSignature(manifest: ModelshipManifest, publicKey?:
     });
   }
   const key = toPublicKey(publicKey ?? signature.publicKey);
-  let valid = false;
+  assertSignatureVerifies(
+    () => nodeCrypto().verify(null, signingPayload(manifest), key, Buffer.from(signature.value, 'base64')),
+    `the manifest signature does not verify with the ${publicKey === undefined ? 'embedded' : 'given'} ` +
+      'public key: the manifest was altered after signing or signed with another key; do not trust it',
+  );
+  return publicKey === undefined ? 'self-consistent' : 'verified';
+}
+
+/** Runs a signature check; one that fails, or throws on a malformed signature, is SIGNATURE_INVALID. */
+export function assertSignatureVerifies(verify: () => boolean, message: string): void {
+  let valid: boolean;
   try {
-    valid = nodeCrypto().verify(null, signingPayload(manifest), key, Buffer.from(signature.value, 'base64'));
+    valid = verify();
   } catch {
     valid = false;
   }
-  if (!valid) {
-    throw new ModelIntegrityError([], {
-      code: ManifestErrorCode.SIGNATURE_INVALID,
-      message:
-        `the manifest signature does not verify with the ${publicKey === undefined ? 'embedded' : 'given'} ` +
-        'public key: the manifest was altered after signing or signed with another key; do not trust it',
-    });
-  }
-  return publicKey === undefined ? 'self-consistent' : 'verified';
+  if (!valid) throw new ModelIntegrityError([], { code: ManifestErrorCode.SIGNATURE_INVALID, message });
 }

@@ -1,7 +1,7 @@
 import type { DigestAlgorithm } from './algorithms.js';
 import { type IntegrityIssue, ManifestErrorCode } from './errors.js';
 import { type FileDigests, type HashFilesOptions, type HashJob, hashFiles } from './hash.js';
-import type { PreparedVerification, VerifiedFile } from './prepare.js';
+import { extraFiles, type PreparedVerification, type VerifiedFile } from './prepare.js';
 
 /** A file's digests; `shards` holds the SHA-256 of each of its expected byte ranges, in order. */
 export interface HashedFile extends FileDigests {
@@ -14,6 +14,29 @@ function planOf(prepared: PreparedVerification, index: number) {
   const algorithms = prepared.algorithms[index]!;
   const shards = file.shards !== undefined && algorithms.includes('sha256') ? file.shards : undefined;
   return { whole: shards ? algorithms.filter((name) => name !== 'sha256') : algorithms, shards };
+}
+
+/**
+ * The common last step of checking a model's files once their presence and sizes are known: strict
+ * mode's extra files join `issues`, `onStart` hears the bytes to hash, then the files are hashed; a
+ * read that fails is reported as `onReadError` makes it.
+ */
+export async function hashCheckedFiles(
+  prepared: PreparedVerification,
+  issues: IntegrityIssue[],
+  indices: readonly number[],
+  sizes: readonly number[],
+  sourceOf: (index: number) => string | number,
+  options: HashFilesOptions & { onStart?: (totalBytes: number) => void },
+  onReadError: (error: unknown) => Error,
+): Promise<Map<number, HashedFile>> {
+  issues.push(...(await extraFiles(prepared)));
+  options.onStart?.(sizes.reduce((sum, size) => sum + size, 0));
+  try {
+    return await hashPlanned(prepared, indices, sizes, sourceOf, options);
+  } catch (error) {
+    throw onReadError(error);
+  }
 }
 
 /**

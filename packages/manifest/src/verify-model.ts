@@ -1,8 +1,8 @@
 import { DigestCache } from './cache.js';
 import { type IntegrityIssue, ManifestErrorCode, ModelIntegrityError } from './errors.js';
 import { inspectFiles, unreadable } from './inspect-files.js';
-import { extraFiles, prepareVerification, type VerifyModelOptions, type VerifyReport } from './prepare.js';
-import { compareDigests, type HashedFile, hashPlanned } from './verify-hash.js';
+import { prepareVerification, type VerifyModelOptions, type VerifyReport } from './prepare.js';
+import { compareDigests, type HashedFile, hashCheckedFiles } from './verify-hash.js';
 
 export {
   extraFiles,
@@ -49,15 +49,15 @@ export async function verifyModel(options: VerifyModelOptions): Promise<VerifyRe
       sizes.push(inspection.kind === 'cached' ? inspection.digests.size : inspection.size);
     }
   }
-  issues.push(...(await extraFiles(prepared)));
-
-  options.onStart?.(sizes.reduce((sum, size) => sum + size, 0));
-  let hashed: Map<number, HashedFile>;
-  try {
-    hashed = await hashPlanned(prepared, toHash, sizes, (index) => expected[index]!.absolutePath, options);
-  } catch (error) {
-    throw unreadable((error as { path?: string }).path ?? root, error);
-  }
+  const hashed = await hashCheckedFiles(
+    prepared,
+    issues,
+    toHash,
+    sizes,
+    (index) => expected[index]!.absolutePath,
+    options,
+    (error) => unreadable((error as { path?: string }).path ?? root, error),
+  );
   for (const index of toHash) {
     const digests = hashed.get(index)!;
     results[index] = digests;

@@ -66,49 +66,55 @@ async function model() {
   return root;
 }
 
-function toolSign(root: string, privateKey: string, shardSize?: number) {
+/**
+ * model_signing signs or verifies with a key: by files through its CLI; with shards through its library,
+ * as the CLI has no shards option, and model_signing 1.1.1 cannot verify a shards bundle from its
+ * recorded parameters (the CLI always re-hashes by files; the library reads shard_size back as a float
+ * and fails), so the judge is the library with the shard size given explicitly.
+ */
+const tool = {
+  sign: {
+    cliArgs: (root: string, key: string, signature: string) => [
+      'sign',
+      'key',
+      root,
+      '--private_key',
+      key,
+      '--signature',
+      signature,
+    ],
+    libraryConfig: 'model_signing.signing.Config().use_elliptic_key_signer(private_key=sys.argv[1])',
+  },
+  verify: {
+    cliArgs: (root: string, key: string, signature: string) => [
+      'verify',
+      'key',
+      root,
+      '--signature',
+      signature,
+      '--public_key',
+      key,
+    ],
+    libraryConfig: 'model_signing.verifying.Config().use_elliptic_key_verifier(public_key=sys.argv[1])',
+  },
+};
+
+function runTool(action: keyof typeof tool, root: string, key: string, shardSize?: number) {
   const signature = join(root, 'model.sig');
   if (shardSize === undefined) {
-    return spawnSync(
-      modelSigning(),
-      ['sign', 'key', root, '--private_key', privateKey, '--signature', signature],
-      {
-        encoding: 'utf8',
-      },
-    );
+    return spawnSync(modelSigning(), tool[action].cliArgs(root, key, signature), { encoding: 'utf8' });
   }
-  // The CLI has no shards option; the library's does.
   const script = `import sys, model_signing
-model_signing.signing.Config().use_elliptic_key_signer(private_key=sys.argv[1]).set_hashing_config(
+${tool[action].libraryConfig}.set_hashing_config(
     model_signing.hashing.Config().use_shard_serialization(shard_size=int(sys.argv[2]))
-).sign(sys.argv[3], sys.argv[4])`;
-  return spawnSync(python(), ['-c', script, privateKey, String(shardSize), root, signature], {
-    encoding: 'utf8',
-  });
+).${action}(sys.argv[3], sys.argv[4])`;
+  return spawnSync(python(), ['-c', script, key, String(shardSize), root, signature], { encoding: 'utf8' });
 }
 
-function toolVerify(root: string, publicKey: string, shardSize?: number) {
-  const signature = join(root, 'model.sig');
-  if (shardSize === undefined) {
-    return spawnSync(
-      modelSigning(),
-      ['verify', 'key', root, '--signature', signature, '--public_key', publicKey],
-      {
-        encoding: 'utf8',
-      },
-    );
-  }
-  // model_signing 1.1.1 cannot verify a shards bundle from its recorded parameters (the CLI always
-  // re-hashes by files; the library reads shard_size back as a float and fails), so the judge is
-  // the library with the shard size given explicitly.
-  const script = `import sys, model_signing
-model_signing.verifying.Config().use_elliptic_key_verifier(public_key=sys.argv[1]).set_hashing_config(
-    model_signing.hashing.Config().use_shard_serialization(shard_size=int(sys.argv[2]))
-).verify(sys.argv[3], sys.argv[4])`;
-  return spawnSync(python(), ['-c', script, publicKey, String(shardSize), root, signature], {
-    encoding: 'utf8',
-  });
-}
+const toolSign = (root: string, privateKey: string, shardSize?: number) =>
+  runTool('sign', root, privateKey, shardSize);
+const toolVerify = (root: string, publicKey: string, shardSize?: number) =>
+  runTool('verify', root, publicKey, shardSize);
 
 const tamperings = {
   'a tampered file': (root: string) => writeFile(join(root, 'weights', 'part-2.bin'), 'B'.repeat(3000)),

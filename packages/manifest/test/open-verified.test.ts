@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdir, rename, symlink, writeFile } from 'node:fs/promises';
+import { rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,19 +11,7 @@ import {
   writeManifest,
 } from '../src/index.js';
 import { distIndex, ensureBuilt } from './dist.js';
-import { temporaryDir } from './helpers.js';
-
-async function modelDir(files: Record<string, string | Buffer>) {
-  const root = await temporaryDir();
-  for (const [path, content] of Object.entries(files)) {
-    await mkdir(join(root, path, '..'), { recursive: true });
-    await writeFile(join(root, path), content);
-  }
-  const { manifest } = await createManifest({ path: root, env: {}, cwd: root });
-  const manifestPath = join(root, 'modelship.manifest.json');
-  await writeManifest(manifestPath, manifest);
-  return { root, manifestPath };
-}
+import { modelDir, temporaryDir } from './helpers.js';
 
 describe('openVerified', () => {
   it('returns open handles on the verified bytes, small and large files alike, and closes them', async () => {

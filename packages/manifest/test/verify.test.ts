@@ -3,28 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   assertModel,
-  createManifest,
   ManifestErrorCode,
   ManifestInputError,
   ModelIntegrityError,
   verifyModel,
-  writeManifest,
 } from '../src/index.js';
-import { algorithmiaFixtures, temporaryDir } from './helpers.js';
-
-async function modelDir(
-  files: Record<string, string | Buffer> = { 'model.bin': 'weights', 'cfg/a.json': '{}' },
-) {
-  const root = await temporaryDir();
-  for (const [path, content] of Object.entries(files)) {
-    await mkdir(join(root, path, '..'), { recursive: true });
-    await writeFile(join(root, path), content);
-  }
-  const { manifest } = await createManifest({ path: root, env: {}, cwd: root });
-  const manifestPath = join(root, 'modelship.manifest.json');
-  await writeManifest(manifestPath, manifest);
-  return { root, manifestPath, manifest };
-}
+import { algorithmiaFixtures, modelDir, temporaryDir } from './helpers.js';
 
 async function failure(promise: Promise<unknown>): Promise<ModelIntegrityError> {
   const error = await promise.then(

@@ -16,6 +16,16 @@ const algorithmia = createRequire(import.meta.url)('algorithmia') as (
   address: string,
 ) => NpmClient;
 
+/** Runs `body` in a fresh directory, removed afterwards whatever happens. */
+async function inScratchDir(prefix: string, body: (root: string) => Promise<void>): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    await body(root);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 interface NpmFile {
   put(content: string | Buffer, cb: (body: unknown) => void): void;
   get(cb: (error: unknown, data: Buffer) => void): void;
@@ -160,8 +170,7 @@ print("ok")
 
 describe('the official Python client against the emulator: algorithm management', () => {
   it('compiles, lists builds and logs, publishes, lists versions and calls the published version', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'algorithmia-mgmt-'));
-    try {
+    await inScratchDir('algorithmia-mgmt-', async (root) => {
       const bare = join(root, 'echo.git');
       await emulator.createAlgorithm(USER, 'echo', bare);
       const work = join(root, 'work');
@@ -181,9 +190,7 @@ describe('the official Python client against the emulator: algorithm management'
         },
       );
       expect(stdout.trim()).toBe('ok');
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    });
   }, 90_000);
 });
 
@@ -268,8 +275,7 @@ print("ok")
 
 describe('the official Python client against the emulator: documented details', () => {
   it('username, default ACL, top-level directories only, algorithm errors, version aliases, logs 404 while building, one publish per build', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'algorithmia-fidelity-'));
-    try {
+    await inScratchDir('algorithmia-fidelity-', async (root) => {
       const bare = join(root, 'fidelity.git');
       // Builds stay in progress long enough for the client to see the 404 on their logs.
       await emulator.createAlgorithm(USER, 'fidelity', bare, { buildDelayMs: 1_500 });
@@ -283,8 +289,6 @@ describe('the official Python client against the emulator: documented details', 
         { timeout: 60_000 },
       );
       expect(stdout.trim()).toBe('ok');
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    });
   }, 90_000);
 });

@@ -1,31 +1,19 @@
 // The real `mlrun` Python client (pinned in scripts/peers.mjs, venv .peers/mlrun) judges the emulator.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessKey, capturingContext, iguazioAt, modelDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { accessKey, capturingContext, emulatorSuite, iguazioAt, modelDir } from './helpers.js';
 
 const python = join(import.meta.dirname, '../../../.peers/mlrun/bin/python');
 const script = join(import.meta.dirname, '../python-tests/mlrun_client_judge.py');
 
 describe.skipIf(!existsSync(python))('the real mlrun client against the emulator', () => {
-  let emulator: MlrunEmulator;
-  let work: string;
-  beforeAll(async () => {
-    emulator = await startMlrunEmulator({ accessKey });
-    work = await mkdtemp(join(tmpdir(), 'iguazio-judge-'));
-  });
-  afterAll(async () => {
-    await emulator.close();
-    await rm(work, { recursive: true, force: true });
-  });
+  const suite = emulatorSuite('iguazio-judge-');
 
   it('reads what the provider wrote and round-trips store/read/tag/list', async () => {
-    const provider = iguazioAt(emulator.url, 'judge', {
+    const provider = iguazioAt(suite.emulator.url, 'judge', {
       stages: { production: { function: 'clf-serving' } },
     });
     const { context } = capturingContext();
@@ -35,7 +23,7 @@ describe.skipIf(!existsSync(python))('the real mlrun client against the emulator
       context,
     );
     const exported = await provider.exportModel(
-      { modelUri: uploaded.uri, tag: 'challenger', dir: join(work, 'artifacts'), yes: true },
+      { modelUri: uploaded.uri, tag: 'challenger', dir: join(suite.work, 'artifacts'), yes: true },
       context,
     );
     const deployed = await provider.deploy(
@@ -45,13 +33,13 @@ describe.skipIf(!existsSync(python))('the real mlrun client against the emulator
     await model.cleanup();
     const { stdout } = await promisify(execFile)(
       python,
-      [script, emulator.url, 'judge', 'clf', uploaded.refs.tree!, exported.path, 'clf-serving'],
+      [script, suite.emulator.url, 'judge', 'clf', uploaded.refs.tree!, exported.path, 'clf-serving'],
       {
         timeout: 120_000,
         env: {
           ...process.env,
           V3IO_ACCESS_KEY: accessKey,
-          MLRUN_DBPATH: emulator.url,
+          MLRUN_DBPATH: suite.emulator.url,
           MLRUN_LOG_LEVEL: 'ERROR',
         },
       },
@@ -93,6 +81,6 @@ describe.skipIf(!existsSync(python))('the real mlrun client against the emulator
     expect(seen.nuclio_address).toContain('judge-judge-serving');
     expect(seen.uploaded_labels['modelship/manifest-digest']).toBe(uploaded.manifestDigest);
     expect(seen.models_listed).toEqual(['clf', 'judge-model']);
-    expect(emulator.requests.every((r) => r.authenticated)).toBe(true);
+    expect(suite.emulator.requests.every((r) => r.authenticated)).toBe(true);
   }, 150_000);
 });

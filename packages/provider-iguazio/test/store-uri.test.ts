@@ -1,11 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type MlrunEmulator, startMlrunEmulator } from '@modelship/testing-mlrun-emulator';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatStoreUri, parseStoreUri, type StoreUri, storeKinds } from '../src/store-uri.js';
-import { accessKey, capturingContext, iguazioAt, modelDir } from './helpers.js';
+import { capturingContext, emulatorSuite, iguazioAt, modelDir } from './helpers.js';
 
 const alnum = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789');
 const label = (middle: string, max: number) =>
@@ -44,43 +41,32 @@ describe('store URIs', () => {
     );
   });
 
-  it('reads the forms MLRun prints', () => {
-    expect(parseStoreUri('store://models/fraud/clf#0:latest@0f1e2d')).toEqual({
-      kind: 'models',
-      project: 'fraud',
-      key: 'clf',
-      iter: 0,
-      tag: 'latest',
-      tree: '0f1e2d',
-    });
-    expect(parseStoreUri('store://models/fraud/clf:challenger')).toEqual({
-      kind: 'models',
-      project: 'fraud',
-      key: 'clf',
-      tag: 'challenger',
-    });
+  it.each<[string, StoreUri]>([
+    [
+      'store://models/fraud/clf#0:latest@0f1e2d',
+      { kind: 'models', project: 'fraud', key: 'clf', iter: 0, tag: 'latest', tree: '0f1e2d' },
+    ],
+    [
+      'store://models/fraud/clf:challenger',
+      { kind: 'models', project: 'fraud', key: 'clf', tag: 'challenger' },
+    ],
     // The MLRun 1.8+ client and UI print the uid of the stored version after `^`.
-    expect(parseStoreUri('store://models/fraud/clf#0:latest@0f1e2d^9b1c7e0a')).toEqual({
-      kind: 'models',
-      project: 'fraud',
-      key: 'clf',
-      iter: 0,
-      tag: 'latest',
-      tree: '0f1e2d',
-      uid: '9b1c7e0a',
-    });
-    expect(parseStoreUri('store://models/fraud/clf^9b1c7e0a')).toEqual({
-      kind: 'models',
-      project: 'fraud',
-      key: 'clf',
-      uid: '9b1c7e0a',
-    });
-    expect(parseStoreUri('store://datasets/p/data@abc')).toEqual({
-      kind: 'datasets',
-      project: 'p',
-      key: 'data',
-      tree: 'abc',
-    });
+    [
+      'store://models/fraud/clf#0:latest@0f1e2d^9b1c7e0a',
+      {
+        kind: 'models',
+        project: 'fraud',
+        key: 'clf',
+        iter: 0,
+        tag: 'latest',
+        tree: '0f1e2d',
+        uid: '9b1c7e0a',
+      },
+    ],
+    ['store://models/fraud/clf^9b1c7e0a', { kind: 'models', project: 'fraud', key: 'clf', uid: '9b1c7e0a' }],
+    ['store://datasets/p/data@abc', { kind: 'datasets', project: 'p', key: 'data', tree: 'abc' }],
+  ])('reads %s as MLRun prints it', (text, expected) => {
+    expect(parseStoreUri(text)).toEqual(expected);
   });
 
   it.each([
@@ -98,30 +84,21 @@ describe('store URIs', () => {
 });
 
 describe('the ^uid form wherever a URI is accepted', () => {
-  let emulator: MlrunEmulator;
-  let work: string;
+  const suite = emulatorSuite('iguazio-uid-');
   const { context } = capturingContext();
-  beforeAll(async () => {
-    emulator = await startMlrunEmulator({ accessKey });
-    work = await mkdtemp(join(tmpdir(), 'iguazio-uid-'));
-  });
-  afterAll(async () => {
-    await emulator.close();
-    await rm(work, { recursive: true, force: true });
-  });
 
   it('export, upload, tag and deploy take store://…@tree^uid as MLRun prints it', async () => {
-    const provider = iguazioAt(emulator.url, 'uid');
+    const provider = iguazioAt(suite.emulator.url, 'uid');
     const model = await modelDir('weights-uid');
     const uploaded = await provider.upload(
       { model: { name: 'clf', version: 'v1' }, path: model.dir },
       context,
     );
     await model.cleanup();
-    const row = emulator.artifacts('uid').rows[0]!;
+    const row = suite.emulator.artifacts('uid').rows[0]!;
     const printed = `store://models/uid/clf#0:v1@${row.tree}^${row.uid}`;
-    const exported = await provider.exportModel({ modelUri: printed, dir: work, yes: true }, context);
-    expect(exported.path).toBe(join(work, 'clf:challenger.yaml'));
+    const exported = await provider.exportModel({ modelUri: printed, dir: suite.work, yes: true }, context);
+    expect(exported.path).toBe(join(suite.work, 'clf:challenger.yaml'));
     const adopted = await provider.upload({ model: { name: 'clf', version: 'v1' }, path: printed }, context);
     expect(adopted.manifestDigest).toBe(uploaded.manifestDigest);
     const byUid = `store://models/uid/clf^${row.uid}`;
@@ -129,12 +106,12 @@ describe('the ^uid form wherever a URI is accepted', () => {
       { model: { name: 'clf', version: 'v1' }, stage: 'staging', tag: 'champion', refs: { storeUri: byUid } },
       context,
     );
-    expect(emulator.artifacts('uid').tagsOf(row)).toContain('champion');
+    expect(suite.emulator.artifacts('uid').tagsOf(row)).toContain('champion');
     const deployed = await provider.deploy(
       { model: { name: 'clf', version: 'v1' }, stage: 'staging', refs: { storeUri: byUid } },
       context,
     );
     expect(deployed.status.unified).toBe('deployed');
-    expect(emulator.requests.some((r) => r.query['object-uid'] === row.uid)).toBe(true);
+    expect(suite.emulator.requests.some((r) => r.query['object-uid'] === row.uid)).toBe(true);
   });
 });

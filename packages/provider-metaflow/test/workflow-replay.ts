@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { parseGithubOutputs } from '../../core/test/helpers/github-outputs.js';
 
 interface Step {
   name?: string;
@@ -56,22 +57,6 @@ export interface JobResult {
 
 export function readWorkflow(path: string): Workflow {
   return parse(readFileSync(path, 'utf8')) as Workflow;
-}
-
-/** `name=value` and `name<<DELIM … DELIM` lines, as the runner reads them. */
-export function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i += 1) {
-    const line = lines[i]!;
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-    if (heredoc) {
-      const end = lines.indexOf(heredoc[2]!, i + 1);
-      out[heredoc[1]!] = lines.slice(i + 1, end).join('\n');
-      i = end;
-    } else if (line.includes('=')) out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
-  }
-  return out;
 }
 
 interface Scope {
@@ -192,7 +177,7 @@ async function runSteps(
       GITHUB_OUTPUT: outputFile,
     };
     const result = await bash(substitute(step.run, scope), workspace, env);
-    const outputs = parseOutputs(readFileSync(outputFile, 'utf8'));
+    const outputs = parseGithubOutputs(readFileSync(outputFile, 'utf8'));
     if (step.id) scope.steps[step.id] = outputs;
     steps.push({ name: step.name ?? step.run, ...result, outputs });
     if (result.code !== 0) return { job: name, conclusion: 'failure', steps, outputs: {} };

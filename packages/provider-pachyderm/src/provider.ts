@@ -10,6 +10,7 @@ import {
   type PachydermProviderSettings,
   pachctlFor,
   pipelineSpecFiles,
+  type ResolvedSettings,
   resolveSettings,
 } from './settings.js';
 import { inputRepos, loadSpecs, orderByInputs, sourceRepos } from './specs.js';
@@ -35,6 +36,15 @@ export function createPachydermProvider(settings: PachydermProviderSettings = {}
     const resolved = resolveSettings(checked);
     return { resolved, pachctl: pachctlFor(resolved, context, session) as Pachctl };
   };
+  /** A method that needs nothing but the resolved settings and pachctl. */
+  const withPachctl =
+    <I, R>(
+      operation: (pachctl: Pachctl, resolved: ResolvedSettings, input: I, context: ProviderContext) => R,
+    ) =>
+    (input: I, context: ProviderContext): R => {
+      const { resolved, pachctl } = setup(context);
+      return operation(pachctl, resolved, input, context);
+    };
 
   return {
     specificationVersion: 'v1',
@@ -65,22 +75,10 @@ export function createPachydermProvider(settings: PachydermProviderSettings = {}
       const target = { repo: assertName(repo, 'repo'), branch: 'master', manifestRepo };
       return uploadCommit(pachctl, target, input, context);
     },
-    async train(input, context) {
-      const { resolved, pachctl } = setup(context);
-      return train(pachctl, resolved, input, context);
-    },
-    async tag(input, context) {
-      const { resolved, pachctl } = setup(context);
-      return tag(pachctl, resolved, input, context);
-    },
-    async deploy(input, context) {
-      const { resolved, pachctl } = setup(context);
-      return deploy(pachctl, resolved, input, context);
-    },
-    async status(input, context) {
-      const { resolved, pachctl } = setup(context);
-      return status(pachctl, resolved, input, context);
-    },
+    train: withPachctl(train),
+    tag: withPachctl(tag),
+    deploy: withPachctl(deploy),
+    status: withPachctl(status),
     async lineage(input, context) {
       const { resolved, pachctl } = setup(context);
       const specs = await loadSpecs(pipelineSpecFiles(resolved));

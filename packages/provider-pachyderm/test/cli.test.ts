@@ -1,16 +1,10 @@
 // modelship-pachyderm end to end: the real wrapper bin from @modelship/cli, this package's cliSpec, the double.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliSpec } from '../src/cli.js';
-import { fixtures, housingWorld, token } from './world.js';
+import { cliBin, cliBuilt, fixtures, housingWorld, token } from './world.js';
 
-const bin = fileURLToPath(new URL('../../cli/bin/modelship-pachyderm.js', import.meta.url));
-const built =
-  existsSync(fileURLToPath(new URL('../../cli/dist/wrapper.js', import.meta.url))) &&
-  existsSync(fileURLToPath(new URL('../dist/cli.js', import.meta.url)));
 const world = housingWorld({ seed: false });
 afterAll(world.cleanup);
 
@@ -25,7 +19,7 @@ function cli(args: string[]) {
     PACHYDERM_PIPELINE_FILES: world.spec,
     GITHUB_ACTIONS: '',
   };
-  const result = spawnSync(process.execPath, [bin, ...args, '--json'], { env, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [cliBin, ...args, '--json'], { env, encoding: 'utf8' });
   return {
     code: result.status,
     json: result.stdout ? JSON.parse(result.stdout) : undefined,
@@ -39,7 +33,7 @@ describe('modelship-pachyderm', () => {
     expect(Object.keys(cliSpec.commands ?? {})).toEqual(['lineage']);
   });
 
-  it.skipIf(!built)(
+  it.skipIf(!cliBuilt)(
     'upload → train → lineage → deploy → status as processes, the token never printed',
     () => {
       const upload = cli(['upload', join(fixtures, 'housing-simplified-1.csv'), '--model', 'housing-data']);

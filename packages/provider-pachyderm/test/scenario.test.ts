@@ -3,18 +3,13 @@
 // seed's own `pachctl put file` adding data, and every outcome read back with pachctl, not from
 // what the CLI printed.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseJsonStream } from '../src/json-stream.js';
 import { commitInfoSchema, jobInfoSchema, pipelineInfoSchema } from '../src/schemas.js';
-import { fixtures, housingWorld } from './world.js';
+import { cliBin, cliBuilt, fixtures, housingWorld } from './world.js';
 
-const bin = fileURLToPath(new URL('../../cli/bin/modelship-pachyderm.js', import.meta.url));
-const built =
-  existsSync(fileURLToPath(new URL('../../cli/dist/wrapper.js', import.meta.url))) &&
-  existsSync(fileURLToPath(new URL('../dist/cli.js', import.meta.url)));
 const world = housingWorld({ seed: false });
 afterAll(world.cleanup);
 const { double } = world;
@@ -48,13 +43,13 @@ function cli(args: string[], sha: string) {
     PACHYDERM_PIPELINE_FILES: join(checkout, 'regression.json'),
     GITHUB_ACTIONS: '',
   };
-  const result = spawnSync(process.execPath, [bin, ...args, '--json'], { env, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [cliBin, ...args, '--json'], { env, encoding: 'utf8' });
   expect(result.status, result.stderr).toBe(0);
   return JSON.parse(result.stdout);
 }
 const raw = (args: string[]) => parseJsonStream(double.run([...args, '--raw']));
 
-describe.skipIf(!built)('the seed through modelship-pachyderm', () => {
+describe.skipIf(!cliBuilt)('the seed through modelship-pachyderm', () => {
   it('push → image <name>:<git sha>; new data through the unmodified glob pipeline → new model; lineage to data and SHA', () => {
     mkdirSync(join(checkout, 'data'), { recursive: true });
     cpSync(join(fixtures, 'regression.json'), join(checkout, 'regression.json'));

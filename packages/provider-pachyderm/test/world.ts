@@ -1,6 +1,6 @@
 // A pachctl double holding the housing-prices world of the Pachyderm GitHub Action:
 // housing_data with the first data set, the `regression` spec, and its image pushed.
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createProviderContext, type Logger, silentLogger } from '@modelship/core';
@@ -8,6 +8,11 @@ import { type PachctlDouble, startPachctlDouble } from '@modelship/testing-pachc
 import type { PachydermProviderSettings } from '../src/index.js';
 
 export const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+/** The real `modelship-pachyderm` bin of @modelship/cli; `cliBuilt` says whether it and this package's CLI are built. */
+export const cliBin = fileURLToPath(new URL('../../cli/bin/modelship-pachyderm.js', import.meta.url));
+export const cliBuilt =
+  existsSync(fileURLToPath(new URL('../../cli/dist/wrapper.js', import.meta.url))) &&
+  existsSync(fileURLToPath(new URL('../dist/cli.js', import.meta.url)));
 export const imageName = 'acme/housing-prices';
 export const token = 'pachyderm-auth-token-5ecret-value';
 /** The git commit the world's images are "built from". */

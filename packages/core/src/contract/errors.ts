@@ -55,19 +55,22 @@ export class ModelshipError extends Error {
   }
 }
 
-export class InvalidInputError extends ModelshipError {
-  constructor(message: string, options?: ModelshipErrorOptions) {
-    super(ErrorCode.InvalidInput, message, options);
-    this.name = 'InvalidInputError';
-  }
+/**
+ * The base of an error that is only its code, its name and a message, so each such class is one line:
+ * `export class NotFoundError extends codedError(ErrorCode.NotFound, 'NotFoundError') {}`.
+ */
+export function codedError(code: ErrorCode, name: string) {
+  return class extends ModelshipError {
+    constructor(message: string, options?: ModelshipErrorOptions) {
+      super(code, message, options);
+      this.name = name;
+    }
+  };
 }
 
-export class NotFoundError extends ModelshipError {
-  constructor(message: string, options?: ModelshipErrorOptions) {
-    super(ErrorCode.NotFound, message, options);
-    this.name = 'NotFoundError';
-  }
-}
+export class InvalidInputError extends codedError(ErrorCode.InvalidInput, 'InvalidInputError') {}
+
+export class NotFoundError extends codedError(ErrorCode.NotFound, 'NotFoundError') {}
 
 export class AbortedError extends ModelshipError {
   constructor(operation: string, options?: ModelshipErrorOptions) {

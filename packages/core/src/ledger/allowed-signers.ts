@@ -18,38 +18,27 @@ export interface AllowedSigner {
   fingerprint: string;
 }
 
-/** Splits on blanks outside double quotes; quotes stay in the token (options keep them). */
-function tokens(line: string): string[] {
-  const out: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (const char of line) {
-    if (char === '"') quoted = !quoted;
-    if (!quoted && /\s/.test(char)) {
-      if (current) out.push(current);
-      current = '';
-    } else current += char;
-  }
-  if (quoted) throw new Error('unterminated quote');
-  if (current) out.push(current);
-  return out;
-}
-
-/** Splits `a,b="x,y",c` on commas outside quotes. */
-function commaList(text: string): string[] {
+/** Splits where `isSeparator` says, outside double quotes; quotes stay in the pieces (options keep them). */
+function splitOutsideQuotes(text: string, isSeparator: (char: string) => boolean): string[] {
   const out: string[] = [];
   let current = '';
   let quoted = false;
   for (const char of text) {
     if (char === '"') quoted = !quoted;
-    if (!quoted && char === ',') {
+    if (!quoted && isSeparator(char)) {
       out.push(current);
       current = '';
     } else current += char;
   }
+  if (quoted) throw new Error('unterminated quote');
   out.push(current);
   return out;
 }
+
+/** Splits on runs of blanks outside double quotes. */
+const tokens = (line: string) => splitOutsideQuotes(line, (char) => /\s/.test(char)).filter(Boolean);
+/** Splits `a,b="x,y",c` on commas outside quotes. */
+const commaList = (text: string) => splitOutsideQuotes(text, (char) => char === ',');
 
 const unquote = (text: string) => (text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text);
 const isKeyType = (token: string) => /^(ssh-|ecdsa-|sk-)/.test(token);

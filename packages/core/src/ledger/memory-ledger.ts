@@ -1,6 +1,7 @@
 import { type BatchStore, type Snapshot, StoreLedger } from './store.js';
 
-class MemoryBatchStore implements BatchStore {
+/** Batches and the snapshot in memory; appends take turns. Exported for tests that count its calls. */
+export class MemoryBatchStore implements BatchStore {
   private readonly batches = new Map<number, string>();
   private snapshot: Snapshot | null = null;
   private queue: Promise<unknown> = Promise.resolve();

@@ -1,6 +1,6 @@
 // Errors the promotion layer throws; the layers below it keep their own (ledger/errors.ts,
 // state/errors.ts, config/errors.ts), so nothing below promotion/ imports from here.
-import { ErrorCode, ModelshipError, type ModelshipErrorOptions } from '../contract/errors.js';
+import { codedError, ErrorCode, ModelshipError, type ModelshipErrorOptions } from '../contract/errors.js';
 
 /** One or more gates refused a version; `gates` holds every report with inputs and verdict. */
 export class GateFailedError extends ModelshipError {
@@ -14,25 +14,10 @@ export class GateFailedError extends ModelshipError {
 }
 
 /** Another promoter changed the same stage first; nothing of this call was recorded. */
-export class RaceLostError extends ModelshipError {
-  constructor(message: string, options?: ModelshipErrorOptions) {
-    super(ErrorCode.RaceLost, message, options);
-    this.name = 'RaceLostError';
-  }
-}
+export class RaceLostError extends codedError(ErrorCode.RaceLost, 'RaceLostError') {}
 
 /** The version needs (more) approvals before it may be deployed to the stage. */
-export class ApprovalRequiredError extends ModelshipError {
-  constructor(message: string, options?: ModelshipErrorOptions) {
-    super(ErrorCode.ApprovalRequired, message, options);
-    this.name = 'ApprovalRequiredError';
-  }
-}
+export class ApprovalRequiredError extends codedError(ErrorCode.ApprovalRequired, 'ApprovalRequiredError') {}
 
 /** A user may not do what they asked (e.g. approve without being an allowed approver). */
-export class NotAllowedError extends ModelshipError {
-  constructor(message: string, options?: ModelshipErrorOptions) {
-    super(ErrorCode.NotAllowed, message, options);
-    this.name = 'NotAllowedError';
-  }
-}
+export class NotAllowedError extends codedError(ErrorCode.NotAllowed, 'NotAllowedError') {}

@@ -48,3 +48,14 @@ export const untrained = {
   refs: {},
   warnings: [],
 };
+
+/** Tag and deploy methods that succeed, deploying each version to its own 127.0.0.1 URL. */
+export const tagsAndDeploys: Pick<ProviderV1, 'tag' | 'deploy'> = {
+  tag: async () => ({ refs: {}, warnings: [] }),
+  deploy: async (input) => ({
+    status: { unified: 'deployed', raw: 'InService' },
+    endpoint: `http://127.0.0.1/${input.stage}/${input.model.version}`,
+    refs: {},
+    warnings: [],
+  }),
+};

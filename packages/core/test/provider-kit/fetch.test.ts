@@ -3,15 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError, ProviderError } from '../../src/contract/errors.js';
 import { providerFetch, safeUrl } from '../../src/provider-kit/fetch.js';
-
-/** A port that was just free: connecting to it is refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { closedPort } from '../helpers/http.js';
 
 let server: Server;
 let base: string;

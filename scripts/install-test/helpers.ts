@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseGithubOutputs } from '../../packages/core/test/helpers/github-outputs.js';
 import { repoRoot } from '../packages.mjs';
 
 /** The repository's TypeScript compiler (a devDependency), used on the apps' own files. */
@@ -40,19 +41,7 @@ export function exec(
 
 /** Reads a `$GITHUB_OUTPUT` file as the runner does: `name=value` lines and `name<<DELIM` blocks. */
 export function readGithubOutput(path: string): Record<string, string> {
-  const lines = readFileSync(path, 'utf8').split('\n');
-  const outputs: Record<string, string> = {};
-  for (let i = 0; i < lines.length; i += 1) {
-    const line = lines[i]!;
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-    if (heredoc) {
-      const end = lines.indexOf(heredoc[2]!, i + 1);
-      outputs[heredoc[1]!] = lines.slice(i + 1, end).join('\n');
-      i = end;
-    } else if (line.includes('='))
-      outputs[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
-  }
-  return outputs;
+  return parseGithubOutputs(readFileSync(path, 'utf8'));
 }
 
 /** A tiny model folder the local provider can serve: y = slope·x. */

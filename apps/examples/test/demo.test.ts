@@ -1,22 +1,5 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const runScript = fileURLToPath(new URL('../local/run.mjs', import.meta.url));
-
-function runDemo(): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [runScript], { env: { ...process.env, GITHUB_ACTIONS: '' } });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
+import { runDemo } from './run-demo.js';
 
 describe('the offline demo (npm run demo)', () => {
   it('trains, gates, approves, promotes a better challenger, refuses a tampered model, and stops every server', async () => {

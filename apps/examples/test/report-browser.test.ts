@@ -1,30 +1,13 @@
 // The demo's report in a real browser: Debian's headless Chromium driven by playwright-core.
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ensureChromium } from '../../../scripts/chromium.mjs';
+import { runDemo } from './run-demo.js';
 
-const runScript = fileURLToPath(new URL('../local/run.mjs', import.meta.url));
 const outDir = fileURLToPath(new URL('../../../.reports/report-browser/', import.meta.url));
 const browser = ensureChromium();
-
-function runDemo(report: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [runScript, '--report', report], {
-      env: { ...process.env, GITHUB_ACTIONS: '' },
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
 
 describe.skipIf(!browser.path)(
   `the demo's HTML report in Chromium${browser.reason ? ` (skipped: ${browser.reason})` : ''}`,
@@ -32,7 +15,7 @@ describe.skipIf(!browser.path)(
     it('shows the board, the timeline and the metric chart, and fetches nothing from the network', async () => {
       mkdirSync(outDir, { recursive: true });
       const report = `${outDir}report.html`;
-      const demo = await runDemo(report);
+      const demo = await runDemo(['--report', report]);
       expect(demo.code, demo.output).toBe(0);
       expect(demo.output).toContain(`report: ${report}`);
       const url = pathToFileURL(report).href;

@@ -9,7 +9,10 @@ let failed = 0;
 let skipped = 0;
 /** One line per failed test, printed just above the closing line so a log's tail names them. */
 const failures = [];
-const firstLine = (text) => String(text ?? '').split('\n').find((line) => line.trim() !== '') ?? '';
+const firstLine = (text) =>
+  String(text ?? '')
+    .split('\n')
+    .find((line) => line.trim() !== '') ?? '';
 
 const reports = existsSync('.reports') ? readdirSync('.reports') : [];
 // scripts/test.mjs names the reports its steps must write; one that never appeared is a step that

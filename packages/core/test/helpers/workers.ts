@@ -23,7 +23,7 @@ export async function bundleWorker(name: string): Promise<string> {
     outfile,
     conditions: ['modelship-source'],
     // Optional peers (the S3 SDK, manifest's keyless verification) stay imports, installed or not.
-    external: ['@aws-sdk/*', '@sigstore/*', 'proper-lockfile'],
+    external: ['@aws-sdk/*', '@sigstore/*'],
     logLevel: 'error',
   });
   return outfile;

@@ -4,7 +4,7 @@
 // makes a second run a no-op.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,13 +51,21 @@ export function venvBin(name, group = 'main') {
   return join(venvDir(group), 'bin', name);
 }
 
-function stampOf(requirements) {
-  return createHash('sha256').update(JSON.stringify(requirements)).digest('hex');
+/**
+ * What a venv was made from: its requirements and where it lives, since a venv's scripts name its
+ * own path in their `#!` line and stop working when it is moved or copied (a worktree's .peers).
+ */
+function stampOf(requirements, dir) {
+  const where = dir && existsSync(dir) ? realpathSync(dir) : dir;
+  return createHash('sha256').update(JSON.stringify({ requirements, where })).digest('hex');
 }
 
 export function peersReady(group = 'main') {
   const stampPath = join(venvDir(group), '.modelship-stamp');
-  return existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stampOf(peerGroups[group] ?? []);
+  return (
+    existsSync(stampPath) &&
+    readFileSync(stampPath, 'utf8') === stampOf(peerGroups[group] ?? [], venvDir(group))
+  );
 }
 
 function sleepSync(ms) {
@@ -103,8 +111,10 @@ function ensureGroup(group, requirements) {
 function installGroup(group, requirements) {
   const dir = venvDir(group);
   const stampPath = join(dir, '.modelship-stamp');
-  const stamp = stampOf(requirements);
+  const stamp = stampOf(requirements, dir);
   if (existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp) return false;
+  // Made elsewhere or from other requirements: start again rather than patch a venv that may not run.
+  if (existsSync(stampPath)) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dirname(dir), { recursive: true });
   const python = process.env.MODELSHIP_PEERS_PYTHON ?? 'python3';
   if (!existsSync(join(dir, 'bin', 'python'))) {

@@ -101,14 +101,19 @@ const tool = {
 
 function runTool(action: keyof typeof tool, root: string, key: string, shardSize?: number) {
   const signature = join(root, 'model.sig');
-  if (shardSize === undefined) {
-    return spawnSync(modelSigning(), tool[action].cliArgs(root, key, signature), { encoding: 'utf8' });
-  }
   const script = `import sys, model_signing
 ${tool[action].libraryConfig}.set_hashing_config(
     model_signing.hashing.Config().use_shard_serialization(shard_size=int(sys.argv[2]))
 ).${action}(sys.argv[3], sys.argv[4])`;
-  return spawnSync(python(), ['-c', script, key, String(shardSize), root, signature], { encoding: 'utf8' });
+  const [command, args] =
+    shardSize === undefined
+      ? [modelSigning(), tool[action].cliArgs(root, key, signature)]
+      : [python(), ['-c', script, key, String(shardSize), root, signature]];
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  // A tool that did not start (a stale venv) is the set-up's fault, not a refusal to verify.
+  if (result.error)
+    throw new Error(`${command} did not run (${result.error.message}); run \`npm run peers\``);
+  return result;
 }
 
 const toolSign = (root: string, privateKey: string, shardSize?: number) =>

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ensurePeers, venvBin } from '../scripts/peers.mjs';
 
@@ -101,6 +102,19 @@ export async function benchHugeModel({ dir, writeFile, compare, row }) {
       text: '>= 1.3x',
       ok: (r) => r >= 1.3,
     },
+  );
+  // No goal: how close modelship is to a bare read-and-hash on every core (a ratio near 1 means
+  // the rest of the time is reading and hashing, which no verifier here can skip).
+  const floor = () =>
+    run(process.execPath, [join(import.meta.dirname, 'sha256-floor.mjs'), weights], 'floor');
+  const [floorMs, shardedVsFloor] = await compare(floor, modelshipVerify(sharded));
+  row(
+    `${label} vs the floor`,
+    `bare read + SHA-256 on ${availableParallelism()} threads`,
+    floorMs,
+    'modelship sharded',
+    shardedVsFloor,
+    bytes,
   );
   const [singleMs, shardedVsSingle] = await compare(modelshipVerify(single), modelshipVerify(sharded));
   row(

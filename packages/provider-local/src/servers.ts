@@ -1,7 +1,7 @@
 // Every inference server this store starts is recorded in `servers/` *before* it is
 // spawned (the pid is filled in synchronously right after spawn), so a deploy killed at any point
 // leaves a record `undeploy --all` can find, never an orphan nobody knows about.
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive, stopServer } from './process.js';
 
@@ -18,9 +18,15 @@ export interface ServerEntry {
 export function recordServer(dir: string, entry: ServerEntry): (pid: number | undefined) => void {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${entry.id}.json`);
-  writeFileSync(path, JSON.stringify(entry));
+  // Written aside and renamed over, so `undeploy --all` running meanwhile reads a whole record, never
+  // the empty file a rewrite in place shows for a moment (it would drop that record as unreadable).
+  const write = (record: ServerEntry) => {
+    writeFileSync(`${path}.tmp`, JSON.stringify(record));
+    renameSync(`${path}.tmp`, path);
+  };
+  write(entry);
   // Synchronous on purpose: nothing may run between spawn() returning and the pid being on disk.
-  return (pid) => writeFileSync(path, JSON.stringify({ ...entry, pid }));
+  return (pid) => write({ ...entry, pid });
 }
 
 export function forgetServer(dir: string, id: string): void {
@@ -31,7 +37,8 @@ export function forgetServer(dir: string, id: string): void {
 export async function stopRecordedServers(dir: string): Promise<number> {
   let names: string[] = [];
   try {
-    names = readdirSync(dir).filter((name) => name.endsWith('.json'));
+    // A `.json.tmp` is a record whose rename a crash cut short: it may hold the only copy of a pid.
+    names = readdirSync(dir).filter((name) => name.endsWith('.json') || name.endsWith('.json.tmp'));
   } catch {
     return 0;
   }

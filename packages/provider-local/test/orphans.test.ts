@@ -24,10 +24,12 @@ afterAll(async () => {
 const serversDir = join(workspace.root, 'servers');
 const recordedPids = () =>
   existsSync(serversDir)
-    ? readdirSync(serversDir).flatMap((name) => {
-        const pid = (JSON.parse(readFileSync(join(serversDir, name), 'utf8')) as { pid?: number }).pid;
-        return pid ? [pid] : [];
-      })
+    ? readdirSync(serversDir)
+        .filter((name) => name.endsWith('.json'))
+        .flatMap((name) => {
+          const pid = (JSON.parse(readFileSync(join(serversDir, name), 'utf8')) as { pid?: number }).pid;
+          return pid ? [pid] : [];
+        })
     : [];
 
 describe('no orphan servers', () => {

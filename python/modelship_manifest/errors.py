@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional, Union
+from typing import Dict, List, Optional, Union
 
 
 class ErrorCode:
@@ -60,12 +60,15 @@ class IntegrityIssue:
     algorithm: Optional[str] = None
     expected: Optional[Union[str, int]] = None
     actual: Optional[Union[str, int]] = None
+    # For a sharded digest: the byte range {"start": s, "end": e} (end excluded) that differs.
+    shard: Optional[Dict[str, int]] = None
 
     def describe(self) -> str:
         if self.code == ErrorCode.SIZE_MISMATCH:
             return f"{self.path}: size {self.actual} bytes, manifest says {self.expected}"
         if self.code == ErrorCode.DIGEST_MISMATCH:
-            return f"{self.path}: {self.algorithm} expected {self.expected}, actual {self.actual}"
+            where = f" bytes [{self.shard['start']}, {self.shard['end']})" if self.shard else ""
+            return f"{self.path}{where}: {self.algorithm} expected {self.expected}, actual {self.actual}"
         if self.code == ErrorCode.FILE_MISSING:
             return f"{self.path}: missing (listed in the manifest)"
         return f"{self.path}: extra file not listed in the manifest (strict mode)"

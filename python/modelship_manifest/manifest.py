@@ -92,6 +92,21 @@ def _is_size(value: Any) -> bool:
     return 0 <= value <= _MAX_SAFE_INTEGER
 
 
+def _check_shards(c: _Checker, shards: Dict[str, Any], file_size: int, at: str) -> None:
+    """``files[i].shards`` (SPEC.md §2.1): one SHA-256 per ``size`` bytes of the file, at least one."""
+    size = _get(shards, "size")
+    if not _is_size(size) or size <= 0:
+        c.fail(f"{at}.size", "must be a positive integer", size)
+    digests = _get(shards, "sha256")
+    if not isinstance(digests, list):
+        c.fail(f"{at}.sha256", "must be an array", digests)
+    count = max(1, -(-int(file_size) // int(size)))
+    if len(digests) != count:
+        c.fail(f"{at}.sha256", f"must hold {count} digests (one per {int(size)} bytes)", len(digests))
+    for i, digest in enumerate(digests):
+        c.string(digest, f"{at}.sha256[{i}]", _SHA256, "64 lowercase hex digits")
+
+
 def _check_modelship(c: _Checker, root: Dict[str, Any]) -> None:
     c.string(_get(root, "schema"), "schema", re.compile(re.escape(MODELSHIP_SCHEMA_ID)), f'"{MODELSHIP_SCHEMA_ID}"')
     c.non_empty(_get(root, "name"), "name")
@@ -124,6 +139,8 @@ def _check_modelship(c: _Checker, root: Dict[str, Any]) -> None:
             c.string(entry["sha256"], f"{at}.sha256", _SHA256, "64 lowercase hex digits")
         if "md5" not in entry and "sha256" not in entry:
             c.fail(f"{at}.sha256", "must be present (or md5): a file entry needs at least one digest")
+        if "shards" in entry:
+            _check_shards(c, c.obj(entry["shards"], f"{at}.shards"), entry["size"], f"{at}.shards")
     digest = c.obj(_get(root, "digest"), "digest")
     c.string(_get(digest, "algorithm"), "digest.algorithm", re.compile("md5|sha256"), '"md5" or "sha256"')
     c.string(_get(digest, "value"), "digest.value", _HEX, "lowercase hex")

@@ -7,8 +7,8 @@ import stat as stat_module
 from typing import Any, BinaryIO, Dict, Iterator, List, Optional
 
 from .errors import ErrorCode, IntegrityIssue, ModelIntegrityError
-from .hashing import hash_fds
-from .verify import _compare, _extra_files, _inside, _prepare, _symlink_escape, _unreadable
+from .verify import _extra_files, _inside, _prepare, _symlink_escape, _unreadable
+from .verify_hash import compare_digests, hash_planned
 
 # O_NOFOLLOW refuses a symlink as the last path component; platforms without it open plainly.
 _NO_FOLLOW = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
@@ -95,10 +95,9 @@ def open_verified(
             to_hash.append(index)
         if strict and model is None:
             issues.extend(_extra_files(root, expected, manifest_path))
-        union = sorted({name for index in to_hash for name in algorithms[index]})
-        hashed = hash_fds([fds[index] for index in to_hash], union) if union else []
-        results = dict(zip(to_hash, hashed))
-        files = _compare(expected, algorithms, results, issues)
+        # Shards too are read through the descriptors handed back (positional reads, in parallel).
+        results = hash_planned(expected, algorithms, to_hash, lambda index: fds[index])
+        files = compare_digests(expected, algorithms, results, issues)
         if issues:
             raise ModelIntegrityError(issues)
         if report is not None:

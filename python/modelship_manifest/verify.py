@@ -7,9 +7,10 @@ import stat as stat_module
 from typing import Any, Dict, List, Optional
 
 from .errors import ErrorCode, IntegrityIssue, ManifestFormatError, ManifestInputError, ModelIntegrityError
-from .hashing import DIGEST_ALGORITHMS, hash_files
+from .hashing import DIGEST_ALGORITHMS
 from .manifest import ALGORITHMIA_MANIFEST_FILE_NAME, MODELSHIP_MANIFEST_FILE_NAME, read_manifest
 from .signature import verify_manifest_signature
+from .verify_hash import compare_digests, hash_planned
 
 VERIFY_ALGORITHMS = ("md5", "sha256", "all", "strongest")
 
@@ -72,7 +73,7 @@ def _walk(root: str, skip) -> List[str]:
 
 
 def _algorithms_for(entry: Dict[str, Any], choice: str, index: int) -> List[str]:
-    present = [name for name in DIGEST_ALGORITHMS if name in entry]
+    present = [name for name in DIGEST_ALGORITHMS if name in entry or (name == "sha256" and "shards" in entry)]
     if choice == "all":
         return present
     if choice == "strongest":
@@ -158,24 +159,6 @@ def _extra_files(root: str, expected: List[Dict[str, Any]], manifest_path: str) 
     return [IntegrityIssue(ErrorCode.FILE_EXTRA, relative) for relative in _walk(root, skip) if relative not in listed]
 
 
-def _compare(expected, algorithms, results, issues) -> List[Dict[str, Any]]:
-    """Compares hashed digests with the manifest; ``results`` maps an index to its digests."""
-    files: List[Dict[str, Any]] = []
-    for index, entry in enumerate(expected):
-        actual = results.get(index)
-        if actual is None:
-            continue
-        for name in algorithms[index]:
-            if actual[name] != entry[name]:
-                issues.append(IntegrityIssue(ErrorCode.DIGEST_MISMATCH, entry["path"], name, entry[name], actual[name]))
-        report_entry: Dict[str, Any] = {"path": entry["path"], "size": actual["size"], "algorithms": algorithms[index]}
-        for name in algorithms[index]:
-            report_entry[name] = actual[name]
-        report_entry["fromCache"] = False
-        files.append(report_entry)
-    return files
-
-
 def verify_model(
     manifest_path: str,
     root: Optional[str] = None,
@@ -215,14 +198,11 @@ def verify_model(
     if strict and model is None:
         issues.extend(_extra_files(root, expected, manifest_path))
 
-    union = sorted({name for index in to_hash for name in algorithms[index]})
     try:
-        hashed = hash_files([expected[index]["absolute"] for index in to_hash], union) if union else []
+        results = hash_planned(expected, algorithms, to_hash, lambda index: expected[index]["absolute"])
     except OSError as error:
         raise _unreadable(error.filename or root, error.strerror or str(error)) from error
-
-    results = dict(zip(to_hash, hashed))
-    files = _compare(expected, algorithms, results, issues)
+    files = compare_digests(expected, algorithms, results, issues)
     if issues:
         raise ModelIntegrityError(issues)
     return {

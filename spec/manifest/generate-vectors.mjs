@@ -71,6 +71,19 @@ function modelship(model, { algorithms, name = 'churn-model', extra = {} } = {})
   };
 }
 
+// SPEC.md §2.1: every file larger than shardSize gets the SHA-256 of each shardSize bytes of it.
+function withShards(manifest, model, shardSize) {
+  const files = manifest.files.map((file) => {
+    const bytes = bytesOf(model[file.path]);
+    if (bytes.length <= shardSize) return file;
+    const sha256 = [];
+    for (let start = 0; start < bytes.length; start += shardSize)
+      sha256.push(digest('sha256', bytes.subarray(start, start + shardSize)));
+    return { ...file, shards: { size: shardSize, sha256 } };
+  });
+  return { ...manifest, files };
+}
+
 function signed(manifest) {
   const value = sign(null, Buffer.from(canonical(manifest), 'utf8'), privateKey).toString('base64');
   return { ...manifest, signature: { algorithm: 'ed25519', publicKey: rawPublicKey, value } };
@@ -84,6 +97,16 @@ const directory = {
   'données/ñ.txt': { text: 'unicode paths sort by UTF-8 bytes\n' },
   'Z.txt': { text: 'upper case sorts first\n' },
 };
+// The bytes of fixtures/sharded (whose manifest the TypeScript CLI made with --shard-size 1000).
+const shardedModel = {
+  'weights.bin': { pattern: { size: 3172, seed: 5 } },
+  'config.json': { text: '{"layers": 2}\n' },
+};
+const sharded = withShards(modelship(shardedModel), shardedModel, 1000);
+const withWeightsShards = (shards) => ({
+  ...sharded,
+  files: [{ ...sharded.files[0], shards: { ...sharded.files[0].shards, ...shards } }, sharded.files[1]],
+});
 const verified = { outcome: 'verified', exitCode: 0 };
 const integrity = (code, more = {}) => ({ outcome: 'integrity-failure', exitCode: 1, code, ...more });
 const badInput = (code, more = {}) => ({ outcome: 'bad-input', exitCode: 2, code, ...more });
@@ -246,6 +269,54 @@ const cases = {
     manifest: base,
     options: { publicKey: 'keys/test-ed25519.pub.pem' },
     expect: integrity('MANIFEST_SIGNATURE_MISSING'),
+  },
+  'verified-sharded-made-by-the-cli': {
+    model: {
+      'weights.bin': { fixture: 'fixtures/sharded/weights.bin' },
+      'config.json': shardedModel['config.json'],
+    },
+    manifestFixture: 'fixtures/sharded/modelship.manifest.json',
+    options: { strict: true },
+    expect: { ...verified, algorithms: ['sha256'] },
+  },
+  'verified-sharded-algorithm-all': {
+    model: shardedModel,
+    manifest: sharded,
+    options: { algorithm: 'all' },
+    expect: { ...verified, algorithms: ['md5', 'sha256'] },
+  },
+  'sharded-flipped-second-shard': {
+    model: {
+      ...shardedModel,
+      'weights.bin': { ...shardedModel['weights.bin'], flip: { offset: 1500, xor: 1 } },
+    },
+    manifest: sharded,
+    expect: integrity('MODEL_DIGEST_MISMATCH', {
+      issues: [['MODEL_DIGEST_MISMATCH', 'weights.bin']],
+      messageIncludes: [
+        `weights.bin bytes [1000, 2000): sha256 expected ${sharded.files[0].shards.sha256[1]}`,
+      ],
+    }),
+  },
+  'sharded-wrong-count': {
+    model: shardedModel,
+    manifest: withWeightsShards({ sha256: sharded.files[0].shards.sha256.slice(1) }),
+    expect: badInput('MANIFEST_INVALID_FIELD', {
+      jsonPath: 'files[0].shards.sha256',
+      messageIncludes: ['must hold 4 digests (one per 1000 bytes)'],
+    }),
+  },
+  'sharded-bad-hex': {
+    model: shardedModel,
+    manifest: withWeightsShards({
+      sha256: sharded.files[0].shards.sha256.map((d, i) => (i === 1 ? d.toUpperCase() : d)),
+    }),
+    expect: badInput('MANIFEST_INVALID_FIELD', { jsonPath: 'files[0].shards.sha256[1]' }),
+  },
+  'sharded-size-zero': {
+    model: shardedModel,
+    manifest: withWeightsShards({ size: 0 }),
+    expect: badInput('MANIFEST_INVALID_FIELD', { jsonPath: 'files[0].shards.size' }),
   },
   'algorithmia-verified': {
     model: small,

@@ -74,15 +74,26 @@ describe('sharded digests in modelship manifests', () => {
     expect(() => parseManifestValue(broken)).toThrow(/files\[1\]\.shards\.sha256 must hold 6 digests/);
   });
 
-  it('are tolerated by the Python reader, which verifies the whole-file digests', async () => {
+  it('are verified shard by shard by the Python reader too, which names the same byte range', async () => {
     const { root, manifestPath } = await shardedModel();
     const run = () =>
-      spawnSync(venvBin('python'), ['-m', 'modelship_manifest', 'verify', manifestPath], {
+      spawnSync(venvBin('python'), ['-m', 'modelship_manifest', 'verify', manifestPath, '--json'], {
         cwd: join(repoDir, 'python'),
         encoding: 'utf8',
       });
-    expect(run().status).toBe(0);
-    await writeFile(join(root, 'config.json'), '[]');
-    expect(run().status).toBe(1);
+    const verified = run();
+    expect(verified.status).toBe(0);
+    const ts = await verifyModel({ manifest: manifestPath });
+    const py = JSON.parse(verified.stdout);
+    expect(py.files).toEqual(ts.files);
+    const handle = await open(join(root, 'weights.bin'), 'r+');
+    await handle.write(Buffer.from([0xff]), 0, 1, 2 * MiB + 7);
+    await handle.close();
+    const failed = run();
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toContain('weights.bin bytes [2097152, 3145728): sha256 expected');
+    expect(JSON.parse(failed.stdout).issues).toEqual([
+      expect.objectContaining({ path: 'weights.bin', shard: { start: 2 * MiB, end: 3 * MiB } }),
+    ]);
   });
 });

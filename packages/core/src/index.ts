@@ -80,7 +80,7 @@ export {
 } from './register/from-path.js';
 export { readMetricsFile } from './register/metrics.js';
 export * from './state/errors.js';
-export { entryStatus, reduce, replay } from './state/reducer.js';
+export { createReplayer, entryStatus, type Replayer, reduce, replay } from './state/reducer.js';
 export { allowedTransitions, assertTransition, canTransition } from './state/transitions.js';
 export * from './state/types.js';
 

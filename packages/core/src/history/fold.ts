@@ -4,7 +4,7 @@
 
 import type { MappedStatus, ProviderRefs } from '../contract/provider.js';
 import { isKnownEvent, type KnownLedgerEvent, type LedgerEvent } from '../ledger/events.js';
-import { reduce } from '../state/reducer.js';
+import { createReplayer } from '../state/reducer.js';
 import { emptyState, type GateReport, type LedgerState, type VersionStageStatus } from '../state/types.js';
 
 export interface ApprovalDecision {
@@ -140,12 +140,12 @@ export function createHistoryBuilder(start: HistoryLog = emptyHistoryLog()) {
 /** The promotion history of a whole ledger (every model, every stage), oldest first. */
 export function promotionHistory(events: readonly LedgerEvent[]): { log: HistoryLog; state: LedgerState } {
   const builder = createHistoryBuilder();
-  let state = emptyState;
+  const replayer = createReplayer(emptyState);
   for (const event of events) {
-    state = reduce(state, event);
-    builder.add(event, state);
+    replayer.apply(event);
+    builder.add(event, replayer.state);
   }
-  return { log: builder.log, state };
+  return { log: builder.log, state: replayer.state };
 }
 
 /** One champion's time in a stage. */

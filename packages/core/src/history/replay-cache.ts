@@ -4,7 +4,7 @@
 // a copy of what the events already say: deleting it only costs time.
 import { LedgerIntegrityError } from '../ledger/errors.js';
 import type { LedgerEvent } from '../ledger/events.js';
-import { reduce } from '../state/reducer.js';
+import { createReplayer, type Replayer } from '../state/reducer.js';
 import { emptyState, type LedgerState } from '../state/types.js';
 import { type CutPoint, isPastCut } from './cut.js';
 import { createHistoryBuilder, type HistoryLog, stageTenures, type Tenure } from './fold.js';
@@ -22,15 +22,24 @@ export interface TimeTravelOptions {
 const later = (a: string | null, b: string) => (a === null || b > a ? b : a);
 
 /**
- * Reads batches after `from` in order (a few ahead, so a slow store overlaps its reads) and
- * replays them, until the head or until `onBatch` (called after each whole batch) says stop.
+ * What a walk tells its caller. States are the walk's own and change with the next event: read
+ * them in the hook, and keep `replayer.snapshot()` where one must last.
  */
-async function walk(
-  source: BatchSource,
-  from: Position,
-  onEvent: (event: LedgerEvent, before: LedgerState, after: LedgerState, signedBy?: string) => void,
-  onBatch: (at: Position & { batch: number }) => Promise<boolean>,
-): Promise<Position> {
+interface WalkHooks {
+  /** Before `event` is applied: `replayer.state` is the state before it. */
+  before?(event: LedgerEvent, replayer: Replayer): void;
+  /** After `event` is applied. */
+  after?(event: LedgerEvent, state: LedgerState, signedBy?: string): void;
+  /** After each whole batch; true stops the walk. */
+  batch(at: Position & { batch: number }): Promise<boolean>;
+}
+
+/**
+ * Reads batches after `from` in order (a few ahead, so a slow store overlaps its reads) and
+ * replays them in place (linear in the events), until the head or until `hooks.batch` says stop.
+ * The returned state is the caller's.
+ */
+async function walk(source: BatchSource, from: Position, hooks: WalkHooks): Promise<Position> {
   // At the head already: one missing file says so, without listing every batch.
   const next = await source.readBatchAt(from.state.seq + 1);
   if (next === null) return from;
@@ -46,7 +55,9 @@ async function walk(
   }
   const ahead = 16;
   const reads = new Map<number, ReturnType<BatchSource['readBatchAt']>>([[index, Promise.resolve(next)]]);
-  let { state, maxAt } = from;
+  const replayer = createReplayer(from.state);
+  const { state } = replayer;
+  let { maxAt } = from;
   for (; index < starts.length; index += 1) {
     for (let j = index; j < Math.min(starts.length, index + ahead); j += 1)
       if (!reads.has(j)) reads.set(j, source.readBatchAt(starts[j]!));
@@ -54,12 +65,12 @@ async function walk(
     reads.delete(index);
     if (!batch || batch.events[0]?.seq !== state.seq + 1) break;
     for (const event of batch.events) {
-      const before = state;
-      state = reduce(state, event);
+      hooks.before?.(event, replayer);
+      replayer.apply(event);
       maxAt = later(maxAt, event.at);
-      onEvent(event, before, state, batch.signedBy);
+      hooks.after?.(event, state, batch.signedBy);
     }
-    if (await onBatch({ state, maxAt, batch: starts[index]! })) break;
+    if (await hooks.batch({ state, maxAt, batch: starts[index]! })) break;
   }
   // Reads started ahead and not needed are left to finish; their results are dropped.
   for (const read of reads.values()) read.catch(() => undefined);
@@ -82,12 +93,13 @@ export async function ledgerStateAt(
   const cache = new HistoryCache(options.cacheDir, source);
   await cache.open();
   const start = (await cache.stateBefore(cut)) ?? { state: emptyState, maxAt: null };
-  let { state, maxAt } = start;
+  const replayer = createReplayer(start.state);
+  let { maxAt } = start;
   let lastAt: string | null = null;
-  const segment = await cache.segmentAfter(state);
+  const segment = await cache.segmentAfter(start.state);
   for (const event of segment ?? []) {
-    if (isPastCut(event, cut)) return { state, lastAt: lastAt ?? start.maxAt };
-    state = reduce(state, event);
+    if (isPastCut(event, cut)) return { state: replayer.state, lastAt: lastAt ?? start.maxAt };
+    replayer.apply(event);
     maxAt = later(maxAt, event.at);
     lastAt = event.at;
   }
@@ -96,34 +108,47 @@ export async function ledgerStateAt(
   // walk goes on past the cut to the next state it keeps, so the next query near it reads no batch.
   const known = cache.checkpointSeqs();
   const caching = options.cacheDir !== undefined;
-  let segmentFrom = state.seq;
+  let segmentFrom = replayer.state.seq;
   let pending: LedgerEvent[] = [];
   let atCut: StateAtResult | undefined;
-  let unsaved: (Position & { batch: number }) | undefined;
+  /** The last batch walked when it was not saved (its state is the walk's, so only where it ends). */
+  let unsaved: { seq: number; maxAt: string | null; batch: number } | undefined;
   const end = await walk(
     source,
-    { state, maxAt },
-    (event, before) => {
-      if (!atCut && isPastCut(event, cut))
-        atCut = { state: before, lastAt: lastAt ?? (before.seq > 0 ? start.maxAt : null) };
-      if (!atCut) lastAt = event.at;
-      pending.push(event);
-    },
-    async (at) => {
-      if (at.state.seq - segmentFrom < every && !known.has(at.state.seq)) {
-        unsaved = at;
-        return atCut !== undefined && !caching;
-      }
-      await cache.save('checkpoint', { ...at, segmentFrom, segment: pending });
-      segmentFrom = at.state.seq;
-      pending = [];
-      unsaved = undefined;
-      return atCut !== undefined;
+    { state: replayer.state, maxAt },
+    {
+      before: (event, walking) => {
+        if (!atCut && isPastCut(event, cut)) {
+          const before = walking.snapshot();
+          atCut = { state: before, lastAt: lastAt ?? (before.seq > 0 ? start.maxAt : null) };
+        }
+        if (!atCut) lastAt = event.at;
+        pending.push(event);
+      },
+      batch: async (at) => {
+        if (at.state.seq - segmentFrom < every && !known.has(at.state.seq)) {
+          unsaved = { seq: at.state.seq, maxAt: at.maxAt, batch: at.batch };
+          return atCut !== undefined && !caching;
+        }
+        await cache.save('checkpoint', { ...at, segmentFrom, segment: pending });
+        segmentFrom = at.state.seq;
+        pending = [];
+        unsaved = undefined;
+        return atCut !== undefined;
+      },
     },
   );
   // A walk that reached the head keeps it too, so queries near the head read no batch next time.
-  if (unsaved && unsaved.state.seq === end.state.seq)
-    await cache.save('checkpoint', { ...unsaved, segmentFrom, segment: pending });
+  if (unsaved && unsaved.seq === end.state.seq) {
+    const { maxAt: unsavedMaxAt, batch } = unsaved;
+    await cache.save('checkpoint', {
+      state: end.state,
+      maxAt: unsavedMaxAt,
+      batch,
+      segmentFrom,
+      segment: pending,
+    });
+  }
   return atCut ?? { state: end.state, lastAt: lastAt ?? (end.state.seq > 0 ? start.maxAt : null) };
 }
 
@@ -136,18 +161,17 @@ export async function ledgerHistory(
   await cache.open();
   const start = (await cache.logEntry()) ?? { state: emptyState, maxAt: null, log: undefined };
   const builder = createHistoryBuilder(start.log);
-  let last: (Position & { batch: number }) | undefined;
-  const end = await walk(
-    source,
-    start,
-    (event, _before, after, signedBy) => builder.add(event, after, signedBy),
-    async (at) => {
-      last = at;
+  /** The last batch walked; the walk ends right after it, so its state is the end's. */
+  let last: { maxAt: string | null; batch: number } | undefined;
+  const end = await walk(source, start, {
+    after: (event, state, signedBy) => builder.add(event, state, signedBy),
+    batch: async (at) => {
+      last = { maxAt: at.maxAt, batch: at.batch };
       return false;
     },
-  );
+  });
   if (last) {
-    await cache.save('log', { ...last, log: builder.log });
+    await cache.save('log', { state: end.state, maxAt: last.maxAt, batch: last.batch, log: builder.log });
     const byStage = new Map<string, { model: string; stage: string; tenures: Tenure[] }>();
     for (const { model, stage } of builder.log.records) {
       const key = `${model}\u0000${stage}`;
@@ -155,7 +179,7 @@ export async function ledgerHistory(
         byStage.set(key, { model, stage, tenures: stageTenures(builder.log, model, stage) });
     }
     for (const [key, group] of byStage) if (group.tenures.length === 0) byStage.delete(key);
-    await cache.saveTenures({ seq: last.state.seq, hash: last.state.hash, batch: last.batch }, byStage);
+    await cache.saveTenures({ seq: end.state.seq, hash: end.state.hash, batch: last.batch }, byStage);
   }
   return { state: end.state, log: builder.log };
 }

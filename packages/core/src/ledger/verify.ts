@@ -1,4 +1,4 @@
-import { reduce } from '../state/reducer.js';
+import { createReplayer } from '../state/reducer.js';
 import { emptyState, type LedgerState } from '../state/types.js';
 import { LedgerIntegrityError, type LedgerProblem } from './errors.js';
 import { hashEvent, type LedgerEvent, type LedgerHead, ledgerEventSchema } from './events.js';
@@ -81,8 +81,8 @@ export function checkChain(
   let expectedSeq = 1;
   let prev: string | null = null;
   let count = 0;
-  let state = emptyState;
-  let stateAt: LedgerState | undefined = stateAtSeq === 0 ? state : undefined;
+  const replayer = createReplayer(emptyState);
+  let stateAt: LedgerState | undefined = stateAtSeq === 0 ? emptyState : undefined;
   let replayable = true;
   const events: LedgerEvent[] = [];
   for (const batch of batches) {
@@ -128,8 +128,8 @@ export function checkChain(
       }
       if (replayable) {
         try {
-          state = reduce(state, event);
-          if (event.seq === stateAtSeq) stateAt = state;
+          replayer.apply(event);
+          if (event.seq === stateAtSeq) stateAt = replayer.snapshot();
         } catch (error) {
           replayable = false;
           problems.push({

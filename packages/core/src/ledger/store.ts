@@ -1,7 +1,7 @@
 // A ledger built on a tiny storage interface: numbered batch files that can only be created once,
 // plus a snapshot. FileLedger, S3Ledger and the in-memory ledger differ only in their store.
 import { canonicalJson } from '@modelship/manifest/verify';
-import { replay } from '../state/reducer.js';
+import { createReplayer, replay } from '../state/reducer.js';
 import { emptyState, type LedgerState } from '../state/types.js';
 import { checkApprovalSignatures } from './approval-signature.js';
 import { checkCheckpoint } from './checkpoint.js';
@@ -91,13 +91,14 @@ export class StoreLedger implements Ledger {
 
   /** Follows batches forward from `state` to the true head; `batch` is the first seq of the last batch read. */
   private async forward(state: LedgerState, batch?: number): Promise<{ state: LedgerState; batch?: number }> {
-    let current = state;
+    // One replayer for the whole walk: a replay per batch would copy the state once per batch.
+    const replayer = createReplayer(state);
     let last = batch;
     for (;;) {
-      const text = await this.store.readBatch(current.seq + 1);
-      if (text === null) return { state: current, batch: last };
-      last = current.seq + 1;
-      current = replay(parseBatch(text, current.seq + 1), current);
+      const text = await this.store.readBatch(replayer.state.seq + 1);
+      if (text === null) return { state: replayer.state, batch: last };
+      last = replayer.state.seq + 1;
+      for (const event of parseBatch(text, last)) replayer.apply(event);
     }
   }
 

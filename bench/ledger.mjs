@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Ledger read cost: `status` (snapshot + events after it) against a full replay of the history
-// (the baseline), measured in one run on FileLedgers of growing length; then how many times a
-// promote and an approve that deploy read the ledger (a counting BatchStore), the board they
+// (the baseline), measured in one run on FileLedgers of growing length; then replaying events that
+// carry idempotency keys in memory, in place (createReplayer) against folding `reduce`
+// (BENCH_REPLAY_SIZES, default 2000,6000); then how many times a promote and an approve that deploy read the ledger (a counting BatchStore), the board they
 // return included; then time travel on a long ledger (BENCH_LONG_EVENTS, default 100,000 events):
 // `modelship status --at`, `history --stage` and `report` as whole processes against bare
 // `node -e 0`. Needs `npm run build`.
@@ -15,8 +16,10 @@ import { fileURLToPath } from 'node:url';
 import {
   chainEvents,
   createPromoter,
+  createReplayer,
   emptyState,
   openFileLedger,
+  reduce,
   replay,
   StoreLedger,
 } from '@modelship/core';
@@ -27,9 +30,9 @@ const dir = mkdtempSync(join(tmpdir(), 'modelship-bench-ledger-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
 const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
-async function time(fn) {
+async function time(fn, times = repeats) {
   const samples = [];
-  for (let i = 0; i < repeats; i += 1) {
+  for (let i = 0; i < times; i += 1) {
     const start = performance.now();
     await fn();
     samples.push(performance.now() - start);
@@ -68,6 +71,55 @@ console.log(
   `FileLedger reads, median of ${repeats} (status = snapshot + tail; baseline = replay of every event)`,
 );
 console.table(rows);
+
+/**
+ * Events as the promoter writes them (an idempotency key per operation, so the state's key map
+ * grows with the ledger): two versions taking turns as staging champion, 4 events per turn.
+ */
+function keyedEvents(total) {
+  const at = new Date('2026-01-01T00:00:00Z').toISOString();
+  const inputs = [
+    ['v1', 1],
+    ['v2', 2],
+  ].map(([id, number]) => ({
+    type: 'version.registered',
+    model: 'm',
+    version: id,
+    by: 'bench',
+    at,
+    data: { record: { model: 'm', id, number, registeredAt: at, metrics: {}, refs: {} } },
+  }));
+  for (let turn = 0; inputs.length < total; turn += 1) {
+    const base = { model: 'm', version: turn % 2 ? 'v2' : 'v1', stage: 'staging', by: 'bench', at };
+    const key = { ...base, idempotencyKey: `promote-${turn}` };
+    inputs.push(
+      { ...key, type: 'promotion.requested', data: {} },
+      { ...key, type: 'gates.evaluated', data: { passed: true, gates: [] } },
+      { ...key, type: 'deploy.started', data: {} },
+      { ...key, type: 'deploy.succeeded', data: {} },
+    );
+  }
+  return chainEvents(inputs, { seq: 0, hash: null });
+}
+const replayRows = [];
+for (const size of (process.env.BENCH_REPLAY_SIZES ?? '2000,6000').split(',').map(Number)) {
+  const events = keyedEvents(size);
+  const folded = await time(() => events.reduce((state, event) => reduce(state, event), emptyState), 3);
+  const inPlace = await time(() => {
+    const replayer = createReplayer(emptyState);
+    for (const event of events) replayer.apply(event);
+  });
+  replayRows.push({
+    events: events.length,
+    'reduce, event by event (ms)': folded.toFixed(1),
+    'createReplayer (ms)': inPlace.toFixed(1),
+    speedup: `${(folded / inPlace).toFixed(0)}x`,
+  });
+}
+console.log(
+  '\nReplaying keyed events in memory (baseline: folding `reduce`, which copies every map an event touches)',
+);
+console.table(replayRows);
 
 /** An in-memory BatchStore counting reads: every ledger load starts with one snapshot read. */
 function countingStore() {

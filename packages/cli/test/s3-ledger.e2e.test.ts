@@ -1,3 +1,6 @@
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { statusJson } from '../src/json-output.js';
@@ -7,8 +10,8 @@ import { cli, useProject } from './helpers.js';
 const project = useProject('version: 1\nstages: [staging]\n');
 const bucket = 'modelship-cli-ledger';
 let env: Record<string, string>;
-const run = (args: string[]) =>
-  cli([...args, '--ledger', `s3://${bucket}/team-a/`], { cwd: project.dir, env });
+const run = (args: string[], extraEnv: Record<string, string> = {}) =>
+  cli([...args, '--ledger', `s3://${bucket}/team-a/`], { cwd: project.dir, env: { ...env, ...extraEnv } });
 
 beforeAll(async () => {
   const endpoint = process.env.MODELSHIP_MOTO_URL!;
@@ -44,5 +47,30 @@ describe('the CLI on an S3 ledger (moto)', () => {
     const verify = await run(['ledger', 'verify']);
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
     expect(verify.stdout).toContain(`ledger s3://${bucket}/team-a/`);
+  });
+
+  it('keeps a history cache for the S3 ledger on this machine, which status --at and history --stage read back', async () => {
+    const cacheHome = await mkdtemp(join(tmpdir(), 'modelship-xdg-cache-'));
+    const query = ['status', 'm', '--at', '#3', '--json'];
+    const first = await run(query, { XDG_CACHE_HOME: cacheHome });
+    expect(first.code, first.stderr).toBe(0);
+    const caches = join(cacheHome, 'modelship', 'history-cache');
+    const [ledgerCache, ...others] = await readdir(caches);
+    expect(others).toEqual([]);
+    expect(ledgerCache).toMatch(/^s3-[0-9a-f]{16}$/);
+    expect(await readdir(join(caches, ledgerCache!))).toContain('index.json');
+    const board = (result: { stdout: string }) => statusJson.parse(JSON.parse(result.stdout)).stages;
+    expect(board(first)[0]!.champion).toBeNull();
+    // From the cache, the same board; MODELSHIP_HISTORY_CACHE puts the caches elsewhere.
+    expect(board(await run(query, { XDG_CACHE_HOME: cacheHome }))).toEqual(board(first));
+    const elsewhere = await mkdtemp(join(tmpdir(), 'modelship-history-cache-'));
+    const moved = await run(query, { XDG_CACHE_HOME: cacheHome, MODELSHIP_HISTORY_CACHE: elsewhere });
+    expect(board(moved)).toEqual(board(first));
+    expect(await readdir(elsewhere)).toEqual([ledgerCache]);
+    const history = await run(['history', 'm', '--stage', 'staging', '--json'], {
+      XDG_CACHE_HOME: cacheHome,
+    });
+    expect(history.code, history.stderr).toBe(0);
+    expect(JSON.parse(history.stdout).tenures).toHaveLength(1);
   });
 });

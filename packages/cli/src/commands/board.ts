@@ -67,7 +67,10 @@ const statusAt: CommandRunner = async (command, io) => {
   const core = await import('@modelship/core');
   const cut = core.parseCutPoint(String(command.values.at));
   const workspace = await openWorkspace(command, io, { provider: false });
-  const { source, options } = await historySource(workspace.ledger);
+  const { source, options } = await historySource(workspace.ledger, {
+    location: workspace.ledgerLocation,
+    env: workspace.env,
+  });
   const { state, lastAt } = await core.ledgerStateAt(source, cut, options);
   if (cut.kind === 'seq' && state.seq < cut.seq)
     throw new UsageError(
@@ -123,7 +126,10 @@ const stageHistory: CommandRunner = async (command, io) => {
   const workspace = await openWorkspace(command, io, { provider: false });
   const model = command.args.model!;
   const stage = String(command.values.stage);
-  const { source, options } = await historySource(workspace.ledger);
+  const { source, options } = await historySource(workspace.ledger, {
+    location: workspace.ledgerLocation,
+    env: workspace.env,
+  });
   const { tenures, stages } = await core.ledgerTenures(source, model, stage, options);
   if (!stages) await assertKnown(workspace, model);
   const format = (command.values.format as string | undefined) ?? (command.json ? 'json' : 'table');

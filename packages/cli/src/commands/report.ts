@@ -14,7 +14,10 @@ export const runReport: CommandRunner = async (command, io) => {
   const workspace = await openWorkspace(command, io, { provider: false });
   const only = command.values.model as string | undefined;
   const out = resolve(io.cwd, (command.values.out as string | undefined) ?? 'modelship-report.html');
-  const { source, options } = await historySource(workspace.ledger);
+  const { source, options } = await historySource(workspace.ledger, {
+    location: workspace.ledgerLocation,
+    env: workspace.env,
+  });
   const trust = await ledgerTrust(workspace.config, io);
   const publicKey =
     trust.publicKey ??

@@ -1,19 +1,43 @@
-// What `status --at`, `history --stage` and `report` read: the ledger batch by batch, with the
-// history cache beside a file ledger (`<dir>/history-cache/`, SPEC.md). Other ledgers are read
-// from their first event each time.
+// What `status --at`, `history --stage` and `report` read: the ledger batch by batch, with a
+// history cache (SPEC.md): beside a file ledger (`<dir>/history-cache/`), on this machine for an
+// S3 ledger (remoteCacheDir). A memory ledger is read from its first event each time.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { BatchSource, Ledger, TimeTravelOptions } from '@modelship/core';
 
 type FileLike = Partial<BatchSource> & { dir?: string; eventsDir?: string };
 
+/** Where the ledger was opened from (`--ledger`, the config) and the environment of the run. */
+export interface LedgerWhere {
+  location: string;
+  env: Record<string, string | undefined>;
+}
+
+/**
+ * An S3 ledger's history cache, one folder per ledger URI under MODELSHIP_HISTORY_CACHE, else
+ * beside the user's other caches ($XDG_CACHE_HOME, else ~/.cache): without it every query reads
+ * every batch over the network. A CI job keeps it between runs with actions/cache. Nothing in it is
+ * used unless the ledger's own hashes agree (SPEC.md, "History cache").
+ */
+export function remoteCacheDir({ location, env }: LedgerWhere): string {
+  const base =
+    env.MODELSHIP_HISTORY_CACHE ??
+    join(env.XDG_CACHE_HOME ?? join(env.HOME ?? homedir(), '.cache'), 'modelship', 'history-cache');
+  const uri = location.endsWith('/') ? location : `${location}/`;
+  return join(base, `s3-${createHash('sha256').update(uri).digest('hex').slice(0, 16)}`);
+}
+
 export async function historySource(
   ledger: Ledger,
+  where: LedgerWhere,
 ): Promise<{ source: BatchSource; options: TimeTravelOptions }> {
   const batched = ledger as unknown as FileLike;
   if (typeof batched.batchStarts !== 'function' || typeof batched.readBatchAt !== 'function')
     return { source: wholeLedger(ledger), options: {} };
   const source = ledger as unknown as BatchSource;
+  if (ledger.kind === 's3') return { source, options: { cacheDir: remoteCacheDir(where) } };
   if (ledger.kind !== 'file' || !batched.dir || !batched.eventsDir) return { source, options: {} };
   return {
     source: await fileReads(source, batched.eventsDir),

@@ -2,10 +2,10 @@
 // Ledger read cost: `status` (snapshot + events after it) against a full replay of the history
 // (the baseline), measured in one run on FileLedgers of growing length; then replaying events that
 // carry idempotency keys in memory, in place (createReplayer) against folding `reduce`
-// (BENCH_REPLAY_SIZES, default 2000,6000); then how many times a promote and an approve that deploy read the ledger (a counting BatchStore), the board they
-// return included; then time travel on a long ledger (BENCH_LONG_EVENTS, default 100,000 events):
-// `modelship status --at`, `history --stage` and `report` as whole processes against bare
-// `node -e 0`. Needs `npm run build`.
+// (BENCH_REPLAY_SIZES, default 2000,6000); then how many times a promote and an approve that
+// deploy read the ledger (a counting BatchStore), the board they return included; then time travel
+// on a long ledger (BENCH_LONG_EVENTS, default 100,000 events): `modelship status --at`,
+// `history --stage` and `report` as whole processes against bare `node -e 0`. Needs `npm run build`.
 // Data lives in a temporary directory that is removed at the end.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -137,7 +137,8 @@ export class StoreLedger implements Ledger {
         return { ok: false as const, conflict: true as const, head };
       }
       const events = chainEvents(inputs, head);
-      replay(events, state);
+      // Replaying validates the batch against the state before it is written, and gives the next snapshot.
+      const next = replay(events, state);
       const text = formatBatch(events, this.signer);
       // A write can succeed while its response is lost (a retried request then sees 412): if the
       // batch now stored is byte-for-byte ours, it was ours.
@@ -150,8 +151,7 @@ export class StoreLedger implements Ledger {
         const { head: now } = await this.load();
         return { ok: false as const, conflict: true as const, head: now };
       }
-      // Replaying validates the batch against the state once more and gives the next snapshot.
-      await this.saveSnapshot(replay(events, state), head.seq + 1);
+      await this.saveSnapshot(next, head.seq + 1);
       return { ok: true as const, events, head: newHead };
     });
   }

@@ -46,13 +46,8 @@ interface Change {
   model: string;
   /** version.registered: the version to add (and the model, if new). */
   version?: ModelVersion;
-  /** Any other known event: the stage's changed entries, its champion, a new champion to record. */
-  stage?: {
-    name: string;
-    entries: Record<string, StageEntry>;
-    champion: string | null;
-    newChampion?: string;
-  };
+  /** Any other known event: the stage's changed entries, and the version that became champion. */
+  stage?: { name: string; entries: Record<string, StageEntry>; newChampion?: string };
 }
 
 /** Reads what `event` changes in `state`; throws (changing nothing) on an event the state does not allow. */
@@ -109,7 +104,6 @@ function planChange(state: LedgerState, event: Reducible): Change {
     };
     return { ...base, ...patch, status: to, since: to === from ? base.since : event.at };
   };
-  let champion = stage.champion;
   let newChampion: string | undefined;
 
   switch (event.type) {
@@ -175,7 +169,7 @@ function planChange(state: LedgerState, event: Reducible): Change {
     }
     case 'deploy.succeeded': {
       const rollback = current?.rollback === true;
-      const replaced = champion;
+      const replaced = stage.champion;
       entries[version] = move('deployed', {
         deployedAt: event.at,
         endpoint: event.data.endpoint,
@@ -191,7 +185,6 @@ function planChange(state: LedgerState, event: Reducible): Change {
           entries[replaced] = { ...old, status: to, since: event.at };
         }
       }
-      champion = version;
       newChampion = version;
       break;
     }
@@ -202,7 +195,7 @@ function planChange(state: LedgerState, event: Reducible): Change {
       });
       break;
   }
-  change.stage = { name: stageName, entries, champion, ...(newChampion ? { newChampion } : {}) };
+  change.stage = { name: stageName, entries, ...(newChampion ? { newChampion } : {}) };
   return change;
 }
 
@@ -218,8 +211,9 @@ function applyByCopy(state: LedgerState, change: Change): LedgerState {
     const base = model ?? { name: change.model, versions: {}, stages: {} };
     models[change.model] = { ...base, versions: { ...base.versions, [change.version.id]: change.version } };
   } else if (change.stage && model) {
-    const { name, entries, champion, newChampion } = change.stage;
+    const { name, entries, newChampion } = change.stage;
     const stage = model.stages[name] ?? emptyStage(name);
+    const champion = newChampion ?? stage.champion;
     const championHistory = newChampion ? [...stage.championHistory, newChampion] : stage.championHistory;
     const stages = {
       ...model.stages,
@@ -241,12 +235,14 @@ function applyInPlace(state: LedgerState, change: Change): void {
     model.versions[change.version.id] = change.version;
   } else if (change.stage) {
     const model = state.models[change.model]!;
-    const { name, entries, champion, newChampion } = change.stage;
+    const { name, entries, newChampion } = change.stage;
     const stage = model.stages[name] ?? emptyStage(name);
     model.stages[name] = stage;
     Object.assign(stage.entries, entries);
-    stage.champion = champion;
-    if (newChampion) stage.championHistory.push(newChampion);
+    if (newChampion) {
+      stage.champion = newChampion;
+      stage.championHistory.push(newChampion);
+    }
   }
 }
 
